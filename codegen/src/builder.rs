@@ -1,0 +1,196 @@
+//! The `build.rs` entry point: a `&mut self` builder, a pure `generate()` and a `compile()`
+//! that writes only when the output changed.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::emit::{self, EmitOptions};
+use crate::error::{Error, Result};
+use crate::model::{self, Model, Operation};
+use crate::{wsdl, xsd};
+
+/// Where the schemas come from.
+#[derive(Debug, Clone)]
+pub enum SchemaSource {
+    /// A folder with `messages.xsd` (which imports `types.xsd`) and, where present,
+    /// `services.wsdl`.
+    Dir(PathBuf),
+    /// Entry schema files (their imports are followed), and an optional WSDL.
+    Files {
+        /// Entry schema files.
+        schemas: Vec<PathBuf>,
+        /// A WSDL naming the operations.
+        wsdl: Option<PathBuf>,
+    },
+}
+
+/// Generates bindings; see the crate documentation.
+#[derive(Debug, Clone)]
+pub struct Builder {
+    source: Option<SchemaSource>,
+    out: Option<PathBuf>,
+    file_name: String,
+    operations: Option<Vec<String>>,
+    emit: EmitOptions,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Output of a generation: the source and the files read.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Formatted Rust source.
+    pub code: String,
+    /// Every schema file read, imports included.
+    pub files: Vec<PathBuf>,
+    /// The resolved model.
+    pub model: Model,
+}
+
+impl Builder {
+    /// A builder with defaults: output into `OUT_DIR/ews_generated.rs`, runtime at `::ews`.
+    pub fn new() -> Self {
+        Builder {
+            source: None,
+            out: None,
+            file_name: "ews_generated.rs".into(),
+            operations: None,
+            emit: EmitOptions::default(),
+        }
+    }
+
+    /// Reads the schema set in `dir`.
+    pub fn schema_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.source = Some(SchemaSource::Dir(dir.into()));
+        self
+    }
+
+    /// Reads the given entry schema files (imports are followed) and an optional WSDL.
+    pub fn schema_files(&mut self, schemas: Vec<PathBuf>, wsdl: Option<PathBuf>) -> &mut Self {
+        self.source = Some(SchemaSource::Files { schemas, wsdl });
+        self
+    }
+
+    /// Writes into `dir` instead of `OUT_DIR`.
+    pub fn out_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.out = Some(dir.into());
+        self
+    }
+
+    /// The output file name inside the output folder (default `ews_generated.rs`).
+    pub fn file_name(&mut self, name: impl Into<String>) -> &mut Self {
+        self.file_name = name.into();
+        self
+    }
+
+    /// Path of the runtime crate in generated code (default `::ews`).
+    pub fn runtime_path(&mut self, path: impl Into<String>) -> &mut Self {
+        self.emit.runtime = path.into();
+        self
+    }
+
+    /// Whether to emit `Operation` impls (default true; needs the `ews` runtime crate).
+    pub fn emit_operations(&mut self, yes: bool) -> &mut Self {
+        self.emit.operations = yes;
+        self
+    }
+
+    /// Keeps only these operations and the types they reach.
+    pub fn operations<I: IntoIterator<Item = S>, S: Into<String>>(&mut self, ops: I) -> &mut Self {
+        self.operations = Some(ops.into_iter().map(Into::into).collect());
+        self
+    }
+
+    fn entries(&self) -> Result<(Vec<PathBuf>, Option<PathBuf>)> {
+        match &self.source {
+            None => Err(Error::Config("no schema given: call schema_dir or schema_files".into())),
+            Some(SchemaSource::Dir(dir)) => {
+                let messages = dir.join("messages.xsd");
+                if !messages.is_file() {
+                    return Err(Error::Io {
+                        path: messages,
+                        message: "no messages.xsd in the schema folder".into(),
+                    });
+                }
+                let wsdl = ["services.wsdl", "Services.wsdl"].iter().map(|n| dir.join(n)).find(|p| p.is_file());
+                Ok((vec![messages], wsdl))
+            }
+            Some(SchemaSource::Files { schemas, wsdl }) => Ok((schemas.clone(), wsdl.clone())),
+        }
+    }
+
+    /// Reads and resolves the schemas.
+    pub fn model(&self) -> Result<(Model, Vec<PathBuf>)> {
+        let (entries, wsdl_path) = self.entries()?;
+        let set = xsd::load(&entries)?;
+        let mut files = set.files();
+        let wsdl_ops = match &wsdl_path {
+            Some(p) => {
+                files.push(p.clone());
+                Some(wsdl::read_operations(p)?)
+            }
+            None => None,
+        };
+        let mut model = model::resolve(&set, wsdl_ops.clone())?;
+        let paired = model::paired_operations(&model);
+        let mut ops: Vec<Operation> = wsdl_ops.unwrap_or_default();
+        let requests: BTreeSet<_> = ops.iter().map(|o| o.request.clone()).collect();
+        let mut names: BTreeSet<String> = ops.iter().map(|o| o.name.clone()).collect();
+        for p in paired {
+            if !requests.contains(&p.request) && names.insert(p.name.clone()) {
+                ops.push(p);
+            }
+        }
+        model.operations = ops;
+        if let Some(filter) = &self.operations {
+            model = crate::model::filter_operations(model, filter)?;
+        }
+        Ok((model, files))
+    }
+
+    /// Generates the bindings and returns them, without writing anything.
+    pub fn generate(&self) -> Result<Generated> {
+        let (model, files) = self.model()?;
+        let mut opts = self.emit.clone();
+        opts.header = files
+            .iter()
+            .map(|f| format!("from {}", f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()))
+            .collect();
+        let code = emit::emit(&model, &opts)?;
+        Ok(Generated { code, files, model })
+    }
+
+    /// Generates the bindings into the output folder, writing only when they changed, and
+    /// prints `cargo:rerun-if-changed` for every schema file read.
+    pub fn compile(&self) -> Result<PathBuf> {
+        let g = self.generate()?;
+        for f in &g.files {
+            println!("cargo:rerun-if-changed={}", f.display());
+        }
+        let dir = match &self.out {
+            Some(d) => d.clone(),
+            None => PathBuf::from(
+                std::env::var_os("OUT_DIR").ok_or_else(|| Error::Config("OUT_DIR is not set: call out_dir".into()))?,
+            ),
+        };
+        let path = dir.join(&self.file_name);
+        write_if_changed(&path, &g.code)?;
+        Ok(path)
+    }
+}
+
+/// Writes `content` to `path` unless the file already holds exactly that.
+pub fn write_if_changed(path: &Path, content: &str) -> Result<bool> {
+    if std::fs::read(path).is_ok_and(|old| old == content.as_bytes()) {
+        return Ok(false);
+    }
+    std::fs::write(path, content).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    Ok(true)
+}

@@ -1,0 +1,101 @@
+//! The `ews-codegen` command: `generate`, `list-operations`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use ews_codegen::Builder;
+
+const USAGE: &str = "usage:
+  ews-codegen generate --schema-dir DIR --out FILE [--operations A,B,...] [--check]
+  ews-codegen list-operations --schema-dir DIR";
+
+struct Args {
+    command: String,
+    schema_dir: Option<PathBuf>,
+    out: Option<PathBuf>,
+    operations: Option<Vec<String>>,
+    check: bool,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut it = std::env::args().skip(1);
+    let command = it.next().ok_or_else(|| USAGE.to_string())?;
+    let mut args = Args {
+        command,
+        schema_dir: None,
+        out: None,
+        operations: None,
+        check: false,
+    };
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
+        match a.as_str() {
+            "--schema-dir" => args.schema_dir = Some(PathBuf::from(value("--schema-dir")?)),
+            "--out" => args.out = Some(PathBuf::from(value("--out")?)),
+            "--operations" => {
+                let v = value("--operations")?;
+                args.operations = Some(v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect())
+            }
+            "--check" => args.check = true,
+            "-h" | "--help" => return Err(USAGE.to_string()),
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    Ok(args)
+}
+
+fn run() -> Result<(), String> {
+    let args = parse_args()?;
+    let dir = args.schema_dir.clone().ok_or_else(|| format!("--schema-dir is required\n{USAGE}"))?;
+    let mut b = Builder::new();
+    b.schema_dir(&dir);
+    if let Some(ops) = &args.operations {
+        b.operations(ops.clone());
+    }
+    match args.command.as_str() {
+        "generate" => {
+            let out = args.out.clone().ok_or_else(|| format!("--out is required\n{USAGE}"))?;
+            let g = b.generate().map_err(|e| e.to_string())?;
+            if args.check {
+                let current = std::fs::read(&out).unwrap_or_default();
+                if current != g.code.as_bytes() {
+                    return Err(format!(
+                        "{} is out of date: regenerate it with `ews-codegen generate --schema-dir {} --out {}`",
+                        out.display(),
+                        dir.display(),
+                        out.display()
+                    ));
+                }
+                println!("{} is up to date", out.display());
+            } else {
+                ews_codegen::builder_write(&out, &g.code).map_err(|e| e.to_string())?;
+                eprintln!(
+                    "wrote {} ({} lines, {} types, {} operations)",
+                    out.display(),
+                    g.code.lines().count(),
+                    g.model.types.len(),
+                    g.model.operations.len()
+                );
+            }
+            Ok(())
+        }
+        "list-operations" => {
+            let (model, _) = b.model().map_err(|e| e.to_string())?;
+            for op in &model.operations {
+                println!("{}", op.name);
+            }
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n{USAGE}")),
+    }
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ews-codegen: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

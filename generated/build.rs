@@ -1,0 +1,26 @@
+//! Generates the bindings from `schemas/` (or the folder in `EWS_SCHEMA_DIR`), keeping only
+//! the operations in `EWS_OPERATIONS` (comma-separated) when it is set.
+
+use std::path::PathBuf;
+
+fn main() {
+    println!("cargo:rerun-if-env-changed=EWS_SCHEMA_DIR");
+    println!("cargo:rerun-if-env-changed=EWS_OPERATIONS");
+    println!("cargo:rerun-if-changed=build.rs");
+    let dir = match std::env::var_os("EWS_SCHEMA_DIR") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schemas"),
+    };
+    let mut b = ews_codegen::Builder::new();
+    b.schema_dir(&dir);
+    if let Ok(ops) = std::env::var("EWS_OPERATIONS") {
+        let ops: Vec<String> = ops.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+        if !ops.is_empty() {
+            b.operations(ops);
+        }
+    }
+    if let Err(e) = b.compile() {
+        eprintln!("error: generating EWS bindings from {}: {e}", dir.display());
+        std::process::exit(1);
+    }
+}

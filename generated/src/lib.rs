@@ -1,0 +1,36 @@
+//! Typed Exchange Web Services bindings.
+//!
+//! The types in [`messages`] and [`types`] are generated at build time from the EWS schemas
+//! (the project's `schemas/` folder, or the folder named by `EWS_SCHEMA_DIR`). Every type
+//! reads and writes its exact XML through the small runtime in [`rt`]; [`soap`] adds the
+//! envelope.
+
+extern crate self as ews;
+
+pub mod rt;
+pub mod soap;
+
+/// An EWS operation: a request type, its response type and its SOAP action.
+pub trait Operation: rt::Element {
+    /// The operation's name, such as `SetImGroup`.
+    const NAME: &'static str;
+    /// The response element's type.
+    type Response: rt::Element;
+    /// The SOAPAction header value.
+    const SOAP_ACTION: &'static str;
+}
+
+#[allow(
+    clippy::all,
+    clippy::pedantic,
+    non_camel_case_types,
+    non_snake_case,
+    unused_imports,
+    missing_docs,
+    rustdoc::all
+)]
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/ews_generated.rs"));
+}
+
+pub use generated::*;

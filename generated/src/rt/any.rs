@@ -1,0 +1,222 @@
+//! Raw XML kept for `xs:any` and `xs:anyAttribute`: read and written back unchanged
+//! (namespaces, attributes, text and nesting; prefixes may differ).
+
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+
+use super::error::{ErrorKind, Result};
+use super::reader::Reader;
+use super::writer::Writer;
+
+/// An attribute kept as it was.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RawAttribute {
+    /// Namespace URI, if the attribute is qualified.
+    pub namespace: Option<String>,
+    /// Local name.
+    pub name: String,
+    /// Value, entity references expanded.
+    pub value: String,
+}
+
+/// A node inside a [`RawElement`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawNode {
+    /// A child element.
+    Element(RawElement),
+    /// Text (entity references expanded).
+    Text(String),
+}
+
+/// An element kept as it was, with everything inside it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RawElement {
+    /// Namespace URI, if any.
+    pub namespace: Option<String>,
+    /// The prefix the document used, kept as a hint for writing.
+    pub prefix: Option<String>,
+    /// Local name.
+    pub name: String,
+    /// Attributes, in document order.
+    pub attributes: Vec<RawAttribute>,
+    /// Children, in document order.
+    pub children: Vec<RawNode>,
+}
+
+fn attrs_of(r: &Reader<'_>, start: &quick_xml::events::BytesStart<'_>) -> Result<Vec<RawAttribute>> {
+    let mut out = Vec::new();
+    for a in start.attributes() {
+        let a = a.map_err(|e| r.error(ErrorKind::Syntax(e.to_string())))?;
+        let q = a.key.into_inner();
+        if q == "xmlns" || q.starts_with("xmlns:") {
+            continue;
+        }
+        let (res, local) = r.inner_resolver().resolve_attribute(a.key);
+        let namespace = match res {
+            ResolveResult::Bound(ns) => Some(ns.0.to_string()),
+            ResolveResult::Unbound => None,
+            ResolveResult::Unknown(p) => {
+                return Err(r.error(ErrorKind::Syntax(format!("attribute `{q}` uses the undeclared prefix `{p}`"))))
+            }
+        };
+        let value = a
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|e| r.error(ErrorKind::Syntax(e.to_string())))?
+            .into_owned();
+        out.push(RawAttribute {
+            namespace,
+            name: local.into_inner().to_string(),
+            value,
+        });
+    }
+    Ok(out)
+}
+
+fn element_head(r: &Reader<'_>, start: &quick_xml::events::BytesStart<'_>, ns: Option<String>) -> Result<RawElement> {
+    let (local, prefix) = start.name().decompose();
+    Ok(RawElement {
+        namespace: ns,
+        prefix: prefix.map(|p| p.into_inner().to_string()),
+        name: local.into_inner().to_string(),
+        attributes: attrs_of(r, start)?,
+        children: Vec::new(),
+    })
+}
+
+impl RawElement {
+    /// Reads the element the reader is positioned on (iteratively: deep nesting does not
+    /// grow the stack, and the reader's depth limit applies).
+    pub fn read(r: &mut Reader<'_>) -> Result<RawElement> {
+        let ns = match r.ns_uri() {
+            s if s.is_empty() => None,
+            s => Some(s),
+        };
+        let root = element_head(r, &r.cur_start().clone(), ns)?;
+        if r.cur_is_empty() {
+            r.set_state_inside();
+            return Ok(root);
+        }
+        let base_depth = r.depth();
+        let mut stack: Vec<RawElement> = vec![root];
+        loop {
+            let (ns, ev) = r.read_event_raw()?;
+            match ev {
+                Event::Start(e) => {
+                    if base_depth + stack.len() >= r.options().max_depth {
+                        return Err(r.too_deep());
+                    }
+                    let el = element_head(r, &e, ns)?;
+                    stack.push(el);
+                }
+                Event::Empty(e) => {
+                    let el = element_head(r, &e, ns)?;
+                    stack.last_mut().expect("stack holds the root").children.push(RawNode::Element(el));
+                }
+                Event::End(_) => {
+                    let done = stack.pop().expect("stack holds the root");
+                    match stack.last_mut() {
+                        Some(parent) => parent.children.push(RawNode::Element(done)),
+                        None => {
+                            r.set_state_inside();
+                            return Ok(done);
+                        }
+                    }
+                }
+                Event::Text(t) => push_text(&mut stack, &t.xml10_content()),
+                Event::CData(t) => push_text(&mut stack, &t.xml10_content()),
+                Event::GeneralRef(g) => {
+                    let mut s = String::new();
+                    r.resolve_ref(&g, &mut s)?;
+                    push_text(&mut stack, &s);
+                }
+                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
+                Event::DocType(_) => return Err(r.doctype_error()),
+                Event::Eof => return Err(r.eof_error()),
+            }
+        }
+    }
+
+    /// Writes the element back, declaring the namespaces the writer does not know.
+    pub fn write(&self, w: &mut Writer) {
+        // Iterative to keep deep trees off the stack.
+        enum Step<'e> {
+            Open(&'e RawElement),
+            Text(&'e str),
+            Close(String),
+        }
+        let mut todo = vec![Step::Open(self)];
+        while let Some(step) = todo.pop() {
+            match step {
+                Step::Open(e) => {
+                    let (tag, decl) = match &e.namespace {
+                        None => (e.name.clone(), Some(("xmlns".to_string(), String::new()))),
+                        Some(ns) => {
+                            let p = match &e.prefix {
+                                Some(p) if !p.is_empty() => p.clone(),
+                                _ => w.fresh_prefix(),
+                            };
+                            (format!("{p}:{}", e.name), Some((format!("xmlns:{p}"), ns.clone())))
+                        }
+                    };
+                    w.start(&tag);
+                    if let Some((k, v)) = decl {
+                        w.attr_str(&k, &v);
+                    }
+                    for a in &e.attributes {
+                        match &a.namespace {
+                            None => w.attr_str(&a.name, &a.value),
+                            Some(ns) if ns == super::reader::XML => w.attr_str(&format!("xml:{}", a.name), &a.value),
+                            Some(ns) => {
+                                let p = w.fresh_prefix();
+                                w.attr_str(&format!("xmlns:{p}"), ns);
+                                w.attr_str(&format!("{p}:{}", a.name), &a.value);
+                            }
+                        }
+                    }
+                    todo.push(Step::Close(tag));
+                    for c in e.children.iter().rev() {
+                        match c {
+                            RawNode::Element(el) => todo.push(Step::Open(el)),
+                            RawNode::Text(t) => todo.push(Step::Text(t)),
+                        }
+                    }
+                }
+                Step::Text(t) => w.text_str(t),
+                Step::Close(tag) => w.end(&tag),
+            }
+        }
+    }
+}
+
+fn push_text(stack: &mut [RawElement], s: &str) {
+    let top = stack.last_mut().expect("stack holds the root");
+    if let Some(RawNode::Text(t)) = top.children.last_mut() {
+        t.push_str(s);
+    } else {
+        top.children.push(RawNode::Text(s.to_string()));
+    }
+}
+
+impl super::Value for RawElement {
+    fn read_value(r: &mut Reader<'_>) -> Result<Self> {
+        RawElement::read(r)
+    }
+    fn write_value(&self, w: &mut Writer, _tag: &str) {
+        self.write(w)
+    }
+}
+
+/// Writes attributes kept by `xs:anyAttribute` on the element just opened.
+pub fn write_attributes(w: &mut Writer, attrs: &[RawAttribute]) {
+    for a in attrs {
+        match &a.namespace {
+            None => w.attr_str(&a.name, &a.value),
+            Some(ns) if ns == super::reader::XML => w.attr_str(&format!("xml:{}", a.name), &a.value),
+            Some(ns) => {
+                let p = w.fresh_prefix();
+                w.attr_str(&format!("xmlns:{p}"), ns);
+                w.attr_str(&format!("{p}:{}", a.name), &a.value);
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! Errors of the XML reader: every error names the element path and the line and column.
+
+use std::fmt;
+
+/// What went wrong while reading a document.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The input is not well-formed XML.
+    #[error("malformed XML: {0}")]
+    Syntax(String),
+    /// The input is not UTF-8.
+    #[error("input is not valid UTF-8: {0}")]
+    Utf8(String),
+    /// The input ended before the document was complete.
+    #[error("unexpected end of input: the document is truncated")]
+    UnexpectedEof,
+    /// The input holds no element at all.
+    #[error("no root element: the input is empty or holds no XML element")]
+    Empty,
+    /// A `<!DOCTYPE>` was found. Entity expansion and external entities are never processed.
+    #[error("a DOCTYPE declaration was found: document type definitions, entity expansion and external entities are refused")]
+    Doctype,
+    /// An entity reference other than the five predefined ones or a character reference.
+    #[error("unknown entity reference `&{0};` (only the predefined entities and character references are allowed)")]
+    UnknownEntity(String),
+    /// The root element is not the one expected.
+    #[error("unexpected root element <{found}>, expected {expected}")]
+    WrongRoot {
+        /// The element found.
+        found: String,
+        /// What was expected.
+        expected: String,
+    },
+    /// An element the content model does not allow here.
+    #[error("unexpected element <{name}> (namespace `{namespace}`); expected one of: {expected}")]
+    UnexpectedElement {
+        /// Local name of the element found.
+        name: String,
+        /// Its namespace URI (empty for none).
+        namespace: String,
+        /// The elements allowed here.
+        expected: String,
+    },
+    /// An element whose local name is allowed here but whose namespace is not the schema's.
+    #[error("element <{name}> is in namespace `{found}`, expected namespace `{expected}`")]
+    WrongNamespace {
+        /// Local name of the element.
+        name: String,
+        /// Namespace found in the document.
+        found: String,
+        /// Namespace the schema requires.
+        expected: String,
+    },
+    /// An attribute the type does not declare.
+    #[error("unexpected attribute `{0}`")]
+    UnexpectedAttribute(String),
+    /// A required child element is missing.
+    #[error("missing required element <{0}>")]
+    MissingElement(String),
+    /// A required attribute is missing.
+    #[error("missing required attribute `{0}`")]
+    MissingAttribute(String),
+    /// A single-valued element occurs twice.
+    #[error("element <{0}> occurs more often than the schema allows")]
+    TooManyElements(String),
+    /// Text where the content model allows only elements.
+    #[error("unexpected text {0:?} in element-only content")]
+    UnexpectedText(String),
+    /// An element inside a text-only element.
+    #[error("unexpected child element <{0}> in a text-only element")]
+    UnexpectedChild(String),
+    /// A text or attribute value that does not parse as its schema type.
+    #[error("invalid {what} value {value:?}: {reason}")]
+    InvalidValue {
+        /// Which element or attribute.
+        what: String,
+        /// The offending value (shortened when long).
+        value: String,
+        /// Why it does not parse.
+        reason: String,
+    },
+    /// Nesting deeper than the configured limit.
+    #[error("elements nested deeper than the limit of {0} levels")]
+    TooDeep(usize),
+    /// The document is larger than the configured limit.
+    #[error("document of {size} bytes exceeds the limit of {limit} bytes")]
+    DocumentTooLarge {
+        /// Size of the input.
+        size: usize,
+        /// Configured limit.
+        limit: usize,
+    },
+    /// A single text or attribute value is larger than the configured limit.
+    #[error("a text or attribute value of {size} bytes exceeds the limit of {limit} bytes")]
+    ValueTooLarge {
+        /// Size of the value.
+        size: usize,
+        /// Configured limit.
+        limit: usize,
+    },
+    /// Content after the root element.
+    #[error("unexpected content after the root element")]
+    TrailingContent,
+    /// Anything else, with its own message.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// An error while reading a document, with the element path and the position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    /// What went wrong.
+    pub kind: ErrorKind,
+    /// Path of the element where it went wrong, such as `/Envelope/Body/SetImGroup/GroupId`.
+    pub path: String,
+    /// 1-based line of the position.
+    pub line: u64,
+    /// 1-based column (in characters) of the position.
+    pub column: u64,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.path.is_empty() { "/" } else { &self.path };
+        write!(f, "{path} (line {}, column {}): {}", self.line, self.column, self.kind)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Result of reading.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

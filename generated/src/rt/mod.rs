@@ -1,0 +1,266 @@
+//! The runtime that generated code calls: a pull reader, a writer, and the small traits
+//! that every generated type implements.
+
+pub mod any;
+pub mod error;
+pub mod reader;
+pub mod writer;
+pub mod xs;
+
+pub use any::{RawAttribute, RawElement, RawNode};
+pub use error::{Error, ErrorKind, Result};
+pub use reader::{
+    Attr, AttrIter, Namespaces, ReadOptions, Reader, UnknownElements, NS_NONE, NS_OTHER, NS_SOAP, NS_XML, NS_XSI,
+};
+pub use writer::Writer;
+
+/// A value with a text form: XML Schema simple types, enumerations, lists and unions.
+pub trait Text: Sized {
+    /// Parses the text form; the error says why it does not parse.
+    fn parse_text(s: &str) -> std::result::Result<Self, String>;
+    /// Appends the text form.
+    fn write_text(&self, out: &mut String);
+}
+
+/// Something read from and written as XML content: an element of a complex or simple type,
+/// or a group of elements (a choice, a sequence, a substitution group).
+pub trait Value: Sized {
+    /// Reads the value; the reader stands on its first element.
+    fn read_value(r: &mut Reader<'_>) -> Result<Self>;
+    /// Writes the value; `tag` is the qualified element name (unused by groups, which know
+    /// their own element names).
+    fn write_value(&self, w: &mut Writer, tag: &str);
+}
+
+/// A global element: its name and namespace, for reading and writing whole documents.
+pub trait Element: Value {
+    /// Local name.
+    const NAME: &'static str;
+    /// Qualified name as written (`m:SetImGroup`).
+    const TAG: &'static str;
+    /// Namespace id in [`Element::NAMESPACES`].
+    const NS: u8;
+    /// Namespace table of the generated code this element belongs to.
+    const NAMESPACES: Namespaces;
+}
+
+/// Reads the text of an element as a simple-typed value.
+#[inline]
+pub fn read_text_value<T: Text>(r: &mut Reader<'_>) -> Result<T> {
+    let name = r.qname().to_string();
+    let s = r.read_text()?;
+    T::parse_text(&s).map_err(|reason| r.invalid_value(&format!("element <{name}>"), &s, reason))
+}
+
+/// Reads the text of an element whose attributes were already read.
+#[inline]
+pub fn read_simple_content<T: Text>(r: &mut Reader<'_>) -> Result<T> {
+    let name = r.qname().to_string();
+    let s = r.read_text_after_attrs()?;
+    T::parse_text(&s).map_err(|reason| r.invalid_value(&format!("element <{name}>"), &s, reason))
+}
+
+/// Writes a simple-typed value as an element.
+#[inline]
+pub fn write_text_value<T: Text>(value: &T, w: &mut Writer, tag: &str) {
+    w.start(tag);
+    w.text(value);
+    w.end(tag);
+}
+
+/// Reads one more occurrence into an optional slot; a second occurrence is an error.
+#[inline]
+pub fn fill<T: Value>(r: &mut Reader<'_>, slot: &mut Option<T>) -> Result<()> {
+    if slot.is_some() {
+        return Err(r.error(ErrorKind::TooManyElements(r.qname().to_string())));
+    }
+    *slot = Some(T::read_value(r)?);
+    Ok(())
+}
+
+/// Reads one more occurrence into a repeated slot.
+#[inline]
+pub fn push<T: Value>(r: &mut Reader<'_>, slot: &mut Vec<T>) -> Result<()> {
+    slot.push(T::read_value(r)?);
+    Ok(())
+}
+
+/// Writes an optional value.
+#[inline]
+pub fn write_opt<T: Value>(value: &Option<T>, w: &mut Writer, tag: &str) {
+    if let Some(v) = value {
+        v.write_value(w, tag);
+    }
+}
+
+/// Writes every value of a repeated field.
+#[inline]
+pub fn write_all<T: Value>(values: &[T], w: &mut Writer, tag: &str) {
+    for v in values {
+        v.write_value(w, tag);
+    }
+}
+
+impl<T: Value> Value for Box<T> {
+    #[inline]
+    fn read_value(r: &mut Reader<'_>) -> Result<Self> {
+        T::read_value(r).map(Box::new)
+    }
+    #[inline]
+    fn write_value(&self, w: &mut Writer, tag: &str) {
+        (**self).write_value(w, tag)
+    }
+}
+
+/// The value of a `nillable` element: `xsi:nil="true"`, or a value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Nillable<T> {
+    /// The element was sent with `xsi:nil="true"`.
+    Nil,
+    /// The element carries a value.
+    Value(T),
+}
+
+impl<T: Default> Default for Nillable<T> {
+    fn default() -> Self {
+        Nillable::Value(T::default())
+    }
+}
+
+impl<T: Value> Value for Nillable<T> {
+    fn read_value(r: &mut Reader<'_>) -> Result<Self> {
+        if r.is_nil()? {
+            r.enter()?;
+            while r.peek()? {
+                return Err(r.error(ErrorKind::Other("an element with xsi:nil=\"true\" must be empty".into())));
+            }
+            r.leave()?;
+            Ok(Nillable::Nil)
+        } else {
+            T::read_value(r).map(Nillable::Value)
+        }
+    }
+    fn write_value(&self, w: &mut Writer, tag: &str) {
+        match self {
+            Nillable::Nil => {
+                w.start(tag);
+                w.attr_str("xmlns:xsi", reader::XSI);
+                w.attr_str("xsi:nil", "true");
+                w.end(tag);
+            }
+            Nillable::Value(v) => v.write_value(w, tag),
+        }
+    }
+}
+
+/// Implements [`Value`] for a [`Text`] type: the value is an element's text.
+#[macro_export]
+macro_rules! text_value {
+    ($($t:ty),* $(,)?) => {$(
+        impl $crate::rt::Value for $t {
+            #[inline]
+            fn read_value(r: &mut $crate::rt::Reader<'_>) -> $crate::rt::Result<Self> {
+                $crate::rt::read_text_value(r)
+            }
+            #[inline]
+            fn write_value(&self, w: &mut $crate::rt::Writer, tag: &str) {
+                $crate::rt::write_text_value(self, w, tag)
+            }
+        }
+    )*};
+}
+
+impl Text for String {
+    #[inline]
+    fn parse_text(s: &str) -> std::result::Result<Self, String> {
+        Ok(s.to_string())
+    }
+    #[inline]
+    fn write_text(&self, out: &mut String) {
+        out.push_str(self)
+    }
+}
+
+impl Text for bool {
+    fn parse_text(s: &str) -> std::result::Result<Self, String> {
+        match s.trim() {
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            _ => Err("expected `true`, `false`, `1` or `0`".into()),
+        }
+    }
+    fn write_text(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" })
+    }
+}
+
+macro_rules! int_text {
+    ($($t:ty),*) => {$(
+        impl Text for $t {
+            #[inline]
+            fn parse_text(s: &str) -> std::result::Result<Self, String> {
+                let t = s.trim();
+                let t = t.strip_prefix('+').unwrap_or(t);
+                t.parse::<$t>().map_err(|e| format!("not a valid {} ({e})", stringify!($t)))
+            }
+            #[inline]
+            fn write_text(&self, out: &mut String) {
+                use std::fmt::Write;
+                let _ = write!(out, "{}", self);
+            }
+        }
+    )*};
+}
+int_text!(i8, i16, i32, i64, i128, u8, u16, u32, u64, u128);
+
+macro_rules! float_text {
+    ($($t:ty),*) => {$(
+        impl Text for $t {
+            fn parse_text(s: &str) -> std::result::Result<Self, String> {
+                match s.trim() {
+                    "INF" | "+INF" => Ok(<$t>::INFINITY),
+                    "-INF" => Ok(<$t>::NEG_INFINITY),
+                    "NaN" => Ok(<$t>::NAN),
+                    t if t.contains(|c: char| c.is_ascii_alphabetic() && c != 'e' && c != 'E') => {
+                        Err(format!("not a valid {}", stringify!($t)))
+                    }
+                    t => t.parse::<$t>().map_err(|e| format!("not a valid {} ({e})", stringify!($t))),
+                }
+            }
+            fn write_text(&self, out: &mut String) {
+                use std::fmt::Write;
+                if self.is_nan() {
+                    out.push_str("NaN");
+                } else if self.is_infinite() {
+                    out.push_str(if *self > 0.0 { "INF" } else { "-INF" });
+                } else {
+                    let _ = write!(out, "{}", self);
+                }
+            }
+        }
+    )*};
+}
+float_text!(f32, f64);
+
+crate::text_value!(String, bool, i8, i16, i32, i64, i128, u8, u16, u32, u64, u128, f32, f64);
+
+/// Reads a whole document whose root is the element `E`.
+pub fn from_str<E: Element>(input: &str) -> Result<E> {
+    from_str_with::<E>(input, ReadOptions::default())
+}
+
+/// Like [`from_str`] with explicit options.
+pub fn from_str_with<E: Element>(input: &str, options: ReadOptions) -> Result<E> {
+    let mut r = Reader::with_options(input, E::NAMESPACES, options)?;
+    r.expect_root(E::NAME, E::NS)?;
+    let v = E::read_value(&mut r)?;
+    r.finish()?;
+    Ok(v)
+}
+
+/// Writes `value` as a whole document whose root is the element `E`.
+pub fn to_string<E: Element>(value: &E) -> String {
+    let mut w = Writer::new(E::NAMESPACES);
+    value.write_value(&mut w, E::TAG);
+    w.into_string()
+}

@@ -1,0 +1,924 @@
+//! A namespace-aware pull reader over quick-xml, built for generated code.
+//!
+//! The reader walks a document one element at a time. Generated readers call [`Reader::peek`]
+//! to look at the next child element (by local name and namespace id), and the child's own
+//! reader consumes it. Whitespace, comments and processing instructions are skipped; a
+//! `DOCTYPE` is refused; entity references other than the predefined ones are refused.
+
+use std::borrow::Cow;
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::{QName, ResolveResult};
+use quick_xml::NsReader;
+
+use super::error::{Error, ErrorKind, Result};
+
+/// Namespace id of an element or attribute in no namespace.
+pub const NS_NONE: u8 = 250;
+/// Namespace id of the SOAP 1.1 envelope namespace.
+pub const NS_SOAP: u8 = 251;
+/// Namespace id of the XML Schema instance namespace (`xsi:`).
+pub const NS_XSI: u8 = 252;
+/// Namespace id of the `xml:` namespace.
+pub const NS_XML: u8 = 253;
+/// Namespace id of any other namespace.
+pub const NS_OTHER: u8 = 255;
+
+/// The SOAP 1.1 envelope namespace.
+pub const SOAP_ENV: &str = "http://schemas.xmlsoap.org/soap/envelope/";
+/// The XML Schema instance namespace.
+pub const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+/// The `xml:` namespace.
+pub const XML: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// A table of the namespaces generated code knows: `(prefix, uri)`; the index is the id.
+pub type Namespaces = &'static [(&'static str, &'static str)];
+
+/// What the reader does with an element the schema does not allow where it stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UnknownElements {
+    /// Fail with an error naming the element (the default: nothing is silently dropped).
+    #[default]
+    Error,
+    /// Skip it, and record its path in [`Reader::skipped`].
+    Skip,
+}
+
+/// Limits and policies of a [`Reader`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Deepest element nesting accepted.
+    pub max_depth: usize,
+    /// Largest document accepted, in bytes.
+    pub max_document_bytes: usize,
+    /// Largest single text or attribute value accepted, in bytes.
+    pub max_value_bytes: usize,
+    /// What to do with elements the schema does not allow.
+    pub unknown_elements: UnknownElements,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            max_depth: 256,
+            max_document_bytes: 1 << 30,
+            max_value_bytes: 256 << 20,
+            unknown_elements: UnknownElements::Error,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Inside an element, before its next child or end.
+    Inside,
+    /// Positioned on a child's start tag, not yet consumed.
+    AtChild,
+    /// The current element's end tag was read.
+    AtEnd,
+}
+
+/// The pull reader used by generated code.
+pub struct Reader<'a> {
+    inner: NsReader<&'a [u8]>,
+    input: &'a str,
+    namespaces: Namespaces,
+    state: State,
+    cur: BytesStart<'a>,
+    cur_empty: bool,
+    cur_ns: u8,
+    cur_pos: u64,
+    path: Vec<BytesStart<'a>>,
+    options: ReadOptions,
+    skipped: Vec<String>,
+}
+
+/// Maps a resolved namespace to its id.
+fn ns_id(namespaces: Namespaces, res: &ResolveResult<'_>) -> u8 {
+    match res {
+        ResolveResult::Bound(ns) => lookup_ns(namespaces, ns.0),
+        ResolveResult::Unbound => NS_NONE,
+        ResolveResult::Unknown(_) => NS_OTHER,
+    }
+}
+
+fn lookup_ns(namespaces: Namespaces, uri: &str) -> u8 {
+    for (i, (_, known)) in namespaces.iter().enumerate() {
+        if *known == uri {
+            return i as u8;
+        }
+    }
+    match uri {
+        SOAP_ENV => NS_SOAP,
+        XSI => NS_XSI,
+        XML => NS_XML,
+        _ => NS_OTHER,
+    }
+}
+
+/// One attribute of the current element, with its namespace resolved.
+pub struct Attr<'r, 'a> {
+    reader: &'r Reader<'a>,
+    local: &'r str,
+    qname: &'r str,
+    ns: u8,
+    value: Cow<'r, str>,
+}
+
+impl<'r, 'a> Attr<'r, 'a> {
+    /// Local name.
+    pub fn local(&self) -> &str {
+        self.local
+    }
+    /// Namespace id.
+    pub fn ns(&self) -> u8 {
+        self.ns
+    }
+    /// The value, entity references expanded.
+    pub fn raw(&self) -> &str {
+        &self.value
+    }
+    /// The value parsed as `T`.
+    pub fn value<T: super::Text>(&self) -> Result<T> {
+        T::parse_text(&self.value).map_err(|reason| {
+            self.reader.error(ErrorKind::InvalidValue {
+                what: format!("attribute `{}`", self.qname),
+                value: shorten(&self.value),
+                reason,
+            })
+        })
+    }
+    /// The error for an attribute the type does not declare.
+    pub fn unexpected<T>(&self) -> Result<T> {
+        Err(self.reader.error(ErrorKind::UnexpectedAttribute(self.qname.to_string())))
+    }
+    /// Keeps the attribute as a raw value, for `xs:anyAttribute`.
+    pub fn to_raw(&self) -> super::any::RawAttribute {
+        let ns = match self.reader.inner.resolver().resolve_attribute(QName(self.qname)).0 {
+            ResolveResult::Bound(ns) => Some(ns.0.to_string()),
+            _ => None,
+        };
+        super::any::RawAttribute {
+            namespace: ns,
+            name: self.local.to_string(),
+            value: self.value.to_string(),
+        }
+    }
+}
+
+pub(crate) fn shorten(s: &str) -> String {
+    if s.len() <= 80 {
+        s.to_string()
+    } else {
+        let mut end = 77;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        format!("{}...", &s[..end])
+    }
+}
+
+fn predefined_entity(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "lt" => "<",
+        "gt" => ">",
+        "amp" => "&",
+        "apos" => "'",
+        "quot" => "\"",
+        _ => return None,
+    })
+}
+
+impl<'a> Reader<'a> {
+    /// A reader over `input`, positioned on its root element. Fails on an empty input, on
+    /// anything but comments and processing instructions before the root, and on a DOCTYPE.
+    pub fn new(input: &'a str, namespaces: Namespaces) -> Result<Self> {
+        Self::with_options(input, namespaces, ReadOptions::default())
+    }
+
+    /// Like [`Reader::new`] with explicit limits and policies.
+    pub fn with_options(input: &'a str, namespaces: Namespaces, options: ReadOptions) -> Result<Self> {
+        let mut inner = NsReader::from_str(input);
+        {
+            let config = inner.config_mut();
+            config.check_end_names = true;
+            config.check_comments = true;
+            config.expand_empty_elements = false;
+        }
+        let mut reader = Reader {
+            inner,
+            input,
+            namespaces,
+            state: State::Inside,
+            cur: BytesStart::new(""),
+            cur_empty: false,
+            cur_ns: NS_NONE,
+            cur_pos: 0,
+            path: Vec::new(),
+            options,
+            skipped: Vec::new(),
+        };
+        if input.len() > reader.options.max_document_bytes {
+            return Err(reader.error(ErrorKind::DocumentTooLarge {
+                size: input.len(),
+                limit: reader.options.max_document_bytes,
+            }));
+        }
+        if !reader.peek_inner(true)? {
+            return Err(reader.error(ErrorKind::Empty));
+        }
+        Ok(reader)
+    }
+
+    /// Turns bytes into a string, or a clear error for input that is not UTF-8.
+    pub fn check_utf8(input: &[u8]) -> Result<&str> {
+        std::str::from_utf8(input).map_err(|e| {
+            let before = &input[..e.valid_up_to()];
+            let line = before.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+            let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
+            let column = String::from_utf8_lossy(&before[line_start..]).chars().count() as u64 + 1;
+            Error {
+                kind: ErrorKind::Utf8(e.to_string()),
+                path: String::new(),
+                line,
+                column,
+            }
+        })
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &ReadOptions {
+        &self.options
+    }
+
+    /// Paths of the elements skipped under [`UnknownElements::Skip`].
+    pub fn skipped(&self) -> &[String] {
+        &self.skipped
+    }
+
+    /// Local name of the element the reader is positioned on.
+    #[inline]
+    pub fn local(&self) -> &str {
+        self.cur.local_name().into_inner()
+    }
+
+    /// Namespace id of the element the reader is positioned on.
+    #[inline]
+    pub fn ns(&self) -> u8 {
+        self.cur_ns
+    }
+
+    /// Namespace URI of the element the reader is positioned on (empty for none).
+    pub fn ns_uri(&self) -> String {
+        match self.inner.resolver().resolve_element(self.cur.name()).0 {
+            ResolveResult::Bound(ns) => ns.0.to_string(),
+            ResolveResult::Unbound => String::new(),
+            ResolveResult::Unknown(p) => format!("(undeclared prefix `{p}`)"),
+        }
+    }
+
+    /// The qualified name (as written) of the element the reader is positioned on.
+    pub fn qname(&self) -> &str {
+        self.cur.name().into_inner()
+    }
+
+    /// The URI of a namespace id.
+    pub fn uri_of(&self, ns: u8) -> &'static str {
+        match ns {
+            NS_NONE => "",
+            NS_SOAP => SOAP_ENV,
+            NS_XSI => XSI,
+            NS_XML => XML,
+            i => self.namespaces.get(i as usize).map_or("(unknown)", |n| n.1),
+        }
+    }
+
+    /// The namespace table.
+    pub fn namespaces(&self) -> Namespaces {
+        self.namespaces
+    }
+
+    fn position(&self, offset: u64) -> (u64, u64) {
+        let offset = (offset as usize).min(self.input.len());
+        let mut end = offset;
+        while !self.input.is_char_boundary(end) {
+            end -= 1;
+        }
+        let before = &self.input[..end];
+        let line = before.bytes().filter(|b| *b == b'\n').count() as u64 + 1;
+        let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+        let column = before[line_start..].chars().count() as u64 + 1;
+        (line, column)
+    }
+
+    fn path_string(&self) -> String {
+        let mut s = String::new();
+        for e in &self.path {
+            s.push('/');
+            s.push_str(e.local_name().into_inner());
+        }
+        if self.state == State::AtChild {
+            s.push('/');
+            s.push_str(self.local());
+        }
+        s
+    }
+
+    /// An error at the current element.
+    pub fn error(&self, kind: ErrorKind) -> Error {
+        let (line, column) = self.position(self.cur_pos);
+        Error {
+            kind,
+            path: self.path_string(),
+            line,
+            column,
+        }
+    }
+
+    fn error_at_reader(&self, kind: ErrorKind) -> Error {
+        let (line, column) = self.position(self.inner.buffer_position());
+        Error {
+            kind,
+            path: self.path_string(),
+            line,
+            column,
+        }
+    }
+
+    fn syntax(&self, e: quick_xml::Error) -> Error {
+        if let quick_xml::Error::IllFormed(quick_xml::errors::IllFormedError::MissingEndTag(_)) = &e {
+            return self.error_at_reader(ErrorKind::UnexpectedEof);
+        }
+        let (line, column) = self.position(self.inner.error_position());
+        Error {
+            kind: ErrorKind::Syntax(e.to_string()),
+            path: self.path_string(),
+            line,
+            column,
+        }
+    }
+
+    /// Moves to the next child element of the current element and returns `true`, or
+    /// returns `false` when the current element ends. Calling it again without consuming
+    /// the child stays on the same child.
+    #[inline]
+    pub fn peek(&mut self) -> Result<bool> {
+        match self.state {
+            State::AtChild => Ok(true),
+            State::AtEnd => Ok(false),
+            State::Inside => self.peek_inner(false),
+        }
+    }
+
+    /// Like [`Reader::peek`] for mixed content: text before the next child or the end is
+    /// appended to `text` instead of being an error.
+    pub fn peek_mixed(&mut self, text: &mut String) -> Result<bool> {
+        match self.state {
+            State::AtChild => return Ok(true),
+            State::AtEnd => return Ok(false),
+            State::Inside => {}
+        }
+        loop {
+            let pos = self.inner.buffer_position();
+            let namespaces = self.namespaces;
+            let (res, ev) = match self.inner.read_resolved_event() {
+                Ok(x) => x,
+                Err(e) => return Err(self.syntax(e)),
+            };
+            match ev {
+                Event::Start(e) => {
+                    self.cur_ns = ns_id(namespaces, &res);
+                    self.cur = e;
+                    self.cur_empty = false;
+                    self.cur_pos = pos;
+                    self.state = State::AtChild;
+                    return Ok(true);
+                }
+                Event::Empty(e) => {
+                    self.cur_ns = ns_id(namespaces, &res);
+                    self.cur = e;
+                    self.cur_empty = true;
+                    self.cur_pos = pos;
+                    self.state = State::AtChild;
+                    return Ok(true);
+                }
+                Event::End(_) => {
+                    self.state = State::AtEnd;
+                    return Ok(false);
+                }
+                Event::Text(t) => text.push_str(&t.xml10_content()),
+                Event::CData(t) => text.push_str(&t.xml10_content()),
+                Event::GeneralRef(r) => {
+                    let pos = self.inner.buffer_position();
+                    self.push_ref(text, &r, pos)?
+                }
+                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
+                Event::DocType(_) => return Err(self.error_at_reader(ErrorKind::Doctype)),
+                Event::Eof => return Err(self.error_at_reader(ErrorKind::UnexpectedEof)),
+            }
+        }
+    }
+
+    fn push_ref(&self, text: &mut String, r: &quick_xml::events::BytesRef<'_>, _pos: u64) -> Result<()> {
+        if r.is_char_ref() {
+            match r.resolve_char_ref() {
+                Ok(Some(c)) => text.push(c),
+                Ok(None) | Err(_) => {
+                    return Err(self.error_at_reader(ErrorKind::Syntax(format!(
+                        "invalid character reference `&{};`",
+                        r.xml10_content()
+                    ))))
+                }
+            }
+        } else {
+            let name = r.xml10_content();
+            match predefined_entity(&name) {
+                Some(s) => text.push_str(s),
+                None => return Err(self.error_at_reader(ErrorKind::UnknownEntity(name.to_string()))),
+            }
+        }
+        Ok(())
+    }
+
+    fn peek_inner(&mut self, prolog: bool) -> Result<bool> {
+        loop {
+            let pos = self.inner.buffer_position();
+            let namespaces = self.namespaces;
+            let (res, ev) = match self.inner.read_resolved_event() {
+                Ok(x) => x,
+                Err(e) => return Err(self.syntax(e)),
+            };
+            match ev {
+                Event::Start(e) => {
+                    self.cur_ns = ns_id(namespaces, &res);
+                    self.cur = e;
+                    self.cur_empty = false;
+                    self.cur_pos = pos;
+                    self.state = State::AtChild;
+                    return Ok(true);
+                }
+                Event::Empty(e) => {
+                    self.cur_ns = ns_id(namespaces, &res);
+                    self.cur = e;
+                    self.cur_empty = true;
+                    self.cur_pos = pos;
+                    self.state = State::AtChild;
+                    return Ok(true);
+                }
+                Event::End(_) => {
+                    self.state = State::AtEnd;
+                    return Ok(false);
+                }
+                Event::Text(t) => {
+                    let s = t.into_inner();
+                    if !s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
+                        self.cur_pos = pos;
+                        let kind = if prolog && self.path.is_empty() {
+                            ErrorKind::Syntax(format!("text before the root element: {:?}", shorten(s.trim())))
+                        } else {
+                            ErrorKind::UnexpectedText(shorten(s.trim()))
+                        };
+                        return Err(self.error_at_text(kind, pos));
+                    }
+                }
+                Event::CData(t) => {
+                    let s = t.into_inner();
+                    if !s.trim().is_empty() {
+                        return Err(self.error_at_text(ErrorKind::UnexpectedText(shorten(s.trim())), pos));
+                    }
+                }
+                Event::GeneralRef(r) => {
+                    let mut s = String::new();
+                    self.push_ref(&mut s, &r, pos)?;
+                    if !s.trim().is_empty() {
+                        return Err(self.error_at_text(ErrorKind::UnexpectedText(s), pos));
+                    }
+                }
+                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
+                Event::DocType(_) => return Err(self.error_at_text(ErrorKind::Doctype, pos)),
+                Event::Eof => {
+                    if prolog && self.path.is_empty() {
+                        return Ok(false);
+                    }
+                    return Err(self.error_at_reader(ErrorKind::UnexpectedEof));
+                }
+            }
+        }
+    }
+
+    fn error_at_text(&self, kind: ErrorKind, pos: u64) -> Error {
+        let (line, column) = self.position(pos);
+        let mut path = String::new();
+        for e in &self.path {
+            path.push('/');
+            path.push_str(e.local_name().into_inner());
+        }
+        Error {
+            kind,
+            path,
+            line,
+            column,
+        }
+    }
+
+    /// Enters the element the reader is positioned on: afterwards [`Reader::peek`] walks its
+    /// children. Attributes must be read before.
+    #[inline]
+    pub fn enter(&mut self) -> Result<()> {
+        debug_assert_eq!(self.state, State::AtChild);
+        if self.path.len() >= self.options.max_depth {
+            return Err(self.error(ErrorKind::TooDeep(self.options.max_depth)));
+        }
+        let cur = std::mem::replace(&mut self.cur, BytesStart::new(""));
+        self.path.push(cur);
+        self.state = if self.cur_empty { State::AtEnd } else { State::Inside };
+        Ok(())
+    }
+
+    /// Leaves the current element after its children were read (its end tag consumed).
+    #[inline]
+    pub fn leave(&mut self) -> Result<()> {
+        debug_assert_eq!(self.state, State::AtEnd);
+        if let Some(e) = self.path.pop() {
+            self.cur = e;
+        }
+        self.state = State::Inside;
+        Ok(())
+    }
+
+    /// Attributes of the element the reader is positioned on, namespaces resolved; `xmlns`
+    /// declarations and `xsi:` attributes are left out.
+    pub fn attributes(&self) -> AttrIter<'_, 'a> {
+        AttrIter {
+            reader: self,
+            inner: self.cur.attributes(),
+        }
+    }
+
+    /// Whether the current element carries `xsi:nil="true"`.
+    pub fn is_nil(&self) -> Result<bool> {
+        for a in self.cur.attributes() {
+            let a = a.map_err(|e| self.error(ErrorKind::Syntax(e.to_string())))?;
+            let (res, local) = self.inner.resolver().resolve_attribute(a.key);
+            if local.into_inner() == "nil" && matches!(res, ResolveResult::Bound(ns) if ns.0 == XSI) {
+                let v = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_err(|e| self.error(ErrorKind::Syntax(e.to_string())))?;
+                return Ok(matches!(v.trim(), "true" | "1"));
+            }
+        }
+        Ok(false)
+    }
+
+    /// Reads the text content of the element the reader is positioned on, through its end
+    /// tag. Fails on child elements; refuses declared attributes other than `xmlns` and `xsi:`.
+    pub fn read_text(&mut self) -> Result<Cow<'a, str>> {
+        self.read_text_inner(true)
+    }
+
+    /// Reads the text content of the current element whose attributes were already read.
+    pub fn read_text_after_attrs(&mut self) -> Result<Cow<'a, str>> {
+        self.read_text_inner(false)
+    }
+
+    fn read_text_inner(&mut self, check_attrs: bool) -> Result<Cow<'a, str>> {
+        if check_attrs {
+            let mut it = self.attributes();
+            if let Some(a) = it.next_attr()? {
+                return a.unexpected();
+            }
+        }
+        self.enter()?;
+        if self.state == State::AtEnd {
+            self.leave()?;
+            return Ok(Cow::Borrowed(""));
+        }
+        let mut out: Option<Cow<'a, str>> = None;
+        loop {
+            let ev = match self.inner.read_event() {
+                Ok(e) => e,
+                Err(e) => return Err(self.syntax(e)),
+            };
+            match ev {
+                Event::Text(t) => {
+                    let s = t.xml10_content();
+                    append(&mut out, s);
+                }
+                Event::CData(t) => append(&mut out, t.xml10_content()),
+                Event::GeneralRef(r) => {
+                    let mut s = String::new();
+                    let pos = self.inner.buffer_position();
+                    self.push_ref(&mut s, &r, pos)?;
+                    append(&mut out, Cow::Owned(s));
+                }
+                Event::End(_) => break,
+                Event::Start(e) | Event::Empty(e) => {
+                    let name = e.name().into_inner().to_string();
+                    self.cur_pos = self.inner.buffer_position();
+                    return Err(self.error_at_text(ErrorKind::UnexpectedChild(name), self.cur_pos));
+                }
+                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
+                Event::DocType(_) => return Err(self.error_at_reader(ErrorKind::Doctype)),
+                Event::Eof => return Err(self.error_at_reader(ErrorKind::UnexpectedEof)),
+            }
+            if let Some(o) = &out {
+                if o.len() > self.options.max_value_bytes {
+                    return Err(self.error_at_reader(ErrorKind::ValueTooLarge {
+                        size: o.len(),
+                        limit: self.options.max_value_bytes,
+                    }));
+                }
+            }
+        }
+        self.state = State::AtEnd;
+        self.leave()?;
+        Ok(out.unwrap_or(Cow::Borrowed("")))
+    }
+
+    /// Skips the element the reader is positioned on, with everything inside it.
+    pub fn skip(&mut self) -> Result<()> {
+        debug_assert_eq!(self.state, State::AtChild);
+        if self.cur_empty {
+            self.state = State::Inside;
+            return Ok(());
+        }
+        let mut depth = 1usize;
+        loop {
+            let ev = match self.inner.read_event() {
+                Ok(e) => e,
+                Err(e) => return Err(self.syntax(e)),
+            };
+            match ev {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                Event::DocType(_) => return Err(self.error_at_reader(ErrorKind::Doctype)),
+                Event::GeneralRef(r) => {
+                    let mut s = String::new();
+                    let pos = self.inner.buffer_position();
+                    self.push_ref(&mut s, &r, pos)?;
+                }
+                Event::Eof => return Err(self.error_at_reader(ErrorKind::UnexpectedEof)),
+                _ => {}
+            }
+        }
+        self.state = State::Inside;
+        Ok(())
+    }
+
+    /// Handles a child element the content model does not allow: an error naming the
+    /// namespace when only the namespace is wrong; otherwise an error, or a recorded skip
+    /// under [`UnknownElements::Skip`].
+    pub fn unexpected(&mut self, expected: &[(&str, u8)]) -> Result<()> {
+        let local = self.local();
+        if let Some((_, ns)) = expected.iter().find(|(l, _)| *l == local) {
+            return Err(self.error(ErrorKind::WrongNamespace {
+                name: local.to_string(),
+                found: self.ns_uri(),
+                expected: self.uri_of(*ns).to_string(),
+            }));
+        }
+        match self.options.unknown_elements {
+            UnknownElements::Error => Err(self.error(ErrorKind::UnexpectedElement {
+                name: local.to_string(),
+                namespace: self.ns_uri(),
+                expected: if expected.is_empty() {
+                    "no child elements".to_string()
+                } else {
+                    expected.iter().map(|(l, _)| format!("<{l}>")).collect::<Vec<_>>().join(", ")
+                },
+            })),
+            UnknownElements::Skip => {
+                let p = self.path_string();
+                self.skipped.push(p);
+                self.skip()
+            }
+        }
+    }
+
+    /// The error for an element that cannot stand here (no skipping).
+    pub fn unexpected_error(&self, expected: &[(&str, u8)]) -> Error {
+        let local = self.local();
+        if let Some((_, ns)) = expected.iter().find(|(l, _)| *l == local) {
+            return self.error(ErrorKind::WrongNamespace {
+                name: local.to_string(),
+                found: self.ns_uri(),
+                expected: self.uri_of(*ns).to_string(),
+            });
+        }
+        self.error(ErrorKind::UnexpectedElement {
+            name: local.to_string(),
+            namespace: self.ns_uri(),
+            expected: if expected.is_empty() {
+                "a global element of the schema".to_string()
+            } else {
+                expected.iter().map(|(l, _)| format!("<{l}>")).collect::<Vec<_>>().join(", ")
+            },
+        })
+    }
+
+    /// Fails when a required element was not found.
+    #[inline]
+    pub fn required<T>(&self, value: Option<T>, name: &str) -> Result<T> {
+        match value {
+            Some(v) => Ok(v),
+            None => Err(self.missing(ErrorKind::MissingElement(name.to_string()))),
+        }
+    }
+
+    /// Fails when a required attribute was not found.
+    #[inline]
+    pub fn required_attr<T>(&self, value: Option<T>, name: &str) -> Result<T> {
+        match value {
+            Some(v) => Ok(v),
+            None => Err(self.missing(ErrorKind::MissingAttribute(name.to_string()))),
+        }
+    }
+
+    /// Fails when fewer than `min` elements were found.
+    #[inline]
+    pub fn min_occurs<T>(&self, values: &[T], min: usize, name: &str) -> Result<()> {
+        if values.len() < min {
+            Err(self.missing(ErrorKind::MissingElement(name.to_string())))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn missing(&self, kind: ErrorKind) -> Error {
+        // Called while inside the element whose content lacks something.
+        let pos = match self.path.last() {
+            Some(_) => self.cur_pos,
+            None => 0,
+        };
+        let (line, column) = self.position(pos);
+        let mut path = String::new();
+        for e in &self.path {
+            path.push('/');
+            path.push_str(e.local_name().into_inner());
+        }
+        Error {
+            kind,
+            path,
+            line,
+            column,
+        }
+    }
+
+    /// An error for a value that did not parse, at the current element.
+    pub fn invalid_value(&self, what: &str, value: &str, reason: String) -> Error {
+        self.error(ErrorKind::InvalidValue {
+            what: what.to_string(),
+            value: shorten(value),
+            reason,
+        })
+    }
+
+    /// After the root element was read: only comments, processing instructions and
+    /// whitespace may follow.
+    pub fn finish(&mut self) -> Result<()> {
+        loop {
+            let pos = self.inner.buffer_position();
+            let ev = match self.inner.read_event() {
+                Ok(e) => e,
+                Err(e) => return Err(self.syntax(e)),
+            };
+            match ev {
+                Event::Eof => return Ok(()),
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) if t.xml10_content().trim().is_empty() => {}
+                _ => return Err(self.error_at_text(ErrorKind::TrailingContent, pos)),
+            }
+        }
+    }
+
+    /// Checks that the reader stands on the root element `local` in namespace `ns`.
+    pub fn expect_root(&self, local: &str, ns: u8) -> Result<()> {
+        if self.local() == local && self.ns() == ns {
+            Ok(())
+        } else if self.local() == local {
+            Err(self.error(ErrorKind::WrongNamespace {
+                name: local.to_string(),
+                found: self.ns_uri(),
+                expected: self.uri_of(ns).to_string(),
+            }))
+        } else {
+            Err(self.error(ErrorKind::WrongRoot {
+                found: self.qname().to_string(),
+                expected: format!("<{local}> in namespace `{}`", self.uri_of(ns)),
+            }))
+        }
+    }
+
+    /// Reads the raw element the reader is positioned on, for `xs:any`.
+    pub fn read_raw(&mut self) -> Result<super::any::RawElement> {
+        super::any::RawElement::read(self)
+    }
+
+    pub(crate) fn inner_resolver(&self) -> &quick_xml::name::NamespaceResolver {
+        self.inner.resolver()
+    }
+
+    pub(crate) fn cur_start(&self) -> &BytesStart<'a> {
+        &self.cur
+    }
+
+    pub(crate) fn read_event_raw(&mut self) -> Result<(Option<String>, Event<'a>)> {
+        let (res, ev) = match self.inner.read_resolved_event() {
+            Ok(x) => x,
+            Err(e) => return Err(self.syntax(e)),
+        };
+        let ns = match res {
+            ResolveResult::Bound(ns) => Some(ns.0.to_string()),
+            _ => None,
+        };
+        Ok((ns, ev))
+    }
+
+    pub(crate) fn resolve_ref(&self, r: &quick_xml::events::BytesRef<'_>, out: &mut String) -> Result<()> {
+        let pos = self.inner.buffer_position();
+        self.push_ref(out, r, pos)
+    }
+
+    pub(crate) fn set_state_inside(&mut self) {
+        self.state = State::Inside;
+    }
+
+    pub(crate) fn depth(&self) -> usize {
+        self.path.len()
+    }
+
+    pub(crate) fn too_deep(&self) -> Error {
+        self.error_at_reader(ErrorKind::TooDeep(self.options.max_depth))
+    }
+
+    pub(crate) fn eof_error(&self) -> Error {
+        self.error_at_reader(ErrorKind::UnexpectedEof)
+    }
+
+    pub(crate) fn doctype_error(&self) -> Error {
+        self.error_at_reader(ErrorKind::Doctype)
+    }
+
+    pub(crate) fn cur_is_empty(&self) -> bool {
+        self.cur_empty
+    }
+}
+
+fn append<'a>(out: &mut Option<Cow<'a, str>>, s: Cow<'a, str>) {
+    match out {
+        None => *out = Some(s),
+        Some(o) => o.to_mut().push_str(&s),
+    }
+}
+
+/// Iterator over the attributes of the current element.
+pub struct AttrIter<'r, 'a> {
+    reader: &'r Reader<'a>,
+    inner: quick_xml::events::attributes::Attributes<'r>,
+}
+
+impl<'r, 'a> AttrIter<'r, 'a> {
+    /// The next attribute, leaving out `xmlns` declarations and `xsi:` attributes.
+    pub fn next_attr(&mut self) -> Result<Option<Attr<'r, 'a>>> {
+        loop {
+            let Some(a) = self.inner.next() else { return Ok(None) };
+            let a = a.map_err(|e| self.reader.error(ErrorKind::Syntax(e.to_string())))?;
+            let qname: &'r str = a.key.into_inner();
+            if qname == "xmlns" || qname.starts_with("xmlns:") {
+                continue;
+            }
+            let (res, local) = self.reader.inner.resolver().resolve_attribute(a.key);
+            let ns = match &res {
+                ResolveResult::Bound(ns) => lookup_ns(self.reader.namespaces, ns.0),
+                ResolveResult::Unbound => NS_NONE,
+                ResolveResult::Unknown(p) => {
+                    return Err(self.reader.error(ErrorKind::Syntax(format!(
+                        "attribute `{qname}` uses the undeclared prefix `{p}`"
+                    ))))
+                }
+            };
+            if ns == NS_XSI {
+                continue;
+            }
+            let value = a
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|e| self.reader.error(ErrorKind::Syntax(e.to_string())))?;
+            if value.len() > self.reader.options.max_value_bytes {
+                return Err(self.reader.error(ErrorKind::ValueTooLarge {
+                    size: value.len(),
+                    limit: self.reader.options.max_value_bytes,
+                }));
+            }
+            return Ok(Some(Attr {
+                reader: self.reader,
+                local: local.into_inner(),
+                qname,
+                ns,
+                value,
+            }));
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! The SOAP 1.1 envelope around EWS messages: headers, body and faults.
+
+use crate::rt::{self, ErrorKind, Namespaces, RawElement, ReadOptions, Reader, Result, Value, Writer, NS_NONE, NS_SOAP};
+
+/// A SOAP fault (`soap:Fault`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Fault {
+    /// `faultcode`, such as `a:ErrorSchemaValidation` or `soap:Client`.
+    pub fault_code: String,
+    /// `faultstring`: the human-readable reason.
+    pub fault_string: String,
+    /// `faultactor`, when present.
+    pub fault_actor: Option<String>,
+    /// `detail`, kept as raw XML.
+    pub detail: Option<RawElement>,
+}
+
+impl Fault {
+    fn read(r: &mut Reader<'_>) -> Result<Fault> {
+        let mut f = Fault::default();
+        let (mut code, mut string) = (None, None);
+        r.enter()?;
+        while r.peek()? {
+            match (r.local(), r.ns()) {
+                ("faultcode", NS_NONE) => code = Some(r.read_text()?.trim().to_string()),
+                ("faultstring", NS_NONE) => string = Some(r.read_text()?.into_owned()),
+                ("faultactor", NS_NONE) => f.fault_actor = Some(r.read_text()?.into_owned()),
+                ("detail", NS_NONE) => f.detail = Some(r.read_raw()?),
+                _ => r.unexpected(&[
+                    ("faultcode", NS_NONE),
+                    ("faultstring", NS_NONE),
+                    ("faultactor", NS_NONE),
+                    ("detail", NS_NONE),
+                ])?,
+            }
+        }
+        f.fault_code = r.required(code, "faultcode")?;
+        f.fault_string = r.required(string, "faultstring")?;
+        r.leave()?;
+        Ok(f)
+    }
+
+    fn write(&self, w: &mut Writer) {
+        w.start("soap:Fault");
+        w.start("faultcode");
+        w.text_str(&self.fault_code);
+        w.end("faultcode");
+        w.start("faultstring");
+        w.text_str(&self.fault_string);
+        w.end("faultstring");
+        if let Some(a) = &self.fault_actor {
+            w.start("faultactor");
+            w.text_str(a);
+            w.end("faultactor");
+        }
+        if let Some(d) = &self.detail {
+            d.write(w);
+        }
+        w.end("soap:Fault");
+    }
+}
+
+/// A SOAP envelope whose header children and body children are read as `T` (in generated
+/// code, the enum of all global elements).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope<T> {
+    /// Children of `soap:Header`, in document order (none when the header is absent).
+    pub headers: Vec<T>,
+    /// Children of `soap:Body`, in document order.
+    pub body: Vec<T>,
+    /// A `soap:Fault` in the body.
+    pub fault: Option<Fault>,
+}
+
+impl<T> Default for Envelope<T> {
+    fn default() -> Self {
+        Envelope {
+            headers: Vec::new(),
+            body: Vec::new(),
+            fault: None,
+        }
+    }
+}
+
+const ENVELOPE_CHILDREN: &[(&str, u8)] = &[("Header", NS_SOAP), ("Body", NS_SOAP)];
+
+impl<T: Value> Envelope<T> {
+    /// Reads an envelope.
+    pub fn from_str(input: &str, namespaces: Namespaces) -> Result<Self> {
+        Self::from_str_with(input, namespaces, ReadOptions::default())
+    }
+
+    /// Reads an envelope given as bytes (which must be UTF-8).
+    pub fn from_bytes(input: &[u8], namespaces: Namespaces, options: ReadOptions) -> Result<Self> {
+        Self::from_str_with(Reader::check_utf8(input)?, namespaces, options)
+    }
+
+    /// Reads an envelope with explicit options.
+    pub fn from_str_with(input: &str, namespaces: Namespaces, options: ReadOptions) -> Result<Self> {
+        let mut r = Reader::with_options(input, namespaces, options)?;
+        r.expect_root("Envelope", NS_SOAP)?;
+        let mut env = Envelope::default();
+        let mut seen_header = false;
+        let mut seen_body = false;
+        r.enter()?;
+        while r.peek()? {
+            match (r.local(), r.ns()) {
+                ("Header", NS_SOAP) if !seen_header && !seen_body => {
+                    seen_header = true;
+                    r.enter()?;
+                    while r.peek()? {
+                        env.headers.push(T::read_value(&mut r)?);
+                    }
+                    r.leave()?;
+                }
+                ("Body", NS_SOAP) if !seen_body => {
+                    seen_body = true;
+                    r.enter()?;
+                    while r.peek()? {
+                        if (r.local(), r.ns()) == ("Fault", NS_SOAP) {
+                            env.fault = Some(Fault::read(&mut r)?);
+                        } else {
+                            env.body.push(T::read_value(&mut r)?);
+                        }
+                    }
+                    r.leave()?;
+                }
+                ("Header" | "Body", NS_SOAP) => {
+                    return Err(r.error(ErrorKind::TooManyElements(r.qname().to_string())));
+                }
+                _ => r.unexpected(ENVELOPE_CHILDREN)?,
+            }
+        }
+        if !seen_body {
+            return Err(r.error(ErrorKind::MissingElement("soap:Body".into())));
+        }
+        r.leave()?;
+        r.finish()?;
+        Ok(env)
+    }
+
+    /// Writes the envelope, declaring `soap:` and the generated namespaces on the root.
+    pub fn to_xml(&self, namespaces: Namespaces) -> String {
+        let mut w = Writer::with_capacity(namespaces, 1024);
+        w.declaration();
+        w.declare("soap", rt::reader::SOAP_ENV);
+        w.start("soap:Envelope");
+        if !self.headers.is_empty() {
+            w.start("soap:Header");
+            for h in &self.headers {
+                h.write_value(&mut w, "");
+            }
+            w.end("soap:Header");
+        }
+        w.start("soap:Body");
+        for b in &self.body {
+            b.write_value(&mut w, "");
+        }
+        if let Some(f) = &self.fault {
+            f.write(&mut w);
+        }
+        w.end("soap:Body");
+        w.end("soap:Envelope");
+        w.into_string()
+    }
+}
