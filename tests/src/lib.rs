@@ -1,1 +1,210 @@
-//! End-to-end tests live in `tests/`.
+//! Helpers for the end-to-end tests: locating the shared EWS material, comparing XML
+//! documents namespace-aware, and validating with libxml2.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+
+/// The folder holding `ews-schemas/` and `ews-samples/`: `EWS_SHARED_DIR`, or `../shared`
+/// beside the workspace. Panics (failing the test) when it is missing under `CI=true`;
+/// elsewhere returns `None` so a developer without the material sees a skip message.
+pub fn shared_dir() -> Option<PathBuf> {
+    let dir = match std::env::var_os("EWS_SHARED_DIR") {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
+    };
+    if dir.join("ews-schemas").is_dir() && dir.join("ews-samples").is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("the shared EWS material is missing at {} (set EWS_SHARED_DIR)", dir.display());
+    }
+    eprintln!("skipping: the shared EWS material is missing at {}", dir.display());
+    None
+}
+
+/// An element tree for comparisons: names resolved, attributes sorted, namespace
+/// declarations, comments and whitespace-only text left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum XNode {
+    /// An element: namespace, local name, attributes, children.
+    Element(String, String, Vec<(String, String, String)>, Vec<XNode>),
+    /// Text.
+    Text(String),
+}
+
+fn ns_of(r: ResolveResult<'_>) -> String {
+    match r {
+        ResolveResult::Bound(ns) => ns.0.to_string(),
+        ResolveResult::Unbound => String::new(),
+        ResolveResult::Unknown(p) => format!("(unknown prefix {p})"),
+    }
+}
+
+/// Parses a document into an [`XNode`] tree.
+pub fn parse_tree(xml: &str) -> Result<XNode, String> {
+    let mut r = NsReader::from_str(xml);
+    let mut stack: Vec<XNode> = vec![XNode::Element(String::new(), "#document".into(), vec![], vec![])];
+    loop {
+        let (res, ev) = r.read_resolved_event().map_err(|e| e.to_string())?;
+        let ns = ns_of(res);
+        match ev {
+            Event::Start(e) | Event::Empty(e) => {
+                let mut attrs = Vec::new();
+                for a in e.attributes() {
+                    let a = a.map_err(|e| e.to_string())?;
+                    let q = a.key.into_inner();
+                    if q == "xmlns" || q.starts_with("xmlns:") {
+                        continue;
+                    }
+                    let (res, local) = r.resolver().resolve_attribute(a.key);
+                    let v = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_err(|e| e.to_string())?;
+                    attrs.push((ns_of(res), local.into_inner().to_string(), v.into_owned()));
+                }
+                attrs.sort();
+                let el = XNode::Element(ns, e.local_name().into_inner().to_string(), attrs, vec![]);
+                let empty = xml.as_bytes()[..r.buffer_position() as usize].ends_with(b"/>");
+                if empty {
+                    push_child(&mut stack, el);
+                } else {
+                    stack.push(el);
+                }
+            }
+            Event::End(_) => {
+                let mut done = stack.pop().ok_or("unbalanced")?;
+                normalize(&mut done);
+                push_child(&mut stack, done);
+            }
+            Event::Text(t) => push_text(&mut stack, &t.xml10_content()),
+            Event::CData(t) => push_text(&mut stack, &t.xml10_content()),
+            Event::GeneralRef(g) => {
+                let s = if g.is_char_ref() {
+                    g.resolve_char_ref().ok().flatten().map(|c| c.to_string()).unwrap_or_default()
+                } else {
+                    match &*g.xml10_content() {
+                        "lt" => "<".into(),
+                        "gt" => ">".into(),
+                        "amp" => "&".into(),
+                        "apos" => "'".into(),
+                        "quot" => "\"".into(),
+                        other => return Err(format!("unknown entity {other}")),
+                    }
+                };
+                push_text(&mut stack, &s);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    let mut doc = stack.pop().ok_or("empty")?;
+    normalize(&mut doc);
+    match doc {
+        XNode::Element(_, _, _, mut c) if c.len() == 1 => Ok(c.remove(0)),
+        _ => Err("expected one root element".into()),
+    }
+}
+
+fn push_child(stack: &mut [XNode], n: XNode) {
+    if let Some(XNode::Element(_, _, _, c)) = stack.last_mut() {
+        c.push(n);
+    }
+}
+
+fn push_text(stack: &mut [XNode], s: &str) {
+    if let Some(XNode::Element(_, _, _, c)) = stack.last_mut() {
+        if let Some(XNode::Text(t)) = c.last_mut() {
+            t.push_str(s);
+        } else {
+            c.push(XNode::Text(s.to_string()));
+        }
+    }
+}
+
+/// Drops whitespace-only text beside elements (insignificant whitespace).
+fn normalize(n: &mut XNode) {
+    if let XNode::Element(_, _, _, c) = n {
+        let has_el = c.iter().any(|x| matches!(x, XNode::Element(..)));
+        if has_el {
+            c.retain(|x| !matches!(x, XNode::Text(t) if t.trim().is_empty()));
+        } else if c.iter().all(|x| matches!(x, XNode::Text(t) if t.is_empty())) {
+            c.clear();
+        }
+    }
+}
+
+/// Compares two documents namespace-aware; on a difference, says where.
+pub fn xml_equivalent(a: &str, b: &str) -> Result<(), String> {
+    let ta = parse_tree(a).map_err(|e| format!("first document: {e}"))?;
+    let tb = parse_tree(b).map_err(|e| format!("second document: {e}"))?;
+    diff(&ta, &tb, "")
+}
+
+fn diff(a: &XNode, b: &XNode, path: &str) -> Result<(), String> {
+    match (a, b) {
+        (XNode::Text(x), XNode::Text(y)) if x == y => Ok(()),
+        (XNode::Element(na, la, aa, ca), XNode::Element(nb, lb, ab, cb)) => {
+            let p = format!("{path}/{la}");
+            if na != nb || la != lb {
+                return Err(format!("{p}: element {{{na}}}{la} vs {{{nb}}}{lb}"));
+            }
+            if aa != ab {
+                return Err(format!("{p}: attributes {aa:?} vs {ab:?}"));
+            }
+            if ca.len() != cb.len() {
+                return Err(format!("{p}: {} children vs {}: {ca:?} vs {cb:?}", ca.len(), cb.len()));
+            }
+            for (x, y) in ca.iter().zip(cb) {
+                diff(x, y, &p)?;
+            }
+            Ok(())
+        }
+        _ => Err(format!("{path}: {a:?} vs {b:?}")),
+    }
+}
+
+/// Validates `xml` with `xmllint --schema schema`; Err carries xmllint's message.
+pub fn xmllint_validate(schema: &Path, xml: &str) -> Result<(), String> {
+    let dir = std::env::temp_dir().join(format!("ews-xmllint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let file = dir.join(format!("doc{n}.xml"));
+    std::fs::write(&file, xml).map_err(|e| e.to_string())?;
+    let out = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(schema)
+        .arg(&file)
+        .output()
+        .map_err(|e| format!("cannot run xmllint (install libxml2-utils): {e}"))?;
+    let _ = std::fs::remove_file(&file);
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// A copy of an official schema set whose `xml` import points at `xml.xsd`, for libxml2.
+pub fn validating_schema_dir(shared: &Path, set: &str) -> PathBuf {
+    let src = shared.join("ews-schemas").join(set);
+    let dst = std::env::temp_dir().join(format!("ews-schemas-{set}-{}", std::process::id()));
+    std::fs::create_dir_all(&dst).expect("temp dir");
+    let xml_xsd = shared.join("ews-schemas/xml.xsd");
+    for f in ["messages.xsd", "types.xsd"] {
+        let text = std::fs::read_to_string(src.join(f)).expect("schema file");
+        let text = text.replace(
+            "<xs:import namespace=\"http://www.w3.org/XML/1998/namespace\"/>",
+            &format!(
+                "<xs:import namespace=\"http://www.w3.org/XML/1998/namespace\" schemaLocation=\"{}\"/>",
+                xml_xsd.display()
+            ),
+        );
+        std::fs::write(dst.join(f), text).expect("write schema copy");
+    }
+    dst
+}

@@ -1,0 +1,137 @@
+//! The running example: SetImGroup request, success response and error response from the
+//! EWS documentation round trip through the generated types, and the written XML validates
+//! against the official office365 schema.
+
+use ews::messages::{SetImGroupResponseMessageType, SetImGroupType};
+use ews::rt::{Reader, Value, Writer};
+use ews::soap::Envelope;
+use ews::GlobalElement;
+use ews_tests::{shared_dir, validating_schema_dir, xml_equivalent, xmllint_validate};
+
+fn sample(name: &str) -> Option<String> {
+    let dir = shared_dir()?;
+    Some(std::fs::read_to_string(dir.join("ews-samples").join(name)).expect("sample file"))
+}
+
+fn round_trip(name: &str) -> Option<Envelope<GlobalElement>> {
+    let xml = sample(name)?;
+    let env = Envelope::<GlobalElement>::from_str(&xml, ews::NAMESPACES).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let out = env.to_xml(ews::NAMESPACES);
+    if let Err(d) = xml_equivalent(&xml, &out) {
+        panic!("{name}: written XML differs from the original: {d}\n{out}");
+    }
+    let again = Envelope::<GlobalElement>::from_str(&out, ews::NAMESPACES).expect("re-parse");
+    assert_eq!(env, again, "{name}: re-parsed value differs");
+    Some(env)
+}
+
+/// Validates each header child and the body's first child against the office365 schema.
+fn validate_parts(env: &Envelope<GlobalElement>) {
+    let Some(shared) = shared_dir() else { return };
+    let schema = validating_schema_dir(&shared, "office365").join("messages.xsd");
+    for part in env.headers.iter().chain(env.body.iter()) {
+        let doc = part.to_document();
+        if let Err(e) = xmllint_validate(&schema, &doc) {
+            panic!("{} does not validate: {e}\n{doc}", part.tag());
+        }
+    }
+}
+
+#[test]
+fn request_round_trips_and_is_typed() {
+    let Some(env) = round_trip("SetImGroup.request.1.xml") else { return };
+    let GlobalElement::SetImGroup(req) = &env.body[0] else { panic!("body is {:?}", env.body) };
+    assert_eq!(req.group_id.id, "AAMkAGQ1MjJjMTBkQoTbWAAAAAAQRAAA=");
+    assert_eq!(req.group_id.change_key.as_deref(), Some("EgAAAA=="));
+    assert_eq!(req.new_display_name, "MyNewGroupName");
+    assert!(matches!(&env.headers[0], GlobalElement::RequestServerVersion(v) if v.version.as_str() == "Exchange2013"));
+    assert!(matches!(&env.headers[1], GlobalElement::MailboxCulture(c) if c.value == "en-US"));
+    validate_parts(&env);
+}
+
+#[test]
+fn success_response_round_trips() {
+    let Some(env) = round_trip("SetImGroup.response.1.xml") else { return };
+    let GlobalElement::SetImGroupResponse(resp) = &env.body[0] else { panic!("body is {:?}", env.body) };
+    assert_eq!(resp.response_class.as_str(), "Success");
+    assert_eq!(resp.response_code.as_ref().map(|c| c.as_str()), Some("NoError"));
+    assert!(matches!(&env.headers[0], GlobalElement::ServerVersionInfo(v) if v.major_version == Some(15)));
+    validate_parts(&env);
+}
+
+#[test]
+fn error_response_round_trips() {
+    let Some(env) = round_trip("SetImGroup.error.1.xml") else { return };
+    let GlobalElement::SetImGroupResponse(resp) = &env.body[0] else { panic!("body is {:?}", env.body) };
+    assert_eq!(resp.response_class.as_str(), "Error");
+    assert_eq!(
+        resp.response_code.as_ref().map(|c| c.as_str()),
+        Some("ErrorImGroupDisplayNameAlreadyExists")
+    );
+    assert_eq!(
+        resp.message_text.as_deref(),
+        Some("An IM group with the specified display name already exists.")
+    );
+    assert_eq!(resp.descriptive_link_key, Some(0));
+    validate_parts(&env);
+}
+
+#[test]
+fn typed_request_is_written_in_schema_order() {
+    let req = SetImGroupType::new(
+        ews::types::ItemIdType::new("AAMk=".into()),
+        "Friends".into(),
+    );
+    let xml = ews::rt::to_string(&req);
+    assert!(xml.starts_with("<m:SetImGroup "), "{xml}");
+    let g = xml.find("<m:GroupId").expect("GroupId");
+    let n = xml.find("<m:NewDisplayName>Friends</m:NewDisplayName>").expect("NewDisplayName");
+    assert!(g < n, "{xml}");
+    let back: SetImGroupType = ews::rt::from_str(&xml).expect("read back");
+    assert_eq!(back, req);
+    if let Some(shared) = shared_dir() {
+        let schema = validating_schema_dir(&shared, "office365").join("messages.xsd");
+        xmllint_validate(&schema, &xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+    }
+}
+
+#[test]
+fn unknown_enum_values_are_kept() {
+    let xml = r#"<SetImGroupResponse xmlns="http://schemas.microsoft.com/exchange/services/2006/messages" ResponseClass="Success"><ResponseCode>ErrorFromTheFuture</ResponseCode></SetImGroupResponse>"#;
+    let v: SetImGroupResponseMessageType = ews::rt::from_str(xml).expect("read");
+    assert_eq!(v.response_code.as_ref().map(|c| c.as_str()), Some("ErrorFromTheFuture"));
+    let out = ews::rt::to_string(&v);
+    assert!(out.contains(">ErrorFromTheFuture<"), "{out}");
+}
+
+#[test]
+fn errors_name_path_and_position() {
+    // Missing required NewDisplayName.
+    let xml = "<m:SetImGroup xmlns:m=\"http://schemas.microsoft.com/exchange/services/2006/messages\">\n  <m:GroupId Id=\"x\"/>\n</m:SetImGroup>";
+    let e = ews::rt::from_str::<SetImGroupType>(xml).unwrap_err();
+    assert!(matches!(e.kind, ews::rt::ErrorKind::MissingElement(ref n) if n == "NewDisplayName"), "{e}");
+    assert_eq!(e.path, "/SetImGroup");
+    // Wrong namespace (https instead of http) names both.
+    let xml = "<m:SetImGroup xmlns:m=\"http://schemas.microsoft.com/exchange/services/2006/messages\">\n  <m:GroupId Id=\"x\"/>\n  <NewDisplayName xmlns=\"https://schemas.microsoft.com/exchange/services/2006/messages\">a</NewDisplayName>\n</m:SetImGroup>";
+    let e = ews::rt::from_str::<SetImGroupType>(xml).unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains("https://schemas.microsoft.com/exchange/services/2006/messages"), "{msg}");
+    assert!(msg.contains("expected namespace `http://schemas.microsoft.com/exchange/services/2006/messages`"), "{msg}");
+    assert_eq!((e.line, e.column), (3, 3), "{msg}");
+    assert_eq!(e.path, "/SetImGroup/NewDisplayName");
+    // An envelope in the https SOAP namespace.
+    let xml = "<s:Envelope xmlns:s=\"https://schemas.xmlsoap.org/soap/envelope/\"><s:Body/></s:Envelope>";
+    let e = Envelope::<GlobalElement>::from_str(xml, ews::NAMESPACES).unwrap_err();
+    assert!(e.to_string().contains("https://schemas.xmlsoap.org/soap/envelope/"), "{e}");
+}
+
+#[test]
+fn low_level_reader_walks_children() {
+    let xml = r#"<t:MailboxCulture xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">en-US</t:MailboxCulture>"#;
+    let mut r = Reader::new(xml, ews::NAMESPACES).expect("reader");
+    let v = ews::types::MailboxCultureType::read_value(&mut r).expect("value");
+    assert_eq!(v.value, "en-US");
+    let mut w = Writer::new(ews::NAMESPACES);
+    v.write_value(&mut w, "t:MailboxCulture");
+    assert!(w.into_string().ends_with(">en-US</t:MailboxCulture>"));
+}
