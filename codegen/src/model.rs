@@ -1180,12 +1180,14 @@ fn dedupe_names(attrs: &mut [Attribute], fields: &mut [Field], reserved: &[&str]
 pub fn paired_operations(model: &Model) -> Vec<Operation> {
     let mut ops = Vec::new();
     for ((ns, name), e) in &model.elements {
-        if name.ends_with("Response") || e.is_abstract {
+        if name.ends_with("Response") || name.ends_with("ResponseMessage") || e.is_abstract {
             continue;
         }
         let base = name.strip_suffix("Request").unwrap_or(name);
-        let resp = format!("{base}Response");
-        if let Some(r) = model.elements.get(&(*ns, resp)) {
+        let found = [format!("{base}Response"), format!("{base}ResponseMessage")]
+            .into_iter()
+            .find_map(|resp| model.elements.get(&(*ns, resp)));
+        if let Some(r) = found {
             ops.push(Operation {
                 name: base.to_string(),
                 request: e.qname.clone(),
