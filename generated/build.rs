@@ -14,7 +14,12 @@ fn main() {
     let mut b = ews_codegen::Builder::new();
     b.schema_dir(&dir);
     if let Ok(ops) = std::env::var("EWS_OPERATIONS") {
-        let ops: Vec<String> = ops.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+        let ops: Vec<String> = ops
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect();
         if !ops.is_empty() {
             b.operations(ops);
         }

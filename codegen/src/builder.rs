@@ -107,7 +107,9 @@ impl Builder {
 
     fn entries(&self) -> Result<(Vec<PathBuf>, Option<PathBuf>)> {
         match &self.source {
-            None => Err(Error::Config("no schema given: call schema_dir or schema_files".into())),
+            None => Err(Error::Config(
+                "no schema given: call schema_dir or schema_files".into(),
+            )),
             Some(SchemaSource::Dir(dir)) => {
                 let messages = dir.join("messages.xsd");
                 if !messages.is_file() {
@@ -116,7 +118,10 @@ impl Builder {
                         message: "no messages.xsd in the schema folder".into(),
                     });
                 }
-                let wsdl = ["services.wsdl", "Services.wsdl"].iter().map(|n| dir.join(n)).find(|p| p.is_file());
+                let wsdl = ["services.wsdl", "Services.wsdl"]
+                    .iter()
+                    .map(|n| dir.join(n))
+                    .find(|p| p.is_file());
                 Ok((vec![messages], wsdl))
             }
             Some(SchemaSource::Files { schemas, wsdl }) => Ok((schemas.clone(), wsdl.clone())),
@@ -158,7 +163,14 @@ impl Builder {
         let mut opts = self.emit.clone();
         opts.header = files
             .iter()
-            .map(|f| format!("from {}", f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()))
+            .map(|f| {
+                format!(
+                    "from {}",
+                    f.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                )
+            })
             .collect();
         let code = emit::emit(&model, &opts)?;
         Ok(Generated { code, files, model })
@@ -174,7 +186,8 @@ impl Builder {
         let dir = match &self.out {
             Some(d) => d.clone(),
             None => PathBuf::from(
-                std::env::var_os("OUT_DIR").ok_or_else(|| Error::Config("OUT_DIR is not set: call out_dir".into()))?,
+                std::env::var_os("OUT_DIR")
+                    .ok_or_else(|| Error::Config("OUT_DIR is not set: call out_dir".into()))?,
             ),
         };
         let path = dir.join(&self.file_name);

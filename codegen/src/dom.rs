@@ -44,13 +44,18 @@ impl Node {
             Some(ns) => Ok((ns.clone(), local.to_string())),
             None if prefix.is_empty() => Ok((String::new(), local.to_string())),
             None if prefix == "xml" => Ok((crate::XML_NS.to_string(), local.to_string())),
-            None => Err(Error::schema(&self.loc, format!("undeclared namespace prefix `{prefix}` in `{value}`"))),
+            None => Err(Error::schema(
+                &self.loc,
+                format!("undeclared namespace prefix `{prefix}` in `{value}`"),
+            )),
         }
     }
 
     /// Child elements in the XML Schema namespace with the given local name.
     pub fn xs_children<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
-        self.children.iter().filter(move |c| c.ns == crate::XS_NS && c.name == name)
+        self.children
+            .iter()
+            .filter(move |c| c.ns == crate::XS_NS && c.name == name)
     }
 }
 

@@ -69,8 +69,13 @@ fn doc_attrs(doc: Option<&str>) -> TokenStream {
 
 /// Renders the model as formatted Rust source.
 pub fn emit(model: &Model, opts: &EmitOptions) -> Result<String> {
-    let rt: TokenStream = format!("{}::rt", opts.runtime).parse().map_err(|e| Error::Config(format!("bad runtime path: {e}")))?;
-    let krate: TokenStream = opts.runtime.parse().map_err(|e| Error::Config(format!("bad runtime path: {e}")))?;
+    let rt: TokenStream = format!("{}::rt", opts.runtime)
+        .parse()
+        .map_err(|e| Error::Config(format!("bad runtime path: {e}")))?;
+    let krate: TokenStream = opts
+        .runtime
+        .parse()
+        .map_err(|e| Error::Config(format!("bad runtime path: {e}")))?;
     let mut e = Emitter {
         m: model,
         rt,
@@ -113,7 +118,9 @@ impl<'m> Emitter<'m> {
         } else if q.ns == crate::XML_NS {
             NS_XML
         } else {
-            self.m.ns_index(&q.ns).expect("every element namespace is known") as u8
+            self.m
+                .ns_index(&q.ns)
+                .expect("every element namespace is known") as u8
         }
     }
 
@@ -123,7 +130,10 @@ impl<'m> Emitter<'m> {
         } else if q.ns == crate::XML_NS {
             format!("xml:{}", q.name)
         } else {
-            let i = self.m.ns_index(&q.ns).expect("every element namespace is known");
+            let i = self
+                .m
+                .ns_index(&q.ns)
+                .expect("every element namespace is known");
             format!("{}:{}", self.m.namespaces[i].prefix, q.name)
         }
     }
@@ -184,12 +194,23 @@ impl<'m> Emitter<'m> {
         }
         let t = &self.m.types[k];
         let d = match &t.kind {
-            TypeKind::Struct { attrs, fields, text, .. } => {
-                attrs.iter().all(|a| !a.required || self.tyref_defaultable(&a.ty, visiting))
+            TypeKind::Struct {
+                attrs,
+                fields,
+                text,
+                ..
+            } => {
+                attrs
+                    .iter()
+                    .all(|a| !a.required || self.tyref_defaultable(&a.ty, visiting))
                     && fields.iter().all(|f| self.field_defaultable(f, visiting))
-                    && text.as_ref().is_none_or(|t| self.tyref_defaultable(t, visiting))
+                    && text
+                        .as_ref()
+                        .is_none_or(|t| self.tyref_defaultable(t, visiting))
             }
-            TypeKind::Group { fields } => fields.iter().all(|f| self.field_defaultable(f, visiting)),
+            TypeKind::Group { fields } => {
+                fields.iter().all(|f| self.field_defaultable(f, visiting))
+            }
             TypeKind::Alias(t) => self.tyref_defaultable(t, visiting),
             TypeKind::List(_) => true,
             TypeKind::Choice { .. } | TypeKind::Enum { .. } | TypeKind::Union(_) => false,
@@ -310,9 +331,17 @@ impl<'m> Emitter<'m> {
         let mut modules = Vec::new();
         for (i, ns) in self.m.namespaces.iter().enumerate() {
             let module = ident(&ns.module);
-            let doc = format!(" Types of the namespace `{}` (written with the prefix `{}:`).", ns.uri, ns.prefix);
+            let doc = format!(
+                " Types of the namespace `{}` (written with the prefix `{}:`).",
+                ns.uri, ns.prefix
+            );
             let mut items = Vec::new();
-            for (k, t) in self.m.types.range(TypeKey { ns: i, name: String::new() }..) {
+            for (k, t) in self.m.types.range(
+                TypeKey {
+                    ns: i,
+                    name: String::new(),
+                }..,
+            ) {
                 if k.ns != i {
                     break;
                 }
@@ -385,7 +414,14 @@ impl<'m> Emitter<'m> {
                 text,
                 mixed,
                 any_attribute,
-            } => (attrs.as_slice(), fields.as_slice(), text.as_ref(), *mixed, *any_attribute, false),
+            } => (
+                attrs.as_slice(),
+                fields.as_slice(),
+                text.as_ref(),
+                *mixed,
+                *any_attribute,
+                false,
+            ),
             TypeKind::Group { fields } => (&[][..], fields.as_slice(), None, false, false, true),
             _ => unreachable!("struct_def is called for structs and groups"),
         };
@@ -448,7 +484,9 @@ impl<'m> Emitter<'m> {
                     Some(q) => format!("Substitution group `{}`.", self.schema_name(q)),
                     None => "A group of elements.".to_string(),
                 },
-                FieldKind::Any => "Elements the schema leaves open (`xs:any`), kept as written.".to_string(),
+                FieldKind::Any => {
+                    "Elements the schema leaves open (`xs:any`), kept as written.".to_string()
+                }
             };
             if !d.is_empty() {
                 d.push_str("\n\n");
@@ -509,7 +547,10 @@ impl<'m> Emitter<'m> {
     }
 
     fn unboxed_item_ty(&self, f: &Field) -> TokenStream {
-        let g = Field { boxed: false, ..f.clone() };
+        let g = Field {
+            boxed: false,
+            ..f.clone()
+        };
         self.field_item_ty(&g)
     }
 
@@ -535,7 +576,9 @@ impl<'m> Emitter<'m> {
                 let ns = Literal::u8_unsuffixed(self.ns_id(&a.qname));
                 let ty = self.ty(&a.ty);
                 out.push(quote!(let mut #var: ::core::option::Option<#ty> = ::core::option::Option::None;));
-                arms.push(quote!((#local, #ns) => #var = ::core::option::Option::Some(a.value()?),));
+                arms.push(
+                    quote!((#local, #ns) => #var = ::core::option::Option::Some(a.value()?),),
+                );
                 let f = ident(&a.rust);
                 let xml = &a.qname.name;
                 if a.required {
@@ -587,7 +630,12 @@ impl<'m> Emitter<'m> {
     }
 
     /// The loop over child elements, and the field initialisers.
-    fn content_read(&self, fields: &[Field], mixed: bool, group: bool) -> (TokenStream, TokenStream) {
+    fn content_read(
+        &self,
+        fields: &[Field],
+        mixed: bool,
+        group: bool,
+    ) -> (TokenStream, TokenStream) {
         let rt = &self.rt;
         let mut decls = Vec::new();
         let mut arms = Vec::new();
@@ -617,7 +665,12 @@ impl<'m> Emitter<'m> {
                 quote!(#rt::fill(r, &mut #var)?)
             };
             let idx = i;
-            let shared = fs.iter().any(|n| firsts.iter().enumerate().any(|(j, (o, _))| j != i && o.contains(n)));
+            let shared = fs.iter().any(|n| {
+                firsts
+                    .iter()
+                    .enumerate()
+                    .any(|(j, (o, _))| j != i && o.contains(n))
+            });
             let guard = if group {
                 let p = idx;
                 if many {
@@ -651,7 +704,10 @@ impl<'m> Emitter<'m> {
             let fname = ident(&f.rust);
             let xml = match &f.kind {
                 FieldKind::Element { qname, .. } => qname.name.clone(),
-                _ => fs.first().map(|(l, _)| l.clone()).unwrap_or_else(|| "any element".into()),
+                _ => fs
+                    .first()
+                    .map(|(l, _)| l.clone())
+                    .unwrap_or_else(|| "any element".into()),
             };
             finals.push(match f.occurs {
                 Occurs::Required => quote!(#fname: r.required(#var, #xml)?,),
@@ -869,7 +925,9 @@ impl<'m> Emitter<'m> {
                 quote!((#l, #ns))
             })
             .collect();
-        let fallback = wildcard.unwrap_or_else(|| quote!(_ => ::core::result::Result::Err(r.unexpected_error(EXPECTED)),));
+        let fallback = wildcard.unwrap_or_else(
+            || quote!(_ => ::core::result::Result::Err(r.unexpected_error(EXPECTED)),),
+        );
         quote! {
             #docs
             #[derive(Debug, Clone, PartialEq)]
@@ -890,7 +948,12 @@ impl<'m> Emitter<'m> {
         }
     }
 
-    fn enum_def(&self, t: &TypeDef, values: &[(String, Option<String>)], docs: TokenStream) -> TokenStream {
+    fn enum_def(
+        &self,
+        t: &TypeDef,
+        values: &[(String, Option<String>)],
+        docs: TokenStream,
+    ) -> TokenStream {
         let rt = &self.rt;
         let name = ident(&t.key.name);
         let mut used = BTreeSet::new();
@@ -1032,11 +1095,18 @@ impl<'m> Emitter<'m> {
         for ((ns, name), g) in &self.m.elements {
             if let TyRef::Named(k) = &g.ty {
                 if matches!(self.m.types[k].kind, TypeKind::Struct { .. }) {
-                    count.entry(k.clone()).or_default().push((*ns, name.clone()));
+                    count
+                        .entry(k.clone())
+                        .or_default()
+                        .push((*ns, name.clone()));
                 }
             }
         }
-        count.into_iter().filter(|(_, v)| v.len() == 1).map(|(k, mut v)| (k, v.remove(0))).collect()
+        count
+            .into_iter()
+            .filter(|(_, v)| v.len() == 1)
+            .map(|(k, mut v)| (k, v.remove(0)))
+            .collect()
     }
 
     fn element_impls(&self, ns: usize) -> TokenStream {
@@ -1075,7 +1145,11 @@ impl<'m> Emitter<'m> {
             let base = names::type_name(&g.qname.name);
             let mut n = base.clone();
             if used.contains(&n) {
-                n = format!("{}{}", names::type_name(&self.m.namespaces[g.ns].module), base);
+                n = format!(
+                    "{}{}",
+                    names::type_name(&self.m.namespaces[g.ns].module),
+                    base
+                );
             }
             let mut i = 2;
             while !used.insert(n.clone()) {
@@ -1166,13 +1240,16 @@ impl<'m> Emitter<'m> {
         for op in &self.m.operations {
             let req = self.element_key(&op.request);
             let resp = self.element_key(&op.response);
-            let (Some(req), Some(resp)) = (req, resp) else { continue };
+            let (Some(req), Some(resp)) = (req, resp) else {
+                continue;
+            };
             if !unique.contains_key(&req) || !unique.contains_key(&resp) {
                 continue;
             }
             let name = &op.name;
             names_list.push(quote!(#name));
-            let action = format!("http://schemas.microsoft.com/exchange/services/2006/messages/{name}");
+            let action =
+                format!("http://schemas.microsoft.com/exchange/services/2006/messages/{name}");
             let req_ty = self.root_type_path(&req);
             let resp_ty = self.root_type_path(&resp);
             impls.push(quote! {

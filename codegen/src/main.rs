@@ -28,13 +28,22 @@ fn parse_args() -> Result<Args, String> {
         check: false,
     };
     while let Some(a) = it.next() {
-        let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
+        let mut value = |name: &str| {
+            it.next()
+                .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
+        };
         match a.as_str() {
             "--schema-dir" => args.schema_dir = Some(PathBuf::from(value("--schema-dir")?)),
             "--out" => args.out = Some(PathBuf::from(value("--out")?)),
             "--operations" => {
                 let v = value("--operations")?;
-                args.operations = Some(v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect())
+                args.operations = Some(
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(String::from)
+                        .collect(),
+                )
             }
             "--check" => args.check = true,
             "-h" | "--help" => return Err(USAGE.to_string()),
@@ -46,7 +55,10 @@ fn parse_args() -> Result<Args, String> {
 
 fn run() -> Result<(), String> {
     let args = parse_args()?;
-    let dir = args.schema_dir.clone().ok_or_else(|| format!("--schema-dir is required\n{USAGE}"))?;
+    let dir = args
+        .schema_dir
+        .clone()
+        .ok_or_else(|| format!("--schema-dir is required\n{USAGE}"))?;
     let mut b = Builder::new();
     b.schema_dir(&dir);
     if let Some(ops) = &args.operations {
@@ -54,7 +66,10 @@ fn run() -> Result<(), String> {
     }
     match args.command.as_str() {
         "generate" => {
-            let out = args.out.clone().ok_or_else(|| format!("--out is required\n{USAGE}"))?;
+            let out = args
+                .out
+                .clone()
+                .ok_or_else(|| format!("--out is required\n{USAGE}"))?;
             let g = b.generate().map_err(|e| e.to_string())?;
             if args.check {
                 let current = std::fs::read(&out).unwrap_or_default();

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::error::{Error, Loc, Result};
 use crate::names;
 use crate::xsd::{
-    AttrItem, AttrUse, AttributeDecl, AttributeGroupDef, ComplexType, Content, ElementDecl, GroupDef, Item, Max,
-    Particle, ParticleKind, QName, SchemaSet, SimpleKind, SimpleType, TypeUse,
+    AttrItem, AttrUse, AttributeDecl, AttributeGroupDef, ComplexType, Content, ElementDecl,
+    GroupDef, Item, Max, Particle, ParticleKind, QName, SchemaSet, SimpleKind, SimpleType, TypeUse,
 };
 use crate::{XML_NS, XS_NS};
 
@@ -259,7 +259,13 @@ struct Resolver<'s> {
     current_ns: usize,
 }
 
-fn insert_unique<'s, T>(map: &mut BTreeMap<QName, &'s T>, q: &QName, v: &'s T, loc: &Loc, what: &str) -> Result<()> {
+fn insert_unique<'s, T>(
+    map: &mut BTreeMap<QName, &'s T>,
+    q: &QName,
+    v: &'s T,
+    loc: &Loc,
+    what: &str,
+) -> Result<()> {
     if map.insert(q.clone(), v).is_some() {
         return Err(Error::schema(loc, format!("{what} {q} is defined twice")));
     }
@@ -282,7 +288,9 @@ pub fn resolve(set: &SchemaSet, operations: Option<Vec<Operation>>) -> Result<Mo
         if model.namespaces.iter().any(|n| n.uri == doc.target_ns) {
             continue;
         }
-        model.namespaces.push(namespace_for(&doc.target_ns, &doc.prefixes));
+        model
+            .namespaces
+            .push(namespace_for(&doc.target_ns, &doc.prefixes));
     }
     // Make module names and prefixes unique.
     let mut seen_mod = BTreeSet::new();
@@ -292,7 +300,11 @@ pub fn resolve(set: &SchemaSet, operations: Option<Vec<Operation>>) -> Result<Mo
             n.module = format!("{}{i}", n.module);
             seen_mod.insert(n.module.clone());
         }
-        if n.prefix == "soap" || n.prefix == "xsi" || n.prefix == "xml" || !seen_prefix.insert(n.prefix.clone()) {
+        if n.prefix == "soap"
+            || n.prefix == "xsi"
+            || n.prefix == "xml"
+            || !seen_prefix.insert(n.prefix.clone())
+        {
             n.prefix = format!("ns{i}");
             seen_prefix.insert(n.prefix.clone());
         }
@@ -317,12 +329,19 @@ pub fn resolve(set: &SchemaSet, operations: Option<Vec<Operation>>) -> Result<Mo
                 Item::Element(e) => {
                     insert_unique(&mut idx.elements, &e.name, e, &e.loc, "element")?;
                     if let Some(head) = &e.substitution_group {
-                        idx.members.entry(head.clone()).or_default().push(e.name.clone());
+                        idx.members
+                            .entry(head.clone())
+                            .or_default()
+                            .push(e.name.clone());
                     }
                 }
                 Item::Group(g) => insert_unique(&mut idx.groups, &g.name, g, &g.loc, "group")?,
-                Item::AttributeGroup(g) => insert_unique(&mut idx.attr_groups, &g.name, g, &g.loc, "attribute group")?,
-                Item::Attribute(a) => insert_unique(&mut idx.attributes, &a.name, a, &a.loc, "attribute")?,
+                Item::AttributeGroup(g) => {
+                    insert_unique(&mut idx.attr_groups, &g.name, g, &g.loc, "attribute group")?
+                }
+                Item::Attribute(a) => {
+                    insert_unique(&mut idx.attributes, &a.name, a, &a.loc, "attribute")?
+                }
             }
         }
     }
@@ -330,7 +349,10 @@ pub fn resolve(set: &SchemaSet, operations: Option<Vec<Operation>>) -> Result<Mo
     for (head, members) in &idx.members {
         if !idx.elements.contains_key(head) {
             let loc = &idx.elements[&members[0]].loc;
-            return Err(Error::schema(loc, format!("substitution group head {head} is not declared")));
+            return Err(Error::schema(
+                loc,
+                format!("substitution group head {head} is not declared"),
+            ));
         }
     }
     let mut r = Resolver {
@@ -344,7 +366,13 @@ pub fn resolve(set: &SchemaSet, operations: Option<Vec<Operation>>) -> Result<Mo
         current_ns: 0,
     };
     // Named types keep their own names first.
-    let mut all_named: Vec<QName> = r.idx.complex.keys().chain(r.idx.simple.keys()).cloned().collect();
+    let mut all_named: Vec<QName> = r
+        .idx
+        .complex
+        .keys()
+        .chain(r.idx.simple.keys())
+        .cloned()
+        .collect();
     all_named.sort();
     for q in &all_named {
         let ns = r.ns_of(&q.ns);
@@ -354,7 +382,12 @@ pub fn resolve(set: &SchemaSet, operations: Option<Vec<Operation>>) -> Result<Mo
     for q in &all_named {
         r.resolve_named(q, &Loc::default())?;
     }
-    let globals: Vec<(QName, &ElementDecl)> = r.idx.elements.iter().map(|(q, e)| (q.clone(), *e)).collect();
+    let globals: Vec<(QName, &ElementDecl)> = r
+        .idx
+        .elements
+        .iter()
+        .map(|(q, e)| (q.clone(), *e))
+        .collect();
     for (q, e) in globals {
         r.current_ns = r.ns_of(&q.ns);
         let ty = match &e.ty {
@@ -398,7 +431,12 @@ pub fn resolve(set: &SchemaSet, operations: Option<Vec<Operation>>) -> Result<Mo
 }
 
 fn namespace_for(uri: &str, prefixes: &BTreeMap<String, String>) -> Namespace {
-    let last = uri.trim_end_matches(['/', ':', '#']).rsplit(['/', ':', '#']).next().unwrap_or("").to_string();
+    let last = uri
+        .trim_end_matches(['/', ':', '#'])
+        .rsplit(['/', ':', '#'])
+        .next()
+        .unwrap_or("")
+        .to_string();
     let module = {
         let m = names::field_name(if last.is_empty() { "default" } else { &last });
         let m = m.trim_start_matches("r#").to_string();
@@ -424,8 +462,9 @@ fn namespace_for(uri: &str, prefixes: &BTreeMap<String, String>) -> Namespace {
 fn builtin(name: &str) -> Option<Builtin> {
     use Builtin::*;
     Some(match name {
-        "string" | "normalizedString" | "token" | "anyURI" | "language" | "QName" | "ID" | "IDREF" | "IDREFS"
-        | "NCName" | "Name" | "NMTOKEN" | "NMTOKENS" | "ENTITY" | "ENTITIES" | "NOTATION" | "anySimpleType" => String,
+        "string" | "normalizedString" | "token" | "anyURI" | "language" | "QName" | "ID"
+        | "IDREF" | "IDREFS" | "NCName" | "Name" | "NMTOKEN" | "NMTOKENS" | "ENTITY"
+        | "ENTITIES" | "NOTATION" | "anySimpleType" => String,
         "boolean" => Bool,
         "byte" => I8,
         "short" => I16,
@@ -465,9 +504,15 @@ fn occurs(min: u32, max: Max) -> Occurs {
 /// Combines an outer occurrence with an inner one.
 fn combine(outer: Occurs, inner: Occurs) -> Occurs {
     match (outer, inner) {
-        (Occurs::Many { min: a }, Occurs::Many { min: b }) => Occurs::Many { min: a.min(1) * b.min(1) },
-        (Occurs::Many { min }, Occurs::Required) | (Occurs::Required, Occurs::Many { min }) => Occurs::Many { min },
-        (Occurs::Many { .. }, Occurs::Optional) | (Occurs::Optional, Occurs::Many { .. }) => Occurs::Many { min: 0 },
+        (Occurs::Many { min: a }, Occurs::Many { min: b }) => Occurs::Many {
+            min: a.min(1) * b.min(1),
+        },
+        (Occurs::Many { min }, Occurs::Required) | (Occurs::Required, Occurs::Many { min }) => {
+            Occurs::Many { min }
+        }
+        (Occurs::Many { .. }, Occurs::Optional) | (Occurs::Optional, Occurs::Many { .. }) => {
+            Occurs::Many { min: 0 }
+        }
         (Occurs::Required, Occurs::Required) => Occurs::Required,
         _ => Occurs::Optional,
     }
@@ -478,7 +523,9 @@ impl<'s> Resolver<'s> {
         if let Some(i) = self.model.ns_index(uri) {
             return i;
         }
-        self.model.namespaces.push(namespace_for(uri, &BTreeMap::new()));
+        self.model
+            .namespaces
+            .push(namespace_for(uri, &BTreeMap::new()));
         self.model.namespaces.len() - 1
     }
 
@@ -501,13 +548,16 @@ impl<'s> Resolver<'s> {
     /// The reference to a named type; its definition is built by [`Resolver::resolve_named`].
     fn named_type(&mut self, q: &QName, loc: &Loc) -> Result<TyRef> {
         if q.ns == XS_NS {
-            return builtin(&q.name)
-                .map(TyRef::Builtin)
-                .ok_or_else(|| Error::schema(loc, format!("unsupported built-in type xs:{}", q.name)));
+            return builtin(&q.name).map(TyRef::Builtin).ok_or_else(|| {
+                Error::schema(loc, format!("unsupported built-in type xs:{}", q.name))
+            });
         }
         match self.named.get(q) {
             Some(k) => Ok(TyRef::Named(k.clone())),
-            None => Err(Error::schema(loc, format!("reference to undeclared type {q}"))),
+            None => Err(Error::schema(
+                loc,
+                format!("reference to undeclared type {q}"),
+            )),
         }
     }
 
@@ -623,14 +673,19 @@ impl<'s> Resolver<'s> {
                         any_attribute |= b.4;
                     }
                     if text.is_none() {
-                        return Err(Error::schema(&c.loc, format!("simple content derived from {base}, which has no simple content")));
+                        return Err(Error::schema(
+                            &c.loc,
+                            format!(
+                                "simple content derived from {base}, which has no simple content"
+                            ),
+                        ));
                     }
                 } else {
                     text = Some(self.named_type(base, &c.loc)?);
                 }
             }
         }
-        let (own, prohibited, any) = self.attributes(&c.attrs, &ctx, &c.loc)?;
+        let (own, prohibited, any) = self.attributes(&c.attrs, &ctx)?;
         any_attribute |= any;
         attrs.retain(|a| !prohibited.contains(&a.qname));
         for a in own {
@@ -674,7 +729,10 @@ impl<'s> Resolver<'s> {
             return Ok(None);
         }
         if !self.idx.complex.contains_key(base) {
-            return Err(Error::schema(loc, format!("base type {base} is not a declared complex type")));
+            return Err(Error::schema(
+                loc,
+                format!("base type {base} is not a declared complex type"),
+            ));
         }
         let TyRef::Named(k) = self.resolve_named(base, loc)? else {
             return Ok(None);
@@ -690,12 +748,25 @@ impl<'s> Resolver<'s> {
                         any_attribute,
                     },
                 ..
-            }) => Ok(Some((attrs.clone(), fields.clone(), text.clone(), *mixed, *any_attribute))),
-            _ => Err(Error::schema(loc, format!("circular derivation through base type {base}"))),
+            }) => Ok(Some((
+                attrs.clone(),
+                fields.clone(),
+                text.clone(),
+                *mixed,
+                *any_attribute,
+            ))),
+            _ => Err(Error::schema(
+                loc,
+                format!("circular derivation through base type {base}"),
+            )),
         }
     }
 
-    fn attributes(&mut self, items: &[AttrItem], ctx: &str, loc: &Loc) -> Result<(Vec<Attribute>, Vec<QName>, bool)> {
+    fn attributes(
+        &mut self,
+        items: &[AttrItem],
+        ctx: &str,
+    ) -> Result<(Vec<Attribute>, Vec<QName>, bool)> {
         let mut out = Vec::new();
         let mut prohibited = Vec::new();
         let mut any = false;
@@ -707,22 +778,37 @@ impl<'s> Resolver<'s> {
                         continue;
                     }
                     let (ty, doc, default) = match &a.reference {
-                        Some(r) if r.ns == XML_NS => (TyRef::Builtin(Builtin::String), a.doc.clone(), None),
+                        Some(r) if r.ns == XML_NS => {
+                            (TyRef::Builtin(Builtin::String), a.doc.clone(), None)
+                        }
                         Some(r) => {
-                            let g = *self
-                                .idx
-                                .attributes
-                                .get(r)
-                                .ok_or_else(|| Error::schema(&a.loc, format!("reference to undeclared attribute {r}")))?;
+                            let g = *self.idx.attributes.get(r).ok_or_else(|| {
+                                Error::schema(
+                                    &a.loc,
+                                    format!("reference to undeclared attribute {r}"),
+                                )
+                            })?;
                             let ty = match &g.ty {
-                                Some(t) => self.type_use(t, &format!("{ctx}{}", names::type_name(&r.name)), &g.loc)?,
+                                Some(t) => self.type_use(
+                                    t,
+                                    &format!("{ctx}{}", names::type_name(&r.name)),
+                                    &g.loc,
+                                )?,
                                 None => TyRef::Builtin(Builtin::String),
                             };
-                            (ty, a.doc.clone().or(g.doc.clone()), g.default.clone().or(g.fixed.clone()))
+                            (
+                                ty,
+                                a.doc.clone().or(g.doc.clone()),
+                                g.default.clone().or(g.fixed.clone()),
+                            )
                         }
                         None => {
                             let ty = match &a.ty {
-                                Some(t) => self.type_use(t, &format!("{ctx}{}", names::type_name(&a.name.name)), &a.loc)?,
+                                Some(t) => self.type_use(
+                                    t,
+                                    &format!("{ctx}{}", names::type_name(&a.name.name)),
+                                    &a.loc,
+                                )?,
                                 None => TyRef::Builtin(Builtin::String),
                             };
                             (ty, a.doc.clone(), None)
@@ -738,12 +824,10 @@ impl<'s> Resolver<'s> {
                     });
                 }
                 AttrItem::GroupRef(q, l) => {
-                    let g = *self
-                        .idx
-                        .attr_groups
-                        .get(q)
-                        .ok_or_else(|| Error::schema(l, format!("reference to undeclared attribute group {q}")))?;
-                    let (more, p, a) = self.attributes(&g.attrs, ctx, loc)?;
+                    let g = *self.idx.attr_groups.get(q).ok_or_else(|| {
+                        Error::schema(l, format!("reference to undeclared attribute group {q}"))
+                    })?;
+                    let (more, p, a) = self.attributes(&g.attrs, ctx)?;
                     out.extend(more);
                     prohibited.extend(p);
                     any |= a || g.any_attribute;
@@ -753,7 +837,13 @@ impl<'s> Resolver<'s> {
         Ok((out, prohibited, any))
     }
 
-    fn flatten(&mut self, p: &Particle, ctx: &str, outer: Occurs, out: &mut Vec<Field>) -> Result<()> {
+    fn flatten(
+        &mut self,
+        p: &Particle,
+        ctx: &str,
+        outer: Occurs,
+        out: &mut Vec<Field>,
+    ) -> Result<()> {
         let own = occurs(p.min, p.max);
         let occ = combine(outer, own);
         match &p.kind {
@@ -763,7 +853,9 @@ impl<'s> Resolver<'s> {
             }
             ParticleKind::Sequence(items) | ParticleKind::All(items) => {
                 let as_group = matches!(own, Occurs::Many { .. })
-                    || (own == Occurs::Optional && items.len() > 1 && items.iter().filter(|i| is_required(i)).count() > 0);
+                    || (own == Occurs::Optional
+                        && items.len() > 1
+                        && items.iter().filter(|i| is_required(i)).count() > 0);
                 if as_group {
                     let key = self.group_struct(p, items, ctx)?;
                     out.push(Field {
@@ -787,7 +879,11 @@ impl<'s> Resolver<'s> {
                     occ
                 };
                 out.push(Field {
-                    rust: if matches!(occ, Occurs::Many { .. }) { "items".into() } else { "choice".into() },
+                    rust: if matches!(occ, Occurs::Many { .. }) {
+                        "items".into()
+                    } else {
+                        "choice".into()
+                    },
                     kind: FieldKind::Group(key),
                     occurs: occ,
                     boxed: false,
@@ -795,11 +891,9 @@ impl<'s> Resolver<'s> {
                 });
             }
             ParticleKind::GroupRef(q) => {
-                let g = *self
-                    .idx
-                    .groups
-                    .get(q)
-                    .ok_or_else(|| Error::schema(&p.loc, format!("reference to undeclared group {q}")))?;
+                let g = *self.idx.groups.get(q).ok_or_else(|| {
+                    Error::schema(&p.loc, format!("reference to undeclared group {q}"))
+                })?;
                 let inner = &g.particle;
                 let max = match (p.max, inner.max) {
                     (Max::Unbounded, _) | (_, Max::Unbounded) => Max::Unbounded,
@@ -836,7 +930,10 @@ impl<'s> Resolver<'s> {
         }
         let ns = self.current_ns;
         let name = self.unique(ns, &format!("{ctx}Sequence"));
-        let key = TypeKey { ns, name: name.clone() };
+        let key = TypeKey {
+            ns,
+            name: name.clone(),
+        };
         self.anon_types.insert(p.loc.clone(), key.clone());
         let mut fields = Vec::new();
         for it in items {
@@ -858,7 +955,10 @@ impl<'s> Resolver<'s> {
         }
         let ns = self.current_ns;
         let name = self.unique(ns, &format!("{ctx}Choice"));
-        let key = TypeKey { ns, name: name.clone() };
+        let key = TypeKey {
+            ns,
+            name: name.clone(),
+        };
         self.anon_types.insert(p.loc.clone(), key.clone());
         let mut variants = Vec::new();
         for it in items {
@@ -882,10 +982,19 @@ impl<'s> Resolver<'s> {
                 _ => {
                     // A nested compositor becomes a group of its own.
                     let (items, loc) = match &it.kind {
-                        ParticleKind::Sequence(v) | ParticleKind::All(v) => (v.clone(), it.loc.clone()),
+                        ParticleKind::Sequence(v) | ParticleKind::All(v) => {
+                            (v.clone(), it.loc.clone())
+                        }
                         _ => (
-                            vec![Particle { min: 1, max: Max::Bounded(1), ..it.clone() }],
-                            Loc { column: it.loc.column + 1_000_000, ..it.loc.clone() },
+                            vec![Particle {
+                                min: 1,
+                                max: Max::Bounded(1),
+                                ..it.clone()
+                            }],
+                            Loc {
+                                column: it.loc.column + 1_000_000,
+                                ..it.loc.clone()
+                            },
                         ),
                     };
                     let wrapper = Particle {
@@ -927,11 +1036,9 @@ impl<'s> Resolver<'s> {
 
     fn element_field(&mut self, e: &ElementDecl, ctx: &str, occ: Occurs) -> Result<Field> {
         if let Some(r) = &e.reference {
-            let g = *self
-                .idx
-                .elements
-                .get(r)
-                .ok_or_else(|| Error::schema(&e.loc, format!("reference to undeclared element {r}")))?;
+            let g = *self.idx.elements.get(r).ok_or_else(|| {
+                Error::schema(&e.loc, format!("reference to undeclared element {r}"))
+            })?;
             let rust = names::field_name(&r.name);
             if g.is_abstract || self.idx.members.contains_key(r) {
                 let key = self.subst_enum(r)?;
@@ -957,7 +1064,11 @@ impl<'s> Resolver<'s> {
             });
         }
         let ty = match &e.ty {
-            Some(t) => self.type_use(t, &format!("{ctx}{}", names::type_name(&e.name.name)), &e.loc)?,
+            Some(t) => self.type_use(
+                t,
+                &format!("{ctx}{}", names::type_name(&e.name.name)),
+                &e.loc,
+            )?,
             None => TyRef::Builtin(Builtin::AnyType),
         };
         Ok(Field {
@@ -979,11 +1090,10 @@ impl<'s> Resolver<'s> {
         if let Some(g) = self.model.elements.get(&(ns, q.name.clone())) {
             return Ok(g.ty.clone());
         }
-        let e = *self
-            .idx
-            .elements
-            .get(q)
-            .ok_or_else(|| Error::schema(loc, format!("reference to undeclared element {q}")))?;
+        let e =
+            *self.idx.elements.get(q).ok_or_else(|| {
+                Error::schema(loc, format!("reference to undeclared element {q}"))
+            })?;
         let saved = std::mem::replace(&mut self.current_ns, ns);
         let ty = match &e.ty {
             Some(t) => self.type_use(t, &names::type_name(&q.name), &e.loc),
@@ -1040,7 +1150,10 @@ impl<'s> Resolver<'s> {
         }
         let head_decl = self.idx.elements[head];
         if variants.is_empty() {
-            return Err(Error::schema(&head_decl.loc, format!("abstract element {head} has no substitution group members")));
+            return Err(Error::schema(
+                &head_decl.loc,
+                format!("abstract element {head} has no substitution group members"),
+            ));
         }
         self.add(TypeDef {
             key: key.clone(),
@@ -1066,7 +1179,9 @@ impl<'s> Resolver<'s> {
                     TypeKind::Enum { values }
                 }
             }
-            SimpleKind::List { item } => TypeKind::List(self.type_use(item, &format!("{}Item", key.name), &s.loc)?),
+            SimpleKind::List { item } => {
+                TypeKind::List(self.type_use(item, &format!("{}Item", key.name), &s.loc)?)
+            }
             SimpleKind::Union { members } => {
                 let mut out = Vec::new();
                 for (i, m) in members.iter().enumerate() {
@@ -1091,12 +1206,17 @@ impl<'s> Resolver<'s> {
                 return None;
             }
             let k = match &f.kind {
-                FieldKind::Element { ty: TyRef::Named(k), .. } => k,
+                FieldKind::Element {
+                    ty: TyRef::Named(k),
+                    ..
+                } => k,
                 FieldKind::Group(k) => k,
                 _ => return None,
             };
             match types.get(k).map(|t| &t.kind) {
-                Some(TypeKind::Struct { .. } | TypeKind::Group { .. } | TypeKind::Choice { .. }) => Some(k.clone()),
+                Some(
+                    TypeKind::Struct { .. } | TypeKind::Group { .. } | TypeKind::Choice { .. },
+                ) => Some(k.clone()),
                 _ => None,
             }
         };
@@ -1146,7 +1266,9 @@ impl<'s> Resolver<'s> {
         for (k, i) in to_box {
             if let Some(t) = self.model.types.get_mut(&k) {
                 match &mut t.kind {
-                    TypeKind::Struct { fields, .. } | TypeKind::Group { fields } => fields[i].boxed = true,
+                    TypeKind::Struct { fields, .. } | TypeKind::Group { fields } => {
+                        fields[i].boxed = true
+                    }
                     TypeKind::Choice { variants } => variants[i].boxed = true,
                     _ => {}
                 }
@@ -1218,11 +1340,15 @@ pub fn filter_operations(mut model: Model, names: &[String]) -> Result<Model> {
     let known: BTreeSet<&str> = model.operations.iter().map(|o| o.name.as_str()).collect();
     for n in names {
         if !known.contains(n.as_str()) {
-            return Err(Error::Config(format!("unknown operation `{n}` in the operation filter")));
+            return Err(Error::Config(format!(
+                "unknown operation `{n}` in the operation filter"
+            )));
         }
     }
     let wanted: BTreeSet<&str> = names.iter().map(String::as_str).collect();
-    model.operations.retain(|o| wanted.contains(o.name.as_str()));
+    model
+        .operations
+        .retain(|o| wanted.contains(o.name.as_str()));
     let mut keep_elements: BTreeSet<QName> = BTreeSet::new();
     for o in &model.operations {
         keep_elements.insert(o.request.clone());
@@ -1235,7 +1361,9 @@ pub fn filter_operations(mut model: Model, names: &[String]) -> Result<Model> {
             keep_elements.insert(g.qname.clone());
         }
     }
-    model.elements.retain(|_, g| keep_elements.contains(&g.qname));
+    model
+        .elements
+        .retain(|_, g| keep_elements.contains(&g.qname));
     let mut todo: Vec<TypeKey> = Vec::new();
     for g in model.elements.values() {
         if let TyRef::Named(k) = &g.ty {
@@ -1247,11 +1375,18 @@ pub fn filter_operations(mut model: Model, names: &[String]) -> Result<Model> {
         if !keep.insert(k.clone()) {
             continue;
         }
-        let Some(t) = model.types.get(&k) else { continue };
+        let Some(t) = model.types.get(&k) else {
+            continue;
+        };
         let mut refs: Vec<&TyRef> = Vec::new();
         let mut groups: Vec<&TypeKey> = Vec::new();
         let fields: &[Field] = match &t.kind {
-            TypeKind::Struct { attrs, fields, text, .. } => {
+            TypeKind::Struct {
+                attrs,
+                fields,
+                text,
+                ..
+            } => {
                 refs.extend(attrs.iter().map(|a| &a.ty));
                 refs.extend(text.iter());
                 fields

@@ -13,7 +13,9 @@ const WSDL_NS: &str = "http://schemas.xmlsoap.org/wsdl/";
 const SOAP_BINDING_NS: &str = "http://schemas.xmlsoap.org/wsdl/soap/";
 
 fn children<'a>(n: &'a Node, ns: &'a str, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
-    n.children.iter().filter(move |c| c.ns == ns && c.name == name)
+    n.children
+        .iter()
+        .filter(move |c| c.ns == ns && c.name == name)
 }
 
 fn req<'a>(n: &'a Node, attr: &str) -> Result<&'a str> {
@@ -29,7 +31,10 @@ fn local(value: &str) -> &str {
 pub fn read_operations(path: &Path) -> Result<Vec<Operation>> {
     let root = dom::read_file(path)?;
     if root.ns != WSDL_NS || root.name != "definitions" {
-        return Err(Error::schema(&root.loc, "expected a wsdl:definitions root element"));
+        return Err(Error::schema(
+            &root.loc,
+            "expected a wsdl:definitions root element",
+        ));
     }
     // message name -> parts (name, element)
     let mut messages: BTreeMap<String, Vec<(String, QName)>> = BTreeMap::new();
@@ -72,9 +77,9 @@ pub fn read_operations(path: &Path) -> Result<Vec<Operation>> {
             let name = req(op, "name")?.to_string();
             let (ih, oh) = headers.get(&name).cloned().unwrap_or_default();
             let body = |dir: &str, hs: &[QName]| -> Result<QName> {
-                let io = children(op, WSDL_NS, dir)
-                    .next()
-                    .ok_or_else(|| Error::schema(&op.loc, format!("operation `{name}` has no {dir}")))?;
+                let io = children(op, WSDL_NS, dir).next().ok_or_else(|| {
+                    Error::schema(&op.loc, format!("operation `{name}` has no {dir}"))
+                })?;
                 let msg = local(req(io, "message")?);
                 let parts = messages
                     .get(msg)
@@ -84,7 +89,9 @@ pub fn read_operations(path: &Path) -> Result<Vec<Operation>> {
                     .map(|(_, q)| q)
                     .find(|q| !hs.contains(q))
                     .cloned()
-                    .ok_or_else(|| Error::schema(&io.loc, format!("message `{msg}` has no body part")))
+                    .ok_or_else(|| {
+                        Error::schema(&io.loc, format!("message `{msg}` has no body part"))
+                    })
             };
             let request = body("input", &ih)?;
             let response = body("output", &oh)?;

@@ -330,7 +330,10 @@ pub fn load(entries: &[PathBuf]) -> Result<SchemaSet> {
 
 fn canonical(path: &Path, from: Option<&Loc>) -> Result<PathBuf> {
     std::fs::canonicalize(path).map_err(|e| match from {
-        Some(loc) => Error::schema(loc, format!("cannot read imported schema {}: {e}", path.display())),
+        Some(loc) => Error::schema(
+            loc,
+            format!("cannot read imported schema {}: {e}", path.display()),
+        ),
         None => Error::Io {
             path: path.to_path_buf(),
             message: e.to_string(),
@@ -348,8 +351,15 @@ fn load_file(
     let canon = canonical(path, from)?;
     if chain.contains(&canon) {
         let loc = from.cloned().unwrap_or_default();
-        let cycle: Vec<String> = chain.iter().chain([&canon]).map(|p| p.display().to_string()).collect();
-        return Err(Error::schema(&loc, format!("import cycle: {}", cycle.join(" -> "))));
+        let cycle: Vec<String> = chain
+            .iter()
+            .chain([&canon])
+            .map(|p| p.display().to_string())
+            .collect();
+        return Err(Error::schema(
+            &loc,
+            format!("import cycle: {}", cycle.join(" -> ")),
+        ));
     }
     if !seen.insert(canon.clone()) {
         return Ok(());
@@ -358,7 +368,10 @@ fn load_file(
     if root.ns != XS_NS || root.name != "schema" {
         return Err(Error::schema(
             &root.loc,
-            format!("expected an xs:schema root element, found <{}> in namespace `{}`", root.name, root.ns),
+            format!(
+                "expected an xs:schema root element, found <{}> in namespace `{}`",
+                root.name, root.ns
+            ),
         ));
     }
     chain.push(canon);
@@ -416,10 +429,14 @@ fn parse_doc(root: &Node, path: &Path) -> Result<SchemaDoc> {
                 let particle = c
                     .children
                     .iter()
-                    .filter(|n| n.ns == XS_NS && matches!(n.name.as_str(), "sequence" | "choice" | "all"))
+                    .filter(|n| {
+                        n.ns == XS_NS && matches!(n.name.as_str(), "sequence" | "choice" | "all")
+                    })
                     .map(|n| parse_particle(n, &ctx))
                     .next()
-                    .ok_or_else(|| Error::schema(&c.loc, "xs:group without sequence, choice or all"))??;
+                    .ok_or_else(|| {
+                        Error::schema(&c.loc, "xs:group without sequence, choice or all")
+                    })??;
                 Item::Group(GroupDef {
                     name: QName::new(&target_ns, required_attr(c, "name")?),
                     particle,
@@ -437,7 +454,12 @@ fn parse_doc(root: &Node, path: &Path) -> Result<SchemaDoc> {
             }
             "attribute" => Item::Attribute(parse_attribute(c, &ctx, true)?),
             "import" | "include" | "annotation" | "notation" => continue,
-            other => return Err(Error::schema(&c.loc, format!("unsupported top-level construct xs:{other}"))),
+            other => {
+                return Err(Error::schema(
+                    &c.loc,
+                    format!("unsupported top-level construct xs:{other}"),
+                ))
+            }
         };
         items.push(item);
     }
@@ -498,17 +520,26 @@ fn collect_text(n: &Node) -> String {
 
 fn parse_occurs(n: &Node) -> Result<(u32, Max)> {
     let min = match n.attr("minOccurs") {
-        Some(v) => v.trim().parse::<u32>().map_err(|_| Error::schema(&n.loc, format!("invalid minOccurs `{v}`")))?,
+        Some(v) => v
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| Error::schema(&n.loc, format!("invalid minOccurs `{v}`")))?,
         None => 1,
     };
     let max = match n.attr("maxOccurs").map(str::trim) {
         Some("unbounded") => Max::Unbounded,
-        Some(v) => Max::Bounded(v.parse::<u32>().map_err(|_| Error::schema(&n.loc, format!("invalid maxOccurs `{v}`")))?),
+        Some(v) => Max::Bounded(
+            v.parse::<u32>()
+                .map_err(|_| Error::schema(&n.loc, format!("invalid maxOccurs `{v}`")))?,
+        ),
         None => Max::Bounded(1),
     };
     if let Max::Bounded(m) = max {
         if m < min {
-            return Err(Error::schema(&n.loc, format!("maxOccurs {m} is less than minOccurs {min}")));
+            return Err(Error::schema(
+                &n.loc,
+                format!("maxOccurs {m} is less than minOccurs {min}"),
+            ));
         }
     }
     Ok((min, max))
@@ -520,10 +551,14 @@ fn parse_type_use(n: &Node, ctx: &Ctx<'_>) -> Result<Option<TypeUse>> {
         return Ok(Some(TypeUse::Named(QName::new(ns, name))));
     }
     if let Some(c) = n.xs_children("complexType").next() {
-        return Ok(Some(TypeUse::Complex(Box::new(parse_complex(c, ctx, false)?))));
+        return Ok(Some(TypeUse::Complex(Box::new(parse_complex(
+            c, ctx, false,
+        )?))));
     }
     if let Some(s) = n.xs_children("simpleType").next() {
-        return Ok(Some(TypeUse::Simple(Box::new(parse_simple(s, ctx, false)?))));
+        return Ok(Some(TypeUse::Simple(Box::new(parse_simple(
+            s, ctx, false,
+        )?))));
     }
     Ok(None)
 }
@@ -540,7 +575,11 @@ fn qname_attr(n: &Node, attr: &str) -> Result<Option<QName>> {
 
 fn parse_element(n: &Node, ctx: &Ctx<'_>, global: bool) -> Result<ElementDecl> {
     let reference = qname_attr(n, "ref")?;
-    let (min, max) = if global { (1, Max::Bounded(1)) } else { parse_occurs(n)? };
+    let (min, max) = if global {
+        (1, Max::Bounded(1))
+    } else {
+        parse_occurs(n)?
+    };
     let name = match (&reference, n.attr("name")) {
         (Some(r), _) => r.clone(),
         (None, Some(name)) => {
@@ -555,7 +594,11 @@ fn parse_element(n: &Node, ctx: &Ctx<'_>, global: bool) -> Result<ElementDecl> {
     };
     Ok(ElementDecl {
         name,
-        ty: if reference.is_some() { None } else { parse_type_use(n, ctx)? },
+        ty: if reference.is_some() {
+            None
+        } else {
+            parse_type_use(n, ctx)?
+        },
         reference,
         min,
         max,
@@ -570,28 +613,34 @@ fn parse_element(n: &Node, ctx: &Ctx<'_>, global: bool) -> Result<ElementDecl> {
 
 fn parse_particle(n: &Node, ctx: &Ctx<'_>) -> Result<Particle> {
     let (min, max) = parse_occurs(n)?;
-    let kind = match n.name.as_str() {
-        "element" => ParticleKind::Element(Box::new(parse_element(n, ctx, false)?)),
-        "sequence" | "choice" | "all" => {
-            let mut items = Vec::new();
-            for c in &n.children {
-                if c.ns != XS_NS || c.name == "annotation" {
-                    continue;
+    let kind =
+        match n.name.as_str() {
+            "element" => ParticleKind::Element(Box::new(parse_element(n, ctx, false)?)),
+            "sequence" | "choice" | "all" => {
+                let mut items = Vec::new();
+                for c in &n.children {
+                    if c.ns != XS_NS || c.name == "annotation" {
+                        continue;
+                    }
+                    items.push(parse_particle(c, ctx)?);
                 }
-                items.push(parse_particle(c, ctx)?);
+                match n.name.as_str() {
+                    "sequence" => ParticleKind::Sequence(items),
+                    "choice" => ParticleKind::Choice(items),
+                    _ => ParticleKind::All(items),
+                }
             }
-            match n.name.as_str() {
-                "sequence" => ParticleKind::Sequence(items),
-                "choice" => ParticleKind::Choice(items),
-                _ => ParticleKind::All(items),
+            "group" => ParticleKind::GroupRef(qname_attr(n, "ref")?.ok_or_else(|| {
+                Error::schema(&n.loc, "xs:group inside a content model needs `ref`")
+            })?),
+            "any" => ParticleKind::Any,
+            other => {
+                return Err(Error::schema(
+                    &n.loc,
+                    format!("unsupported construct xs:{other} in a content model"),
+                ))
             }
-        }
-        "group" => ParticleKind::GroupRef(
-            qname_attr(n, "ref")?.ok_or_else(|| Error::schema(&n.loc, "xs:group inside a content model needs `ref`"))?,
-        ),
-        "any" => ParticleKind::Any,
-        other => return Err(Error::schema(&n.loc, format!("unsupported construct xs:{other} in a content model"))),
-    };
+        };
     Ok(Particle {
         kind,
         min,
@@ -622,7 +671,11 @@ fn parse_attribute(n: &Node, ctx: &Ctx<'_>, global: bool) -> Result<AttributeDec
     };
     Ok(AttributeDecl {
         name,
-        ty: if reference.is_some() { None } else { parse_type_use(n, ctx)? },
+        ty: if reference.is_some() {
+            None
+        } else {
+            parse_type_use(n, ctx)?
+        },
         reference,
         use_,
         default: n.attr("default").map(str::to_string),
@@ -642,7 +695,8 @@ fn parse_attrs(n: &Node, ctx: &Ctx<'_>) -> Result<(Vec<AttrItem>, bool)> {
         match c.name.as_str() {
             "attribute" => attrs.push(AttrItem::Attribute(parse_attribute(c, ctx, false)?)),
             "attributeGroup" => attrs.push(AttrItem::GroupRef(
-                qname_attr(c, "ref")?.ok_or_else(|| Error::schema(&c.loc, "xs:attributeGroup needs `ref`"))?,
+                qname_attr(c, "ref")?
+                    .ok_or_else(|| Error::schema(&c.loc, "xs:attributeGroup needs `ref`"))?,
                 c.loc.clone(),
             )),
             "anyAttribute" => any = true,
@@ -672,12 +726,21 @@ fn parse_complex(n: &Node, ctx: &Ctx<'_>, global: bool) -> Result<ComplexType> {
         if cc.attr("mixed") == Some("true") {
             mixed = true;
         }
-        let (d, is_ext) = match (cc.xs_children("extension").next(), cc.xs_children("restriction").next()) {
+        let (d, is_ext) = match (
+            cc.xs_children("extension").next(),
+            cc.xs_children("restriction").next(),
+        ) {
             (Some(e), _) => (e, true),
             (None, Some(r)) => (r, false),
-            _ => return Err(Error::schema(&cc.loc, "xs:complexContent needs xs:extension or xs:restriction")),
+            _ => {
+                return Err(Error::schema(
+                    &cc.loc,
+                    "xs:complexContent needs xs:extension or xs:restriction",
+                ))
+            }
         };
-        let base = qname_attr(d, "base")?.ok_or_else(|| Error::schema(&d.loc, "derivation needs `base`"))?;
+        let base = qname_attr(d, "base")?
+            .ok_or_else(|| Error::schema(&d.loc, "derivation needs `base`"))?;
         let particle = particle_child(d, ctx)?;
         let (attrs, any) = parse_attrs(d, ctx)?;
         let content = if is_ext {
@@ -687,12 +750,21 @@ fn parse_complex(n: &Node, ctx: &Ctx<'_>, global: bool) -> Result<ComplexType> {
         };
         (content, attrs, any)
     } else if let Some(sc) = n.xs_children("simpleContent").next() {
-        let (d, is_ext) = match (sc.xs_children("extension").next(), sc.xs_children("restriction").next()) {
+        let (d, is_ext) = match (
+            sc.xs_children("extension").next(),
+            sc.xs_children("restriction").next(),
+        ) {
             (Some(e), _) => (e, true),
             (None, Some(r)) => (r, false),
-            _ => return Err(Error::schema(&sc.loc, "xs:simpleContent needs xs:extension or xs:restriction")),
+            _ => {
+                return Err(Error::schema(
+                    &sc.loc,
+                    "xs:simpleContent needs xs:extension or xs:restriction",
+                ))
+            }
         };
-        let base = qname_attr(d, "base")?.ok_or_else(|| Error::schema(&d.loc, "derivation needs `base`"))?;
+        let base = qname_attr(d, "base")?
+            .ok_or_else(|| Error::schema(&d.loc, "derivation needs `base`"))?;
         let (attrs, any) = parse_attrs(d, ctx)?;
         let content = if is_ext {
             Content::SimpleExtension { base }
@@ -728,7 +800,12 @@ fn parse_simple(n: &Node, ctx: &Ctx<'_>, global: bool) -> Result<SimpleType> {
             Some(b) => TypeUse::Named(b),
             None => match r.xs_children("simpleType").next() {
                 Some(s) => TypeUse::Simple(Box::new(parse_simple(s, ctx, false)?)),
-                None => return Err(Error::schema(&r.loc, "xs:restriction needs `base` or an inline xs:simpleType")),
+                None => {
+                    return Err(Error::schema(
+                        &r.loc,
+                        "xs:restriction needs `base` or an inline xs:simpleType",
+                    ))
+                }
             },
         };
         let enums = r
@@ -741,7 +818,12 @@ fn parse_simple(n: &Node, ctx: &Ctx<'_>, global: bool) -> Result<SimpleType> {
             Some(q) => TypeUse::Named(q),
             None => match l.xs_children("simpleType").next() {
                 Some(s) => TypeUse::Simple(Box::new(parse_simple(s, ctx, false)?)),
-                None => return Err(Error::schema(&l.loc, "xs:list needs `itemType` or an inline xs:simpleType")),
+                None => {
+                    return Err(Error::schema(
+                        &l.loc,
+                        "xs:list needs `itemType` or an inline xs:simpleType",
+                    ))
+                }
             },
         };
         SimpleKind::List { item }
@@ -761,7 +843,10 @@ fn parse_simple(n: &Node, ctx: &Ctx<'_>, global: bool) -> Result<SimpleType> {
         }
         SimpleKind::Union { members }
     } else {
-        return Err(Error::schema(&n.loc, "xs:simpleType needs xs:restriction, xs:list or xs:union"));
+        return Err(Error::schema(
+            &n.loc,
+            "xs:simpleType needs xs:restriction, xs:list or xs:union",
+        ));
     };
     Ok(SimpleType {
         name,

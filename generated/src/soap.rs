@@ -1,6 +1,9 @@
 //! The SOAP 1.1 envelope around EWS messages: headers, body and faults.
 
-use crate::rt::{self, ErrorKind, Namespaces, RawElement, ReadOptions, Reader, Result, Value, Writer, NS_NONE, NS_SOAP};
+use crate::rt::{
+    self, ErrorKind, Namespaces, RawElement, ReadOptions, Reader, Result, Value, Writer, NS_NONE,
+    NS_SOAP,
+};
 
 /// A SOAP fault (`soap:Fault`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -96,7 +99,11 @@ impl<T: Value> Envelope<T> {
     }
 
     /// Reads an envelope with explicit options.
-    pub fn from_str_with(input: &str, namespaces: Namespaces, options: ReadOptions) -> Result<Self> {
+    pub fn from_str_with(
+        input: &str,
+        namespaces: Namespaces,
+        options: ReadOptions,
+    ) -> Result<Self> {
         let mut r = Reader::with_options(input, namespaces, options)?;
         r.expect_root("Envelope", NS_SOAP)?;
         let mut env = Envelope::default();

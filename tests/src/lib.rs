@@ -20,9 +20,15 @@ pub fn shared_dir() -> Option<PathBuf> {
         return Some(dir);
     }
     if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("the shared EWS material is missing at {} (set EWS_SHARED_DIR)", dir.display());
+        panic!(
+            "the shared EWS material is missing at {} (set EWS_SHARED_DIR)",
+            dir.display()
+        );
     }
-    eprintln!("skipping: the shared EWS material is missing at {}", dir.display());
+    eprintln!(
+        "skipping: the shared EWS material is missing at {}",
+        dir.display()
+    );
     None
 }
 
@@ -47,7 +53,12 @@ fn ns_of(r: ResolveResult<'_>) -> String {
 /// Parses a document into an [`XNode`] tree.
 pub fn parse_tree(xml: &str) -> Result<XNode, String> {
     let mut r = NsReader::from_str(xml);
-    let mut stack: Vec<XNode> = vec![XNode::Element(String::new(), "#document".into(), vec![], vec![])];
+    let mut stack: Vec<XNode> = vec![XNode::Element(
+        String::new(),
+        "#document".into(),
+        vec![],
+        vec![],
+    )];
     loop {
         let (res, ev) = r.read_resolved_event().map_err(|e| e.to_string())?;
         let ns = ns_of(res);
@@ -61,7 +72,9 @@ pub fn parse_tree(xml: &str) -> Result<XNode, String> {
                         continue;
                     }
                     let (res, local) = r.resolver().resolve_attribute(a.key);
-                    let v = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_err(|e| e.to_string())?;
+                    let v = a
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .map_err(|e| e.to_string())?;
                     attrs.push((ns_of(res), local.into_inner().to_string(), v.into_owned()));
                 }
                 attrs.sort();
@@ -82,7 +95,11 @@ pub fn parse_tree(xml: &str) -> Result<XNode, String> {
             Event::CData(t) => push_text(&mut stack, &t.xml10_content()),
             Event::GeneralRef(g) => {
                 let s = if g.is_char_ref() {
-                    g.resolve_char_ref().ok().flatten().map(|c| c.to_string()).unwrap_or_default()
+                    g.resolve_char_ref()
+                        .ok()
+                        .flatten()
+                        .map(|c| c.to_string())
+                        .unwrap_or_default()
                 } else {
                     match &*g.xml10_content() {
                         "lt" => "<".into(),
@@ -129,7 +146,10 @@ fn normalize(n: &mut XNode) {
         let has_el = c.iter().any(|x| matches!(x, XNode::Element(..)));
         if has_el {
             c.retain(|x| !matches!(x, XNode::Text(t) if t.trim().is_empty()));
-        } else if c.iter().all(|x| matches!(x, XNode::Text(t) if t.is_empty())) {
+        } else if c
+            .iter()
+            .all(|x| matches!(x, XNode::Text(t) if t.is_empty()))
+        {
             c.clear();
         }
     }
@@ -154,7 +174,11 @@ fn diff(a: &XNode, b: &XNode, path: &str) -> Result<(), String> {
                 return Err(format!("{p}: attributes {aa:?} vs {ab:?}"));
             }
             if ca.len() != cb.len() {
-                return Err(format!("{p}: {} children vs {}: {ca:?} vs {cb:?}", ca.len(), cb.len()));
+                return Err(format!(
+                    "{p}: {} children vs {}: {ca:?} vs {cb:?}",
+                    ca.len(),
+                    cb.len()
+                ));
             }
             for (x, y) in ca.iter().zip(cb) {
                 diff(x, y, &p)?;

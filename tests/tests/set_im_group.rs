@@ -15,7 +15,8 @@ fn sample(name: &str) -> Option<String> {
 
 fn round_trip(name: &str) -> Option<Envelope<GlobalElement>> {
     let xml = sample(name)?;
-    let env = Envelope::<GlobalElement>::from_str(&xml, ews::NAMESPACES).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let env = Envelope::<GlobalElement>::from_str(&xml, ews::NAMESPACES)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
     let out = env.to_xml(ews::NAMESPACES);
     if let Err(d) = xml_equivalent(&xml, &out) {
         panic!("{name}: written XML differs from the original: {d}\n{out}");
@@ -39,30 +40,49 @@ fn validate_parts(env: &Envelope<GlobalElement>) {
 
 #[test]
 fn request_round_trips_and_is_typed() {
-    let Some(env) = round_trip("SetImGroup.request.1.xml") else { return };
-    let GlobalElement::SetImGroup(req) = &env.body[0] else { panic!("body is {:?}", env.body) };
+    let Some(env) = round_trip("SetImGroup.request.1.xml") else {
+        return;
+    };
+    let GlobalElement::SetImGroup(req) = &env.body[0] else {
+        panic!("body is {:?}", env.body)
+    };
     assert_eq!(req.group_id.id, "AAMkAGQ1MjJjMTBkQoTbWAAAAAAQRAAA=");
     assert_eq!(req.group_id.change_key.as_deref(), Some("EgAAAA=="));
     assert_eq!(req.new_display_name, "MyNewGroupName");
-    assert!(matches!(&env.headers[0], GlobalElement::RequestServerVersion(v) if v.version.as_str() == "Exchange2013"));
+    assert!(
+        matches!(&env.headers[0], GlobalElement::RequestServerVersion(v) if v.version.as_str() == "Exchange2013")
+    );
     assert!(matches!(&env.headers[1], GlobalElement::MailboxCulture(c) if c.value == "en-US"));
     validate_parts(&env);
 }
 
 #[test]
 fn success_response_round_trips() {
-    let Some(env) = round_trip("SetImGroup.response.1.xml") else { return };
-    let GlobalElement::SetImGroupResponse(resp) = &env.body[0] else { panic!("body is {:?}", env.body) };
+    let Some(env) = round_trip("SetImGroup.response.1.xml") else {
+        return;
+    };
+    let GlobalElement::SetImGroupResponse(resp) = &env.body[0] else {
+        panic!("body is {:?}", env.body)
+    };
     assert_eq!(resp.response_class.as_str(), "Success");
-    assert_eq!(resp.response_code.as_ref().map(|c| c.as_str()), Some("NoError"));
-    assert!(matches!(&env.headers[0], GlobalElement::ServerVersionInfo(v) if v.major_version == Some(15)));
+    assert_eq!(
+        resp.response_code.as_ref().map(|c| c.as_str()),
+        Some("NoError")
+    );
+    assert!(
+        matches!(&env.headers[0], GlobalElement::ServerVersionInfo(v) if v.major_version == Some(15))
+    );
     validate_parts(&env);
 }
 
 #[test]
 fn error_response_round_trips() {
-    let Some(env) = round_trip("SetImGroup.error.1.xml") else { return };
-    let GlobalElement::SetImGroupResponse(resp) = &env.body[0] else { panic!("body is {:?}", env.body) };
+    let Some(env) = round_trip("SetImGroup.error.1.xml") else {
+        return;
+    };
+    let GlobalElement::SetImGroupResponse(resp) = &env.body[0] else {
+        panic!("body is {:?}", env.body)
+    };
     assert_eq!(resp.response_class.as_str(), "Error");
     assert_eq!(
         resp.response_code.as_ref().map(|c| c.as_str()),
@@ -85,7 +105,9 @@ fn typed_request_is_written_in_schema_order() {
     let xml = ews::rt::to_string(&req);
     assert!(xml.starts_with("<m:SetImGroup "), "{xml}");
     let g = xml.find("<m:GroupId").expect("GroupId");
-    let n = xml.find("<m:NewDisplayName>Friends</m:NewDisplayName>").expect("NewDisplayName");
+    let n = xml
+        .find("<m:NewDisplayName>Friends</m:NewDisplayName>")
+        .expect("NewDisplayName");
     assert!(g < n, "{xml}");
     let back: SetImGroupType = ews::rt::from_str(&xml).expect("read back");
     assert_eq!(back, req);
@@ -99,7 +121,10 @@ fn typed_request_is_written_in_schema_order() {
 fn unknown_enum_values_are_kept() {
     let xml = r#"<SetImGroupResponse xmlns="http://schemas.microsoft.com/exchange/services/2006/messages" ResponseClass="Success"><ResponseCode>ErrorFromTheFuture</ResponseCode></SetImGroupResponse>"#;
     let v: SetImGroupResponseMessageType = ews::rt::from_str(xml).expect("read");
-    assert_eq!(v.response_code.as_ref().map(|c| c.as_str()), Some("ErrorFromTheFuture"));
+    assert_eq!(
+        v.response_code.as_ref().map(|c| c.as_str()),
+        Some("ErrorFromTheFuture")
+    );
     let out = ews::rt::to_string(&v);
     assert!(out.contains(">ErrorFromTheFuture<"), "{out}");
 }
@@ -109,20 +134,36 @@ fn errors_name_path_and_position() {
     // Missing required NewDisplayName.
     let xml = "<m:SetImGroup xmlns:m=\"http://schemas.microsoft.com/exchange/services/2006/messages\">\n  <m:GroupId Id=\"x\"/>\n</m:SetImGroup>";
     let e = ews::rt::from_str::<SetImGroupType>(xml).unwrap_err();
-    assert!(matches!(e.kind, ews::rt::ErrorKind::MissingElement(ref n) if n == "NewDisplayName"), "{e}");
+    assert!(
+        matches!(e.kind, ews::rt::ErrorKind::MissingElement(ref n) if n == "NewDisplayName"),
+        "{e}"
+    );
     assert_eq!(e.path, "/SetImGroup");
     // Wrong namespace (https instead of http) names both.
     let xml = "<m:SetImGroup xmlns:m=\"http://schemas.microsoft.com/exchange/services/2006/messages\">\n  <m:GroupId Id=\"x\"/>\n  <NewDisplayName xmlns=\"https://schemas.microsoft.com/exchange/services/2006/messages\">a</NewDisplayName>\n</m:SetImGroup>";
     let e = ews::rt::from_str::<SetImGroupType>(xml).unwrap_err();
     let msg = e.to_string();
-    assert!(msg.contains("https://schemas.microsoft.com/exchange/services/2006/messages"), "{msg}");
-    assert!(msg.contains("expected namespace `http://schemas.microsoft.com/exchange/services/2006/messages`"), "{msg}");
+    assert!(
+        msg.contains("https://schemas.microsoft.com/exchange/services/2006/messages"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains(
+            "expected namespace `http://schemas.microsoft.com/exchange/services/2006/messages`"
+        ),
+        "{msg}"
+    );
     assert_eq!((e.line, e.column), (3, 3), "{msg}");
     assert_eq!(e.path, "/SetImGroup/NewDisplayName");
     // An envelope in the https SOAP namespace.
-    let xml = "<s:Envelope xmlns:s=\"https://schemas.xmlsoap.org/soap/envelope/\"><s:Body/></s:Envelope>";
+    let xml =
+        "<s:Envelope xmlns:s=\"https://schemas.xmlsoap.org/soap/envelope/\"><s:Body/></s:Envelope>";
     let e = Envelope::<GlobalElement>::from_str(xml, ews::NAMESPACES).unwrap_err();
-    assert!(e.to_string().contains("https://schemas.xmlsoap.org/soap/envelope/"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("https://schemas.xmlsoap.org/soap/envelope/"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -43,7 +43,10 @@ pub struct RawElement {
     pub children: Vec<RawNode>,
 }
 
-fn attrs_of(r: &Reader<'_>, start: &quick_xml::events::BytesStart<'_>) -> Result<Vec<RawAttribute>> {
+fn attrs_of(
+    r: &Reader<'_>,
+    start: &quick_xml::events::BytesStart<'_>,
+) -> Result<Vec<RawAttribute>> {
     let mut out = Vec::new();
     for a in start.attributes() {
         let a = a.map_err(|e| r.error(ErrorKind::Syntax(e.to_string())))?;
@@ -56,7 +59,9 @@ fn attrs_of(r: &Reader<'_>, start: &quick_xml::events::BytesStart<'_>) -> Result
             ResolveResult::Bound(ns) => Some(ns.0.to_string()),
             ResolveResult::Unbound => None,
             ResolveResult::Unknown(p) => {
-                return Err(r.error(ErrorKind::Syntax(format!("attribute `{q}` uses the undeclared prefix `{p}`"))))
+                return Err(r.error(ErrorKind::Syntax(format!(
+                    "attribute `{q}` uses the undeclared prefix `{p}`"
+                ))))
             }
         };
         let value = a
@@ -72,7 +77,11 @@ fn attrs_of(r: &Reader<'_>, start: &quick_xml::events::BytesStart<'_>) -> Result
     Ok(out)
 }
 
-fn element_head(r: &Reader<'_>, start: &quick_xml::events::BytesStart<'_>, ns: Option<String>) -> Result<RawElement> {
+fn element_head(
+    r: &Reader<'_>,
+    start: &quick_xml::events::BytesStart<'_>,
+    ns: Option<String>,
+) -> Result<RawElement> {
     let (local, prefix) = start.name().decompose();
     Ok(RawElement {
         namespace: ns,
@@ -110,7 +119,11 @@ impl RawElement {
                 }
                 Event::Empty(e) => {
                     let el = element_head(r, &e, ns)?;
-                    stack.last_mut().expect("stack holds the root").children.push(RawNode::Element(el));
+                    stack
+                        .last_mut()
+                        .expect("stack holds the root")
+                        .children
+                        .push(RawNode::Element(el));
                 }
                 Event::End(_) => {
                     let done = stack.pop().expect("stack holds the root");
@@ -155,7 +168,10 @@ impl RawElement {
                                 Some(p) if !p.is_empty() => p.clone(),
                                 _ => w.fresh_prefix(),
                             };
-                            (format!("{p}:{}", e.name), Some((format!("xmlns:{p}"), ns.clone())))
+                            (
+                                format!("{p}:{}", e.name),
+                                Some((format!("xmlns:{p}"), ns.clone())),
+                            )
                         }
                     };
                     w.start(&tag);
@@ -165,7 +181,9 @@ impl RawElement {
                     for a in &e.attributes {
                         match &a.namespace {
                             None => w.attr_str(&a.name, &a.value),
-                            Some(ns) if ns == super::reader::XML => w.attr_str(&format!("xml:{}", a.name), &a.value),
+                            Some(ns) if ns == super::reader::XML => {
+                                w.attr_str(&format!("xml:{}", a.name), &a.value)
+                            }
                             Some(ns) => {
                                 let p = w.fresh_prefix();
                                 w.attr_str(&format!("xmlns:{p}"), ns);
@@ -211,7 +229,9 @@ pub fn write_attributes(w: &mut Writer, attrs: &[RawAttribute]) {
     for a in attrs {
         match &a.namespace {
             None => w.attr_str(&a.name, &a.value),
-            Some(ns) if ns == super::reader::XML => w.attr_str(&format!("xml:{}", a.name), &a.value),
+            Some(ns) if ns == super::reader::XML => {
+                w.attr_str(&format!("xml:{}", a.name), &a.value)
+            }
             Some(ns) => {
                 let p = w.fresh_prefix();
                 w.attr_str(&format!("xmlns:{p}"), ns);

@@ -122,8 +122,16 @@ pub struct Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() { "/" } else { &self.path };
-        write!(f, "{path} (line {}, column {}): {}", self.line, self.column, self.kind)
+        let path = if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        };
+        write!(
+            f,
+            "{path} (line {}, column {}): {}",
+            self.line, self.column, self.kind
+        )
     }
 }
 

@@ -10,7 +10,8 @@ pub mod xs;
 pub use any::{RawAttribute, RawElement, RawNode};
 pub use error::{Error, ErrorKind, Result};
 pub use reader::{
-    Attr, AttrIter, Namespaces, ReadOptions, Reader, UnknownElements, NS_NONE, NS_OTHER, NS_SOAP, NS_XML, NS_XSI,
+    Attr, AttrIter, Namespaces, ReadOptions, Reader, UnknownElements, NS_NONE, NS_OTHER, NS_SOAP,
+    NS_XML, NS_XSI,
 };
 pub use writer::Writer;
 
@@ -131,8 +132,10 @@ impl<T: Value> Value for Nillable<T> {
     fn read_value(r: &mut Reader<'_>) -> Result<Self> {
         if r.is_nil()? {
             r.enter()?;
-            while r.peek()? {
-                return Err(r.error(ErrorKind::Other("an element with xsi:nil=\"true\" must be empty".into())));
+            if r.peek()? {
+                return Err(r.error(ErrorKind::Other(
+                    "an element with xsi:nil=\"true\" must be empty".into(),
+                )));
             }
             r.leave()?;
             Ok(Nillable::Nil)

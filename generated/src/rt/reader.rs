@@ -150,11 +150,19 @@ impl<'r, 'a> Attr<'r, 'a> {
     }
     /// The error for an attribute the type does not declare.
     pub fn unexpected<T>(&self) -> Result<T> {
-        Err(self.reader.error(ErrorKind::UnexpectedAttribute(self.qname.to_string())))
+        Err(self
+            .reader
+            .error(ErrorKind::UnexpectedAttribute(self.qname.to_string())))
     }
     /// Keeps the attribute as a raw value, for `xs:anyAttribute`.
     pub fn to_raw(&self) -> super::any::RawAttribute {
-        let ns = match self.reader.inner.resolver().resolve_attribute(QName(self.qname)).0 {
+        let ns = match self
+            .reader
+            .inner
+            .resolver()
+            .resolve_attribute(QName(self.qname))
+            .0
+        {
             ResolveResult::Bound(ns) => Some(ns.0.to_string()),
             _ => None,
         };
@@ -197,7 +205,11 @@ impl<'a> Reader<'a> {
     }
 
     /// Like [`Reader::new`] with explicit limits and policies.
-    pub fn with_options(input: &'a str, namespaces: Namespaces, options: ReadOptions) -> Result<Self> {
+    pub fn with_options(
+        input: &'a str,
+        namespaces: Namespaces,
+        options: ReadOptions,
+    ) -> Result<Self> {
         let mut inner = NsReader::from_str(input);
         {
             let config = inner.config_mut();
@@ -235,8 +247,14 @@ impl<'a> Reader<'a> {
         std::str::from_utf8(input).map_err(|e| {
             let before = &input[..e.valid_up_to()];
             let line = before.iter().filter(|b| **b == b'\n').count() as u64 + 1;
-            let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
-            let column = String::from_utf8_lossy(&before[line_start..]).chars().count() as u64 + 1;
+            let line_start = before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |p| p + 1);
+            let column = String::from_utf8_lossy(&before[line_start..])
+                .chars()
+                .count() as u64
+                + 1;
             Error {
                 kind: ErrorKind::Utf8(e.to_string()),
                 path: String::new(),
@@ -346,7 +364,8 @@ impl<'a> Reader<'a> {
     }
 
     fn syntax(&self, e: quick_xml::Error) -> Error {
-        if let quick_xml::Error::IllFormed(quick_xml::errors::IllFormedError::MissingEndTag(_)) = &e {
+        if let quick_xml::Error::IllFormed(quick_xml::errors::IllFormedError::MissingEndTag(_)) = &e
+        {
             return self.error_at_reader(ErrorKind::UnexpectedEof);
         }
         let (line, column) = self.position(self.inner.error_position());
@@ -419,7 +438,12 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn push_ref(&self, text: &mut String, r: &quick_xml::events::BytesRef<'_>, _pos: u64) -> Result<()> {
+    fn push_ref(
+        &self,
+        text: &mut String,
+        r: &quick_xml::events::BytesRef<'_>,
+        _pos: u64,
+    ) -> Result<()> {
         if r.is_char_ref() {
             match r.resolve_char_ref() {
                 Ok(Some(c)) => text.push(c),
@@ -434,7 +458,9 @@ impl<'a> Reader<'a> {
             let name = r.xml10_content();
             match predefined_entity(&name) {
                 Some(s) => text.push_str(s),
-                None => return Err(self.error_at_reader(ErrorKind::UnknownEntity(name.to_string()))),
+                None => {
+                    return Err(self.error_at_reader(ErrorKind::UnknownEntity(name.to_string())))
+                }
             }
         }
         Ok(())
@@ -474,7 +500,10 @@ impl<'a> Reader<'a> {
                     if !s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
                         self.cur_pos = pos;
                         let kind = if prolog && self.path.is_empty() {
-                            ErrorKind::Syntax(format!("text before the root element: {:?}", shorten(s.trim())))
+                            ErrorKind::Syntax(format!(
+                                "text before the root element: {:?}",
+                                shorten(s.trim())
+                            ))
                         } else {
                             ErrorKind::UnexpectedText(shorten(s.trim()))
                         };
@@ -484,7 +513,9 @@ impl<'a> Reader<'a> {
                 Event::CData(t) => {
                     let s = t.into_inner();
                     if !s.trim().is_empty() {
-                        return Err(self.error_at_text(ErrorKind::UnexpectedText(shorten(s.trim())), pos));
+                        return Err(
+                            self.error_at_text(ErrorKind::UnexpectedText(shorten(s.trim())), pos)
+                        );
                     }
                 }
                 Event::GeneralRef(r) => {
@@ -531,7 +562,11 @@ impl<'a> Reader<'a> {
         }
         let cur = std::mem::replace(&mut self.cur, BytesStart::new(""));
         self.path.push(cur);
-        self.state = if self.cur_empty { State::AtEnd } else { State::Inside };
+        self.state = if self.cur_empty {
+            State::AtEnd
+        } else {
+            State::Inside
+        };
         Ok(())
     }
 
@@ -560,8 +595,11 @@ impl<'a> Reader<'a> {
         for a in self.cur.attributes() {
             let a = a.map_err(|e| self.error(ErrorKind::Syntax(e.to_string())))?;
             let (res, local) = self.inner.resolver().resolve_attribute(a.key);
-            if local.into_inner() == "nil" && matches!(res, ResolveResult::Bound(ns) if ns.0 == XSI) {
-                let v = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_err(|e| self.error(ErrorKind::Syntax(e.to_string())))?;
+            if local.into_inner() == "nil" && matches!(res, ResolveResult::Bound(ns) if ns.0 == XSI)
+            {
+                let v = a
+                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .map_err(|e| self.error(ErrorKind::Syntax(e.to_string())))?;
                 return Ok(matches!(v.trim(), "true" | "1"));
             }
         }
@@ -687,7 +725,11 @@ impl<'a> Reader<'a> {
                 expected: if expected.is_empty() {
                     "no child elements".to_string()
                 } else {
-                    expected.iter().map(|(l, _)| format!("<{l}>")).collect::<Vec<_>>().join(", ")
+                    expected
+                        .iter()
+                        .map(|(l, _)| format!("<{l}>"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 },
             })),
             UnknownElements::Skip => {
@@ -714,7 +756,11 @@ impl<'a> Reader<'a> {
             expected: if expected.is_empty() {
                 "a global element of the schema".to_string()
             } else {
-                expected.iter().map(|(l, _)| format!("<{l}>")).collect::<Vec<_>>().join(", ")
+                expected
+                    .iter()
+                    .map(|(l, _)| format!("<{l}>"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             },
         })
     }
@@ -837,7 +883,11 @@ impl<'a> Reader<'a> {
         Ok((ns, ev))
     }
 
-    pub(crate) fn resolve_ref(&self, r: &quick_xml::events::BytesRef<'_>, out: &mut String) -> Result<()> {
+    pub(crate) fn resolve_ref(
+        &self,
+        r: &quick_xml::events::BytesRef<'_>,
+        out: &mut String,
+    ) -> Result<()> {
         let pos = self.inner.buffer_position();
         self.push_ref(out, r, pos)
     }
@@ -884,7 +934,9 @@ impl<'r, 'a> AttrIter<'r, 'a> {
     /// The next attribute, leaving out `xmlns` declarations and `xsi:` attributes.
     pub fn next_attr(&mut self) -> Result<Option<Attr<'r, 'a>>> {
         loop {
-            let Some(a) = self.inner.next() else { return Ok(None) };
+            let Some(a) = self.inner.next() else {
+                return Ok(None);
+            };
             let a = a.map_err(|e| self.reader.error(ErrorKind::Syntax(e.to_string())))?;
             let qname: &'r str = a.key.into_inner();
             if qname == "xmlns" || qname.starts_with("xmlns:") {

@@ -56,7 +56,8 @@ impl Writer {
 
     /// Writes `<?xml version="1.0" encoding="utf-8"?>`.
     pub fn declaration(&mut self) {
-        self.out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+        self.out
+            .push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     }
 
     #[inline]
@@ -106,7 +107,7 @@ impl Writer {
 
     /// Writes an attribute of a simple type.
     #[inline]
-    pub fn attr<T: super::Text + ?Sized>(&mut self, name: &str, value: &T) {
+    pub fn attr<T: super::Text>(&mut self, name: &str, value: &T) {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         value.write_text(&mut scratch);
@@ -131,7 +132,7 @@ impl Writer {
 
     /// Writes the text of a simple-typed value.
     #[inline]
-    pub fn text<T: super::Text + ?Sized>(&mut self, value: &T) {
+    pub fn text<T: super::Text>(&mut self, value: &T) {
         self.close_open();
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();

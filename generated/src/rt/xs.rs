@@ -71,10 +71,16 @@ fn check_date_part(s: &str) -> Result<&str, String> {
         return Err("expected a year of at least four digits".into());
     }
     let rest = &s[year_len..];
-    let rest = rest.strip_prefix('-').ok_or("expected `-` after the year")?;
+    let rest = rest
+        .strip_prefix('-')
+        .ok_or("expected `-` after the year")?;
     let rest = digits(rest, 2).ok_or("expected a two-digit month")?;
-    let month: u32 = s[year_len + 1..year_len + 3].parse().map_err(|_| "bad month")?;
-    let rest = rest.strip_prefix('-').ok_or("expected `-` after the month")?;
+    let month: u32 = s[year_len + 1..year_len + 3]
+        .parse()
+        .map_err(|_| "bad month")?;
+    let rest = rest
+        .strip_prefix('-')
+        .ok_or("expected `-` after the month")?;
     let day_s = &rest[..2.min(rest.len())];
     let rest = digits(rest, 2).ok_or("expected a two-digit day")?;
     let day: u32 = day_s.parse().map_err(|_| "bad day")?;
@@ -87,10 +93,14 @@ fn check_date_part(s: &str) -> Result<&str, String> {
 fn check_time_part(s: &str) -> Result<&str, String> {
     let hh = &s[..2.min(s.len())];
     let rest = digits(s, 2).ok_or("expected a two-digit hour")?;
-    let rest = rest.strip_prefix(':').ok_or("expected `:` after the hour")?;
+    let rest = rest
+        .strip_prefix(':')
+        .ok_or("expected `:` after the hour")?;
     let mm = &rest[..2.min(rest.len())];
     let rest = digits(rest, 2).ok_or("expected two-digit minutes")?;
-    let rest = rest.strip_prefix(':').ok_or("expected `:` after the minutes")?;
+    let rest = rest
+        .strip_prefix(':')
+        .ok_or("expected `:` after the minutes")?;
     let ss = &rest[..2.min(rest.len())];
     let mut rest = digits(rest, 2).ok_or("expected two-digit seconds")?;
     if let Some(frac) = rest.strip_prefix('.') {
@@ -115,7 +125,10 @@ fn check_zone(s: &str) -> Result<(), String> {
     if s.is_empty() || s == "Z" {
         return Ok(());
     }
-    let rest = s.strip_prefix('+').or_else(|| s.strip_prefix('-')).ok_or("unexpected text after the value")?;
+    let rest = s
+        .strip_prefix('+')
+        .or_else(|| s.strip_prefix('-'))
+        .ok_or("unexpected text after the value")?;
     let rest = digits(rest, 2).ok_or("expected a two-digit zone hour")?;
     let rest = rest.strip_prefix(':').ok_or("expected `:` in the zone")?;
     let rest = digits(rest, 2).ok_or("expected two-digit zone minutes")?;
@@ -128,7 +141,9 @@ fn check_zone(s: &str) -> Result<(), String> {
 
 fn check_date_time(s: &str) -> Result<(), String> {
     let rest = check_date_part(s)?;
-    let rest = rest.strip_prefix('T').ok_or("expected `T` between date and time")?;
+    let rest = rest
+        .strip_prefix('T')
+        .ok_or("expected `T` between date and time")?;
     check_zone(check_time_part(rest)?)
 }
 
@@ -244,12 +259,14 @@ pub struct HexBinary(pub Vec<u8>);
 impl Text for HexBinary {
     fn parse_text(s: &str) -> Result<Self, String> {
         let s = s.trim();
-        if s.len() % 2 != 0 {
+        if !s.len().is_multiple_of(2) {
             return Err("hex binary needs an even number of digits".into());
         }
         (0..s.len())
             .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).map_err(|_| "not a hex digit".to_string()))
+            .map(|i| {
+                u8::from_str_radix(&s[i..i + 2], 16).map_err(|_| "not a hex digit".to_string())
+            })
             .collect::<Result<Vec<u8>, String>>()
             .map(HexBinary)
     }
@@ -274,7 +291,10 @@ impl<T> Default for List<T> {
 
 impl<T: Text> Text for List<T> {
     fn parse_text(s: &str) -> Result<Self, String> {
-        s.split_ascii_whitespace().map(T::parse_text).collect::<Result<Vec<T>, String>>().map(List)
+        s.split_ascii_whitespace()
+            .map(T::parse_text)
+            .collect::<Result<Vec<T>, String>>()
+            .map(List)
     }
     fn write_text(&self, out: &mut String) {
         for (i, v) in self.0.iter().enumerate() {
@@ -301,7 +321,11 @@ mod tests {
 
     #[test]
     fn date_times_keep_their_form() {
-        for s in ["2024-01-31T09:30:00Z", "2024-01-31T09:30:00", "2024-01-31T09:30:00.1234567+02:00"] {
+        for s in [
+            "2024-01-31T09:30:00Z",
+            "2024-01-31T09:30:00",
+            "2024-01-31T09:30:00.1234567+02:00",
+        ] {
             let d = DateTime::parse_text(s).unwrap();
             let mut out = String::new();
             d.write_text(&mut out);
