@@ -176,3 +176,68 @@ fn low_level_reader_walks_children() {
     v.write_value(&mut w, "t:MailboxCulture");
     assert!(w.into_string().ends_with(">en-US</t:MailboxCulture>"));
 }
+
+const IM_OPERATIONS: &[&str] = &[
+    "SetImGroup",
+    "AddImGroup",
+    "RemoveImGroup",
+    "AddImContactToGroup",
+    "AddNewImContactToGroup",
+    "AddNewTelUriContactToGroup",
+    "RemoveImContactFromGroup",
+    "AddDistributionGroupToImList",
+    "RemoveDistributionGroupFromImList",
+    "RemoveContactFromImList",
+    "GetImItems",
+    "GetImItemList",
+    "SetImListMigrationCompleted",
+];
+
+/// Every schema-valid IM sample parses into typed values, writes back XML-equivalent, and
+/// every part written validates against the official office365 schema.
+#[test]
+fn im_family_samples_round_trip_and_validate() {
+    let Some(shared) = shared_dir() else { return };
+    let index = std::fs::read_to_string(shared.join("ews-samples/index.tsv")).expect("index.tsv");
+    let mut lines = index.lines();
+    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).expect("column");
+    let (file_c, op_c, valid_c, wf_c, ns_c) = (
+        col("file"),
+        col("operation"),
+        col("schema_valid_t"),
+        col("well_formed"),
+        col("ns_issues"),
+    );
+    let schema = validating_schema_dir(&shared, "office365").join("messages.xsd");
+    let mut checked = 0;
+    for line in lines {
+        let f: Vec<&str> = line.split('\t').collect();
+        if !IM_OPERATIONS.contains(&f[op_c])
+            || f[wf_c] != "yes"
+            || f[valid_c] != "yes"
+            || !f[ns_c].is_empty()
+        {
+            continue;
+        }
+        let name = f[file_c];
+        let xml = std::fs::read_to_string(shared.join("ews-samples").join(name)).expect("sample");
+        let env = Envelope::<GlobalElement>::from_str(&xml, ews::NAMESPACES)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        if env.fault.is_some() {
+            continue;
+        }
+        let out = env.to_xml(ews::NAMESPACES);
+        xml_equivalent(&xml, &out).unwrap_or_else(|d| panic!("{name}: {d}\n{out}"));
+        let again = Envelope::<GlobalElement>::from_str(&out, ews::NAMESPACES).expect("re-parse");
+        assert_eq!(env, again, "{name}");
+        for part in env.headers.iter().chain(env.body.iter()) {
+            let doc = part.to_document();
+            xmllint_validate(&schema, &doc)
+                .unwrap_or_else(|e| panic!("{name}: {} invalid: {e}\n{doc}", part.tag()));
+        }
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} IM samples checked");
+    eprintln!("{checked} IM samples round-tripped and validated");
+}
