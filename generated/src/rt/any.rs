@@ -9,7 +9,7 @@ use super::reader::Reader;
 use super::writer::Writer;
 
 /// An attribute kept as it was.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct RawAttribute {
     /// Namespace URI, if the attribute is qualified.
     pub namespace: Option<String>,

@@ -116,8 +116,8 @@ impl<T: Value> Value for Box<T> {
 /// The value of a `nillable` element: `xsi:nil="true"`, or a value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Nillable<T> {
-    /// The element was sent with `xsi:nil="true"`.
-    Nil,
+    /// The element was sent with `xsi:nil="true"`; its other attributes are kept as written.
+    Nil(Vec<RawAttribute>),
     /// The element carries a value.
     Value(T),
 }
@@ -131,6 +131,13 @@ impl<T: Default> Default for Nillable<T> {
 impl<T: Value> Value for Nillable<T> {
     fn read_value(r: &mut Reader<'_>) -> Result<Self> {
         if r.is_nil()? {
+            let mut attrs = Vec::new();
+            {
+                let mut it = r.attributes();
+                while let Some(a) = it.next_attr()? {
+                    attrs.push(a.to_raw());
+                }
+            }
             r.enter()?;
             if r.peek()? {
                 return Err(r.error(ErrorKind::Other(
@@ -138,17 +145,18 @@ impl<T: Value> Value for Nillable<T> {
                 )));
             }
             r.leave()?;
-            Ok(Nillable::Nil)
+            Ok(Nillable::Nil(attrs))
         } else {
             T::read_value(r).map(Nillable::Value)
         }
     }
     fn write_value(&self, w: &mut Writer, tag: &str) {
         match self {
-            Nillable::Nil => {
+            Nillable::Nil(attrs) => {
                 w.start(tag);
                 w.attr_str("xmlns:xsi", reader::XSI);
                 w.attr_str("xsi:nil", "true");
+                any::write_attributes(w, attrs);
                 w.end(tag);
             }
             Nillable::Value(v) => v.write_value(w, tag),
