@@ -83,6 +83,10 @@ fn run() -> Result<(), String> {
                 }
                 println!("{} is up to date", out.display());
             } else {
+                if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| format!("{}: {e}", parent.display()))?;
+                }
                 ews_codegen::builder_write(&out, &g.code).map_err(|e| e.to_string())?;
                 eprintln!(
                     "wrote {} ({} lines, {} types, {} operations)",
