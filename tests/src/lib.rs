@@ -215,7 +215,14 @@ static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize:
 
 /// A copy of an official schema set whose `xml` import points at `xml.xsd`, for libxml2.
 pub fn validating_schema_dir(shared: &Path, set: &str) -> PathBuf {
+    // Tests run on several threads: each set is copied once per process, under a
+    // lock, so no test reads a schema file while another one is writing it.
+    static DONE: std::sync::Mutex<Vec<(PathBuf, PathBuf)>> = std::sync::Mutex::new(Vec::new());
     let src = shared.join("ews-schemas").join(set);
+    let mut done = DONE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, dst)) = done.iter().find(|(s, _)| *s == src) {
+        return dst.clone();
+    }
     let dst = std::env::temp_dir().join(format!("ews-schemas-{set}-{}", std::process::id()));
     std::fs::create_dir_all(&dst).expect("temp dir");
     let xml_xsd = shared.join("ews-schemas/xml.xsd");
@@ -230,5 +237,6 @@ pub fn validating_schema_dir(shared: &Path, set: &str) -> PathBuf {
         );
         std::fs::write(dst.join(f), text).expect("write schema copy");
     }
+    done.push((src, dst.clone()));
     dst
 }
