@@ -106,6 +106,44 @@ fn main() {
         names.join(", ")
     );
     write_if_changed(&out.join("fixtures.rs"), &index);
+
+    official_bindings(&manifest, &out);
+}
+
+/// Generates the bindings of the official office365 schema set into
+/// `OUT_DIR/office365.rs` (module `ews_tests::office365`), for the conformance tests over
+/// the documented samples. Without the shared material the module is empty and says so;
+/// under `CI=true` the build fails instead.
+fn official_bindings(manifest: &Path, out: &Path) {
+    println!("cargo:rerun-if-env-changed=EWS_SHARED_DIR");
+    println!("cargo:rerun-if-env-changed=CI");
+    let shared = match std::env::var_os("EWS_SHARED_DIR") {
+        Some(d) => PathBuf::from(d),
+        None => manifest.join("../../shared"),
+    };
+    let dir = shared.join("ews-schemas/office365");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let code = if dir.join("messages.xsd").is_file() {
+        let generated = ews_codegen::Builder::new()
+            .schema_dir(&dir)
+            .generate()
+            .unwrap_or_else(|e| panic!("the generator failed on {}: {e}", dir.display()));
+        for f in &generated.files {
+            println!("cargo:rerun-if-changed={}", f.display());
+        }
+        format!(
+            "/// The official schema set was found.\npub const AVAILABLE: bool = true;\n\n{}",
+            generated.code
+        )
+    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "the official schemas are missing at {} (set EWS_SHARED_DIR)",
+            dir.display()
+        );
+    } else {
+        "/// The official schema set was not found: the conformance tests say so and stop.\npub const AVAILABLE: bool = false;\n".to_string()
+    };
+    write_if_changed(&out.join("office365.rs"), &code);
 }
 
 /// The folder name becomes a module name: keep it a plain identifier.

@@ -1,8 +1,8 @@
 //! The SOAP 1.1 envelope around EWS messages: headers, body and faults.
 
 use crate::rt::{
-    self, ErrorKind, Namespaces, RawElement, ReadOptions, Reader, Result, Value, Writer, NS_NONE,
-    NS_SOAP,
+    self, ErrorKind, Namespaces, RawElement, ReadOptions, Reader, Result, UnknownElement, Value,
+    Writer, NS_NONE, NS_SOAP,
 };
 
 /// A SOAP fault (`soap:Fault`).
@@ -73,6 +73,10 @@ pub struct Envelope<T> {
     pub body: Vec<T>,
     /// A `soap:Fault` in the body.
     pub fault: Option<Fault>,
+    /// Elements the schema does not allow where they stood, skipped or kept as
+    /// [`ReadOptions::unknown_elements`] says. They are not written back by
+    /// [`Envelope::to_xml`].
+    pub unknown: Vec<UnknownElement>,
 }
 
 impl<T> Default for Envelope<T> {
@@ -81,6 +85,7 @@ impl<T> Default for Envelope<T> {
             headers: Vec::new(),
             body: Vec::new(),
             fault: None,
+            unknown: Vec::new(),
         }
     }
 }
@@ -143,6 +148,7 @@ impl<T: Value> Envelope<T> {
         }
         r.leave()?;
         r.finish()?;
+        env.unknown = r.take_unknown();
         Ok(env)
     }
 

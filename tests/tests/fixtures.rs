@@ -492,7 +492,12 @@ macro_rules! fixtures {
         $(
             impl Document for gen::$case::GlobalElement {
                 fn from_document(xml: &str) -> ews::rt::Result<Self> {
-                    gen::$case::GlobalElement::from_document(xml)
+                    // Strict: the fixtures check that out-of-schema elements are refused.
+                    let options = ews::rt::ReadOptions {
+                        unknown_elements: ews::rt::UnknownElements::Error,
+                        ..ews::rt::ReadOptions::default()
+                    };
+                    gen::$case::GlobalElement::from_document_with(xml, options)
                 }
                 fn to_document(&self) -> String {
                     gen::$case::GlobalElement::to_document(self)

@@ -10,8 +10,8 @@ pub mod xs;
 pub use any::{RawAttribute, RawElement, RawNode};
 pub use error::{Error, ErrorKind, Result};
 pub use reader::{
-    Attr, AttrIter, Namespaces, ReadOptions, Reader, UnknownElements, NS_NONE, NS_OTHER, NS_SOAP,
-    NS_XML, NS_XSI,
+    Attr, AttrIter, Namespaces, ReadOptions, Reader, UnknownElement, UnknownElements, NS_NONE,
+    NS_OTHER, NS_SOAP, NS_XML, NS_XSI,
 };
 pub use writer::Writer;
 

@@ -35,13 +35,36 @@ pub const XML: &str = "http://www.w3.org/XML/1998/namespace";
 pub type Namespaces = &'static [(&'static str, &'static str)];
 
 /// What the reader does with an element the schema does not allow where it stands.
+///
+/// The default is [`Skip`](UnknownElements::Skip): Exchange servers send elements newer
+/// than the schema a client was built from, and a client must not lose a whole response
+/// over one of them. Nothing is dropped silently: every skipped element is recorded, with
+/// its path and position, in [`Reader::unknown`] (and `Envelope::unknown`). Ask for
+/// [`Keep`](UnknownElements::Keep) to have its XML too, or [`Error`](UnknownElements::Error)
+/// to validate strictly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum UnknownElements {
-    /// Fail with an error naming the element (the default: nothing is silently dropped).
-    #[default]
+    /// Fail with an error naming the element and where it stands.
     Error,
-    /// Skip it, and record its path in [`Reader::skipped`].
+    /// Skip it, and record where it stood in [`Reader::unknown`].
+    #[default]
     Skip,
+    /// Keep its XML, with where it stood, in [`Reader::unknown`].
+    Keep,
+}
+
+/// An element the schema does not allow where it stood, met under
+/// [`UnknownElements::Skip`] or [`UnknownElements::Keep`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownElement {
+    /// Path of the element, such as `/Envelope/Body/FindPeopleResponse/People/Persona/EmailAddresses/EmailAddress`.
+    pub path: String,
+    /// Line of its start tag (1-based).
+    pub line: u64,
+    /// Column of its start tag (1-based).
+    pub column: u64,
+    /// Its XML, under [`UnknownElements::Keep`].
+    pub element: Option<super::any::RawElement>,
 }
 
 /// Limits and policies of a [`Reader`].
@@ -63,7 +86,7 @@ impl Default for ReadOptions {
             max_depth: 256,
             max_document_bytes: 1 << 30,
             max_value_bytes: 256 << 20,
-            unknown_elements: UnknownElements::Error,
+            unknown_elements: UnknownElements::Skip,
         }
     }
 }
@@ -90,7 +113,7 @@ pub struct Reader<'a> {
     cur_pos: u64,
     path: Vec<BytesStart<'a>>,
     options: ReadOptions,
-    skipped: Vec<String>,
+    unknown: Vec<UnknownElement>,
 }
 
 /// Maps a resolved namespace to its id.
@@ -228,7 +251,7 @@ impl<'a> Reader<'a> {
             cur_pos: 0,
             path: Vec::new(),
             options,
-            skipped: Vec::new(),
+            unknown: Vec::new(),
         };
         if input.len() > reader.options.max_document_bytes {
             return Err(reader.error(ErrorKind::DocumentTooLarge {
@@ -269,9 +292,15 @@ impl<'a> Reader<'a> {
         &self.options
     }
 
-    /// Paths of the elements skipped under [`UnknownElements::Skip`].
-    pub fn skipped(&self) -> &[String] {
-        &self.skipped
+    /// The elements skipped or kept under [`UnknownElements::Skip`] or
+    /// [`UnknownElements::Keep`], in document order.
+    pub fn unknown(&self) -> &[UnknownElement] {
+        &self.unknown
+    }
+
+    /// Takes the elements recorded in [`Reader::unknown`].
+    pub fn take_unknown(&mut self) -> Vec<UnknownElement> {
+        std::mem::take(&mut self.unknown)
     }
 
     /// Local name of the element the reader is positioned on.
@@ -732,10 +761,22 @@ impl<'a> Reader<'a> {
                         .join(", ")
                 },
             })),
-            UnknownElements::Skip => {
-                let p = self.path_string();
-                self.skipped.push(p);
-                self.skip()
+            UnknownElements::Skip | UnknownElements::Keep => {
+                let path = self.path_string();
+                let (line, column) = self.position(self.cur_pos);
+                let element = if self.options.unknown_elements == UnknownElements::Keep {
+                    Some(self.read_raw()?)
+                } else {
+                    self.skip()?;
+                    None
+                };
+                self.unknown.push(UnknownElement {
+                    path,
+                    line,
+                    column,
+                    element,
+                });
+                Ok(())
             }
         }
     }
