@@ -1,11 +1,14 @@
 //! Generates the bindings from `schemas/` (or the folder in `EWS_SCHEMA_DIR`), keeping only
-//! the operations in `EWS_OPERATIONS` (comma-separated) when it is set.
+//! the operations in `EWS_OPERATIONS` (comma-separated) when it is set, and making optional
+//! the required child elements listed in `EWS_OPTIONAL_ELEMENTS` (comma-separated
+//! `Type/Element` rules, see `ews_codegen::Builder::optional_element`).
 
 use std::path::PathBuf;
 
 fn main() {
     println!("cargo:rerun-if-env-changed=EWS_SCHEMA_DIR");
     println!("cargo:rerun-if-env-changed=EWS_OPERATIONS");
+    println!("cargo:rerun-if-env-changed=EWS_OPTIONAL_ELEMENTS");
     println!("cargo:rerun-if-changed=build.rs");
     let dir = match std::env::var_os("EWS_SCHEMA_DIR") {
         Some(d) if !d.is_empty() => PathBuf::from(d),
@@ -22,6 +25,11 @@ fn main() {
             .collect();
         if !ops.is_empty() {
             b.operations(ops);
+        }
+    }
+    if let Ok(rules) = std::env::var("EWS_OPTIONAL_ELEMENTS") {
+        for rule in rules.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            b.optional_element(rule);
         }
     }
     if let Err(e) = b.compile() {

@@ -31,6 +31,7 @@ pub struct Builder {
     out: Option<PathBuf>,
     file_name: String,
     operations: Option<Vec<String>>,
+    optional: Vec<String>,
     emit: EmitOptions,
 }
 
@@ -59,6 +60,7 @@ impl Builder {
             out: None,
             file_name: "ews_generated.rs".into(),
             operations: None,
+            optional: Vec::new(),
             emit: EmitOptions::default(),
         }
     }
@@ -102,6 +104,15 @@ impl Builder {
     /// Keeps only these operations and the types they reach.
     pub fn operations<I: IntoIterator<Item = S>, S: Into<String>>(&mut self, ops: I) -> &mut Self {
         self.operations = Some(ops.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Makes a required child element optional: `Type/Element`, such as
+    /// `AddDistributionGroupToImListType/DisplayName` (see [`model::relax_required`]). For
+    /// servers that leave out elements their schema requires; reading then gives `None`
+    /// (or an empty list) instead of an error. Generation fails if the rule matches nothing.
+    pub fn optional_element(&mut self, rule: impl Into<String>) -> &mut Self {
+        self.optional.push(rule.into());
         self
     }
 
@@ -151,6 +162,7 @@ impl Builder {
             }
         }
         model.operations = ops;
+        model::relax_required(&mut model, &self.optional)?;
         if let Some(filter) = &self.operations {
             model = crate::model::filter_operations(model, filter)?;
         }

@@ -381,7 +381,7 @@ impl<'m> Emitter<'m> {
         match &t.kind {
             TypeKind::Struct { .. } | TypeKind::Group { .. } => self.struct_def(t, docs),
             TypeKind::Choice { variants } => self.choice_def(t, variants, docs),
-            TypeKind::Enum { values } => self.enum_def(t, values, docs),
+            TypeKind::Enum { values, collapse } => self.enum_def(t, values, *collapse, docs),
             TypeKind::Alias(target) => {
                 let name = ident(&t.key.name);
                 let target = self.ty(target);
@@ -952,9 +952,17 @@ impl<'m> Emitter<'m> {
         &self,
         t: &TypeDef,
         values: &[(String, Option<String>)],
+        collapse: bool,
         docs: TokenStream,
     ) -> TokenStream {
         let rt = &self.rt;
+        // xs:token values are matched with their whitespace collapsed; xs:string values
+        // exactly (anything else is kept as an unknown value, as sent).
+        let matched = if collapse {
+            quote!(s.trim())
+        } else {
+            quote!(s)
+        };
         let name = ident(&t.key.name);
         let mut used = BTreeSet::new();
         let mut variants = Vec::new();
@@ -1025,7 +1033,7 @@ impl<'m> Emitter<'m> {
             }
             impl #rt::Text for #name {
                 fn parse_text(s: &str) -> ::core::result::Result<Self, ::std::string::String> {
-                    ::core::result::Result::Ok(match s.trim() {
+                    ::core::result::Result::Ok(match #matched {
                         #(#parse)*
                         _ => Self::#other(s.to_string()),
                     })

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use ews_codegen::Builder;
 
 const USAGE: &str = "usage:
-  ews-codegen generate --schema-dir DIR --out FILE [--operations A,B,...] [--check]
+  ews-codegen generate --schema-dir DIR --out FILE [--operations A,B,...]
+                       [--optional TYPE/ELEMENT]... [--check]
   ews-codegen list-operations --schema-dir DIR";
 
 struct Args {
@@ -14,6 +15,7 @@ struct Args {
     schema_dir: Option<PathBuf>,
     out: Option<PathBuf>,
     operations: Option<Vec<String>>,
+    optional: Vec<String>,
     check: bool,
 }
 
@@ -25,6 +27,7 @@ fn parse_args() -> Result<Args, String> {
         schema_dir: None,
         out: None,
         operations: None,
+        optional: Vec::new(),
         check: false,
     };
     while let Some(a) = it.next() {
@@ -45,6 +48,7 @@ fn parse_args() -> Result<Args, String> {
                         .collect(),
                 )
             }
+            "--optional" => args.optional.push(value("--optional")?),
             "--check" => args.check = true,
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
@@ -63,6 +67,9 @@ fn run() -> Result<(), String> {
     b.schema_dir(&dir);
     if let Some(ops) = &args.operations {
         b.operations(ops.clone());
+    }
+    for rule in &args.optional {
+        b.optional_element(rule.clone());
     }
     match args.command.as_str() {
         "generate" => {

@@ -167,6 +167,10 @@ pub enum TypeKind {
     Enum {
         /// Values and their documentation.
         values: Vec<(String, Option<String>)>,
+        /// Whitespace is collapsed before matching (a base derived from `xs:token`);
+        /// otherwise (`xs:string`) the text must match exactly, and anything else is kept
+        /// as an unknown value.
+        collapse: bool,
     },
     /// A restriction without enumerations: the base type under another name.
     Alias(TyRef),
@@ -1164,6 +1168,28 @@ impl<'s> Resolver<'s> {
         Ok(key)
     }
 
+    /// Whether values of a simple type have their whitespace collapsed (`xs:token` and
+    /// types derived from it) rather than preserved (`xs:string`) or replaced
+    /// (`xs:normalizedString`).
+    fn collapses_whitespace(&self, ty: &TypeUse, depth: usize) -> bool {
+        let restriction_base = |s: &SimpleType| match &s.kind {
+            SimpleKind::Restriction { base, .. } => Some(base.clone()),
+            _ => None,
+        };
+        let base = match ty {
+            TypeUse::Named(q) if q.ns == XS_NS => {
+                return !matches!(q.name.as_str(), "string" | "normalizedString" | "anyType");
+            }
+            TypeUse::Named(q) => self.idx.simple.get(q).and_then(|s| restriction_base(s)),
+            TypeUse::Simple(s) => restriction_base(s),
+            TypeUse::Complex(_) => None,
+        };
+        match base {
+            Some(b) if depth < 64 => self.collapses_whitespace(&b, depth + 1),
+            _ => false,
+        }
+    }
+
     fn simple(&mut self, s: &SimpleType, key: TypeKey) -> Result<TypeDef> {
         let kind = match &s.kind {
             SimpleKind::Restriction { base, enums } => {
@@ -1176,7 +1202,10 @@ impl<'s> Resolver<'s> {
                             values.push((v.clone(), d.clone()));
                         }
                     }
-                    TypeKind::Enum { values }
+                    TypeKind::Enum {
+                        values,
+                        collapse: self.collapses_whitespace(base, 0),
+                    }
                 }
             }
             SimpleKind::List { item } => {
@@ -1334,6 +1363,54 @@ pub const EWS_HEADERS: &[&str] = &[
     "DateTimePrecision",
     "SerializedSecurityContext",
 ];
+
+/// Makes required child elements optional, for servers that leave out what their schema
+/// requires. Each rule is `Type/Element`: the local name of a complex type (a `t:` or `m:`
+/// prefix is allowed and ignored) and the local name of a child element of it (own or
+/// inherited). A required element becomes an `Option`; a list with `minOccurs` above zero
+/// may be empty. A rule that matches no element is an error, so a misspelt rule is not
+/// silently ignored.
+pub fn relax_required(model: &mut Model, rules: &[String]) -> Result<()> {
+    for rule in rules {
+        let (ty, el) = rule
+            .split_once('/')
+            .map(|(t, e)| (t.trim(), e.trim()))
+            .filter(|(t, e)| !t.is_empty() && !e.is_empty())
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "optional element rule `{rule}`: expected `Type/Element`, such as `AddDistributionGroupToImListType/DisplayName`"
+                ))
+            })?;
+        let strip = |s: &str| s.rsplit(':').next().unwrap_or(s).to_string();
+        let (ty, el) = (strip(ty), strip(el));
+        let mut found = false;
+        for def in model.types.values_mut() {
+            if def.xml_name.as_ref().map(|q| q.name.as_str()) != Some(ty.as_str()) {
+                continue;
+            }
+            if let TypeKind::Struct { fields, .. } = &mut def.kind {
+                for f in fields.iter_mut() {
+                    if let FieldKind::Element { qname, .. } = &f.kind {
+                        if qname.name == el {
+                            found = true;
+                            f.occurs = match f.occurs {
+                                Occurs::Required => Occurs::Optional,
+                                Occurs::Many { .. } => Occurs::Many { min: 0 },
+                                o => o,
+                            };
+                        }
+                    }
+                }
+            }
+        }
+        if !found {
+            return Err(Error::Config(format!(
+                "optional element rule `{rule}`: no complex type `{ty}` with a child element `{el}`"
+            )));
+        }
+    }
+    Ok(())
+}
 
 /// Keeps only the named operations, their headers, and the types they reach.
 pub fn filter_operations(mut model: Model, names: &[String]) -> Result<Model> {

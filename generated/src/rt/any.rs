@@ -93,6 +93,13 @@ fn element_head(
 }
 
 impl RawElement {
+    /// The element as an XML fragment, declaring the namespaces it uses.
+    pub fn to_xml(&self) -> String {
+        let mut w = Writer::new(&[]);
+        self.write(&mut w);
+        w.into_string()
+    }
+
     /// Reads the element the reader is positioned on (iteratively: deep nesting does not
     /// grow the stack, and the reader's depth limit applies).
     pub fn read(r: &mut Reader<'_>) -> Result<RawElement> {
