@@ -2,16 +2,21 @@
 
 use crate::rt::{
     self, ErrorKind, Namespaces, RawElement, ReadOptions, Reader, Result, UnknownElement, Value,
-    Writer, NS_NONE, NS_SOAP,
+    Writer, NS_NONE, NS_SOAP, NS_XML,
 };
 
 /// A SOAP fault (`soap:Fault`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Fault {
-    /// `faultcode`, such as `a:ErrorSchemaValidation` or `soap:Client`.
+    /// `faultcode` as written, such as `a:ErrorSchemaValidation` or `soap:Client`.
     pub fault_code: String,
+    /// The namespace the fault code's prefix is bound to (for Exchange errors,
+    /// `http://schemas.microsoft.com/exchange/services/2006/types`).
+    pub fault_code_namespace: Option<String>,
     /// `faultstring`: the human-readable reason.
     pub fault_string: String,
+    /// The `xml:lang` of `faultstring`, such as `en-US`.
+    pub fault_string_lang: Option<String>,
     /// `faultactor`, when present.
     pub fault_actor: Option<String>,
     /// `detail`, kept as raw XML.
@@ -25,8 +30,21 @@ impl Fault {
         r.enter()?;
         while r.peek()? {
             match (r.local(), r.ns()) {
-                ("faultcode", NS_NONE) => code = Some(r.read_text()?.trim().to_string()),
-                ("faultstring", NS_NONE) => string = Some(r.read_text()?.into_owned()),
+                ("faultcode", NS_NONE) => {
+                    let (text, ns) = r.read_qname()?;
+                    code = Some(text);
+                    f.fault_code_namespace = ns;
+                }
+                ("faultstring", NS_NONE) => {
+                    let mut it = r.attributes();
+                    while let Some(a) = it.next_attr()? {
+                        match (a.local(), a.ns()) {
+                            ("lang", NS_XML) => f.fault_string_lang = Some(a.value()?),
+                            _ => return a.unexpected(),
+                        }
+                    }
+                    string = Some(r.read_text_after_attrs()?.into_owned());
+                }
                 ("faultactor", NS_NONE) => f.fault_actor = Some(r.read_text()?.into_owned()),
                 ("detail", NS_NONE) => f.detail = Some(r.read_raw()?),
                 _ => r.unexpected(&[
@@ -46,9 +64,19 @@ impl Fault {
     fn write(&self, w: &mut Writer) {
         w.start("soap:Fault");
         w.start("faultcode");
+        if let (Some(ns), Some((prefix, _))) =
+            (&self.fault_code_namespace, self.fault_code.split_once(':'))
+        {
+            if !(prefix == "soap" && ns == rt::reader::SOAP_ENV) && prefix != "xml" {
+                w.attr_str(&format!("xmlns:{prefix}"), ns);
+            }
+        }
         w.text_str(&self.fault_code);
         w.end("faultcode");
         w.start("faultstring");
+        if let Some(lang) = &self.fault_string_lang {
+            w.attr_str("xml:lang", lang);
+        }
         w.text_str(&self.fault_string);
         w.end("faultstring");
         if let Some(a) = &self.fault_actor {

@@ -170,16 +170,15 @@ impl RawElement {
                 Step::Open(e) => {
                     let (tag, decl) = match &e.namespace {
                         None => (e.name.clone(), Some(("xmlns".to_string(), String::new()))),
-                        Some(ns) => {
-                            let p = match &e.prefix {
-                                Some(p) if !p.is_empty() => p.clone(),
-                                _ => w.fresh_prefix(),
-                            };
-                            (
+                        // Unprefixed in the document: written as the default namespace
+                        // again, so that the value read back is the same.
+                        Some(ns) => match &e.prefix {
+                            Some(p) if !p.is_empty() => (
                                 format!("{p}:{}", e.name),
                                 Some((format!("xmlns:{p}"), ns.clone())),
-                            )
-                        }
+                            ),
+                            _ => (e.name.clone(), Some(("xmlns".to_string(), ns.clone()))),
+                        },
                     };
                     w.start(&tag);
                     if let Some((k, v)) = decl {

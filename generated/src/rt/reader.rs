@@ -641,6 +641,25 @@ impl<'a> Reader<'a> {
         self.read_text_inner(true)
     }
 
+    /// Reads the text of the current element as an `xs:QName` (such as a SOAP fault code
+    /// `a:ErrorSchemaValidation`): the text, trimmed, and the namespace its prefix (or the
+    /// default namespace) is bound to where it stands, if any.
+    pub fn read_qname(&mut self) -> Result<(String, Option<String>)> {
+        let text = self.read_text()?.trim().to_string();
+        // The element's own declarations are still in scope: quick-xml pops them only
+        // when the next event is read.
+        let ns = match self.inner.resolver().resolve_element(QName(&text)).0 {
+            ResolveResult::Bound(ns) => Some(ns.0.to_string()),
+            ResolveResult::Unbound => None,
+            ResolveResult::Unknown(p) => {
+                return Err(self.error(ErrorKind::Syntax(format!(
+                    "the value `{text}` uses the undeclared prefix `{p}`"
+                ))))
+            }
+        };
+        Ok((text, ns))
+    }
+
     /// Reads the text content of the current element whose attributes were already read.
     pub fn read_text_after_attrs(&mut self) -> Result<Cow<'a, str>> {
         self.read_text_inner(false)
