@@ -108,6 +108,23 @@ fn main() {
     write_if_changed(&out.join("fixtures.rs"), &index);
 
     official_bindings(&manifest, &out);
+    own_bindings(&manifest, &out);
+}
+
+/// Generates the bindings of the project's own schema set (`schemas/`) with random value
+/// support into `OUT_DIR/own.rs` (module `ews_tests::own`), for the wire-compatibility
+/// tests against the official schema.
+fn own_bindings(manifest: &Path, out: &Path) {
+    let dir = manifest.join("../schemas");
+    let generated = ews_codegen::Builder::new()
+        .schema_dir(&dir)
+        .emit_arbitrary("crate::random")
+        .generate()
+        .unwrap_or_else(|e| panic!("the generator failed on {}: {e}", dir.display()));
+    for f in &generated.files {
+        println!("cargo:rerun-if-changed={}", f.display());
+    }
+    write_if_changed(&out.join("own.rs"), &generated.code);
 }
 
 /// Operations of the relaxed office365 bindings (`ews_tests::office365_relaxed`).
@@ -133,6 +150,7 @@ fn official_bindings(manifest: &Path, out: &Path) {
     let code = if dir.join("messages.xsd").is_file() {
         let generated = ews_codegen::Builder::new()
             .schema_dir(&dir)
+            .emit_arbitrary("crate::random")
             .generate()
             .unwrap_or_else(|e| panic!("the generator failed on {}: {e}", dir.display()));
         for f in &generated.files {

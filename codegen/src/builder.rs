@@ -101,6 +101,13 @@ impl Builder {
         self
     }
 
+    /// Also emits a module `arbitrary` building random values of every type, through the
+    /// support module at `support_path` (see [`crate::arbitrary`]). For property tests.
+    pub fn emit_arbitrary(&mut self, support_path: impl Into<String>) -> &mut Self {
+        self.emit.arbitrary = Some(support_path.into());
+        self
+    }
+
     /// Keeps only these operations and the types they reach.
     pub fn operations<I: IntoIterator<Item = S>, S: Into<String>>(&mut self, ops: I) -> &mut Self {
         self.operations = Some(ops.into_iter().map(Into::into).collect());

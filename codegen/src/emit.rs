@@ -24,6 +24,9 @@ pub struct EmitOptions {
     /// Per-item documentation lines to add (for example "Since: exchange2016"), keyed by
     /// type name, `Type.field` or `Type::Variant`.
     pub extra_docs: BTreeMap<String, String>,
+    /// Path of a random-value support module (see [`crate::arbitrary`]): when set, a module
+    /// `arbitrary` with an `Arbitrary` impl for every type is emitted too.
+    pub arbitrary: Option<String>,
 }
 
 impl Default for EmitOptions {
@@ -33,6 +36,7 @@ impl Default for EmitOptions {
             operations: true,
             header: Vec::new(),
             extra_docs: BTreeMap::new(),
+            arbitrary: None,
         }
     }
 }
@@ -48,7 +52,79 @@ struct Emitter<'m> {
     opts: &'m EmitOptions,
 }
 
-fn ident(s: &str) -> Ident {
+/// The `GlobalElement` variant name of each non-abstract global element.
+pub(crate) fn global_variant_names(m: &Model) -> BTreeMap<(usize, String), String> {
+    let mut out = BTreeMap::new();
+    let mut used = BTreeSet::new();
+    for (k, g) in &m.elements {
+        if g.is_abstract {
+            continue;
+        }
+        let base = names::type_name(&g.qname.name);
+        let mut n = base.clone();
+        if used.contains(&n) {
+            n = format!("{}{}", names::type_name(&m.namespaces[g.ns].module), base);
+        }
+        let mut i = 2;
+        while !used.insert(n.clone()) {
+            n = format!("{base}{i}");
+            i += 1;
+        }
+        out.insert(k.clone(), n);
+    }
+    out
+}
+
+/// Variant names of an enumeration.
+pub(crate) fn enum_variant_names(values: &[(String, Option<String>)]) -> Vec<String> {
+    let mut used = BTreeSet::new();
+    let mut out = Vec::new();
+    for (v, _) in values {
+        let base = names::type_name(v);
+        let mut n = base.clone();
+        let mut i = 2;
+        while !used.insert(n.clone()) {
+            n = format!("{base}{i}");
+            i += 1;
+        }
+        out.push(n);
+    }
+    out
+}
+
+/// Variant names of a union: each member's type name (an anonymous restriction, kept for
+/// its facets, is named after its base).
+pub(crate) fn union_variant_names(m: &Model, members: &[TyRef]) -> Vec<String> {
+    let mut used = BTreeSet::new();
+    let mut out = Vec::new();
+    for member in members {
+        let mut shown = member;
+        while let TyRef::Named(k) = shown {
+            match &m.types[k] {
+                TypeDef {
+                    xml_name: None,
+                    kind: TypeKind::Alias(inner),
+                    ..
+                } => shown = inner,
+                _ => break,
+            }
+        }
+        let base = match shown {
+            TyRef::Builtin(b) => format!("{b:?}"),
+            TyRef::Named(k) => k.name.clone(),
+        };
+        let mut n = base.clone();
+        let mut i = 2;
+        while !used.insert(n.clone()) {
+            n = format!("{base}{i}");
+            i += 1;
+        }
+        out.push(n);
+    }
+    out
+}
+
+pub(crate) fn ident(s: &str) -> Ident {
     match s.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(s, Span::call_site()),
@@ -153,7 +229,9 @@ impl<'m> Emitter<'m> {
     fn builtin(&self, b: Builtin) -> TokenStream {
         let rt = &self.rt;
         match b {
-            Builtin::String => quote!(::std::string::String),
+            Builtin::String | Builtin::Language | Builtin::AnyUri => {
+                quote!(::std::string::String)
+            }
             Builtin::Bool => quote!(bool),
             Builtin::I8 => quote!(i8),
             Builtin::I16 => quote!(i16),
@@ -213,7 +291,10 @@ impl<'m> Emitter<'m> {
             }
             TypeKind::Alias(t) => self.tyref_defaultable(t, visiting),
             TypeKind::List(_) => true,
-            TypeKind::Choice { .. } | TypeKind::Enum { .. } | TypeKind::Union(_) => false,
+            TypeKind::Choice { .. }
+            | TypeKind::Derived { .. }
+            | TypeKind::Enum { .. }
+            | TypeKind::Union(_) => false,
         };
         visiting.remove(k);
         self.defaultable.insert(k.clone(), d);
@@ -357,12 +438,17 @@ impl<'m> Emitter<'m> {
         }
         let global = self.global_enum();
         let ops = self.operations();
+        let arbitrary = match &self.opts.arbitrary {
+            Some(support) => crate::arbitrary::emit(self.m, &self.opts.runtime, support)?,
+            None => quote!(),
+        };
         Ok(quote! {
             /// Namespaces of the generated code: `(prefix, URI)`; the index is the namespace id.
             pub const NAMESPACES: #rt::Namespaces = &[#(#ns_entries),*];
             #(#modules)*
             #global
             #ops
+            #arbitrary
         })
     }
 
@@ -381,6 +467,7 @@ impl<'m> Emitter<'m> {
         match &t.kind {
             TypeKind::Struct { .. } | TypeKind::Group { .. } => self.struct_def(t, docs),
             TypeKind::Choice { variants } => self.choice_def(t, variants, docs),
+            TypeKind::Derived { variants } => self.derived_def(t, variants, docs),
             TypeKind::Enum { values, collapse } => self.enum_def(t, values, *collapse, docs),
             TypeKind::Alias(target) => {
                 let name = ident(&t.key.name);
@@ -853,6 +940,65 @@ impl<'m> Emitter<'m> {
         quote!(#(#out)*)
     }
 
+    /// An element of an abstract type: the derived type named by `xsi:type`.
+    fn derived_def(&self, t: &TypeDef, variants: &[Field], docs: TokenStream) -> TokenStream {
+        let rt = &self.rt;
+        let name = ident(&t.key.name);
+        let base = t
+            .xml_name
+            .as_ref()
+            .map(|q| self.schema_name(q))
+            .unwrap_or_default();
+        let mut decls = Vec::new();
+        let mut arms = Vec::new();
+        let mut writes = Vec::new();
+        let mut names = Vec::new();
+        for v in variants {
+            let FieldKind::Element { qname, .. } = &v.kind else {
+                continue;
+            };
+            let vname = ident(&v.rust);
+            let ty = self.field_item_ty(v);
+            let shown = self.schema_name(qname);
+            let d = format!(" `xsi:type=\"{shown}\"`.");
+            decls.push(quote!(#[doc = #d] #vname(#ty),));
+            let local = &qname.name;
+            let ns = Literal::u8_unsuffixed(self.ns_id(qname));
+            arms.push(quote!((#local, #ns) => Self::#vname(#rt::Value::read_value(r)?),));
+            writes.push(quote!(Self::#vname(v) => {
+                w.next_xsi_type(#shown);
+                #rt::Value::write_value(v, w, tag)
+            }));
+            names.push(shown);
+        }
+        let expected = names.join(", ");
+        let missing =
+            format!("an element of the abstract type {base} needs an xsi:type, one of: {expected}");
+        quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name { #(#decls)* }
+            impl #rt::Value for #name {
+                fn read_value(r: &mut #rt::Reader<'_>) -> #rt::Result<Self> {
+                    let ::core::option::Option::Some((ns, local)) = r.xsi_type()? else {
+                        return ::core::result::Result::Err(r.error(#rt::ErrorKind::Other(#missing.into())));
+                    };
+                    ::core::result::Result::Ok(match (local.as_str(), ns) {
+                        #(#arms)*
+                        _ => return ::core::result::Result::Err(r.error(#rt::ErrorKind::InvalidValue {
+                            what: "xsi:type".into(),
+                            value: local,
+                            reason: #expected.into(),
+                        })),
+                    })
+                }
+                fn write_value(&self, w: &mut #rt::Writer, tag: &str) {
+                    match self { #(#writes)* }
+                }
+            }
+        }
+    }
+
     fn choice_def(&self, t: &TypeDef, variants: &[Field], docs: TokenStream) -> TokenStream {
         let rt = &self.rt;
         let name = ident(&t.key.name);
@@ -880,7 +1026,11 @@ impl<'m> Emitter<'m> {
             let any = self.first_set(v, &mut fs, 0);
             let read = match v.occurs {
                 Occurs::Many { .. } => {
-                    let more = if fs.is_empty() {
+                    // A wildcard takes every following element (XML Schema matches
+                    // greedily).
+                    let more = if any {
+                        quote!(true)
+                    } else if fs.is_empty() {
                         quote!(false)
                     } else {
                         let pat = self.pattern(&fs);
@@ -964,18 +1114,8 @@ impl<'m> Emitter<'m> {
             quote!(s)
         };
         let name = ident(&t.key.name);
-        let mut used = BTreeSet::new();
-        let mut variants = Vec::new();
-        for (v, _) in values {
-            let base = names::type_name(v);
-            let mut n = base.clone();
-            let mut i = 2;
-            while !used.insert(n.clone()) {
-                n = format!("{base}{i}");
-                i += 1;
-            }
-            variants.push(n);
-        }
+        let variants = enum_variant_names(values);
+        let used: BTreeSet<&String> = variants.iter().collect();
         let mut other = "UnknownValue".to_string();
         while used.contains(&other) {
             other.push('_');
@@ -1049,30 +1189,76 @@ impl<'m> Emitter<'m> {
         }
     }
 
+    /// `true`, or the check that an integer value `v` is within the inclusive/exclusive
+    /// bounds of the alias chain of `t`.
+    fn range_guard(&self, t: &TyRef) -> TokenStream {
+        let mut checks = Vec::new();
+        let mut cur = t;
+        for _ in 0..64 {
+            let TyRef::Named(k) = cur else { break };
+            let def = &self.m.types[k];
+            let TypeKind::Alias(inner) = &def.kind else {
+                break;
+            };
+            let f = &def.facets;
+            let num = |v: &Option<String>| v.as_ref().and_then(|v| v.trim().parse::<i64>().ok());
+            if let Some(v) = num(&f.min_inclusive) {
+                let v = Literal::i64_unsuffixed(v);
+                checks.push(quote!(v >= #v));
+            }
+            if let Some(v) = num(&f.max_inclusive) {
+                let v = Literal::i64_unsuffixed(v);
+                checks.push(quote!(v <= #v));
+            }
+            if let Some(v) = num(&f.min_exclusive) {
+                let v = Literal::i64_unsuffixed(v);
+                checks.push(quote!(v > #v));
+            }
+            if let Some(v) = num(&f.max_exclusive) {
+                let v = Literal::i64_unsuffixed(v);
+                checks.push(quote!(v < #v));
+            }
+            cur = inner;
+        }
+        let integer = matches!(
+            cur,
+            TyRef::Builtin(
+                Builtin::I8
+                    | Builtin::I16
+                    | Builtin::I32
+                    | Builtin::I64
+                    | Builtin::I128
+                    | Builtin::U8
+                    | Builtin::U16
+                    | Builtin::U32
+                    | Builtin::U64
+            )
+        );
+        if checks.is_empty() || !integer {
+            quote!(true)
+        } else {
+            quote!(#(#checks)&&*)
+        }
+    }
+
     fn union_def(&self, t: &TypeDef, members: &[TyRef], docs: TokenStream) -> TokenStream {
         let rt = &self.rt;
         let name = ident(&t.key.name);
-        let mut used = BTreeSet::new();
         let mut decls = Vec::new();
         let mut parses = Vec::new();
         let mut writes = Vec::new();
-        for m in members {
-            let base = match m {
-                TyRef::Builtin(b) => format!("{b:?}"),
-                TyRef::Named(k) => k.name.clone(),
-            };
-            let mut n = base.clone();
-            let mut i = 2;
-            while !used.insert(n.clone()) {
-                n = format!("{base}{i}");
-                i += 1;
-            }
+        for (m, n) in members.iter().zip(union_variant_names(self.m, members)) {
             let v = ident(&n);
             let ty = self.ty(m);
             decls.push(quote!(#v(#ty),));
+            // A member's numeric range decides between members of one base type (such as
+            // a range and a marker value of xs:int).
+            let guard = self.range_guard(m);
             parses.push(quote! {
                 if let ::core::result::Result::Ok(v) = <#ty as #rt::Text>::parse_text(s) {
-                    return ::core::result::Result::Ok(Self::#v(v));
+                    if #guard {
+                        return ::core::result::Result::Ok(Self::#v(v));
+                    }
                 }
             });
             writes.push(quote!(Self::#v(v) => #rt::Text::write_text(v, out),));
@@ -1144,29 +1330,7 @@ impl<'m> Emitter<'m> {
     }
 
     fn global_variant_names(&self) -> BTreeMap<(usize, String), String> {
-        let mut out = BTreeMap::new();
-        let mut used = BTreeSet::new();
-        for (k, g) in &self.m.elements {
-            if g.is_abstract {
-                continue;
-            }
-            let base = names::type_name(&g.qname.name);
-            let mut n = base.clone();
-            if used.contains(&n) {
-                n = format!(
-                    "{}{}",
-                    names::type_name(&self.m.namespaces[g.ns].module),
-                    base
-                );
-            }
-            let mut i = 2;
-            while !used.insert(n.clone()) {
-                n = format!("{base}{i}");
-                i += 1;
-            }
-            out.insert(k.clone(), n);
-        }
-        out
+        global_variant_names(self.m)
     }
 
     fn global_enum(&self) -> TokenStream {

@@ -6,6 +6,7 @@
 //! into a resolved [`model::Model`]; [`emit::emit`] renders formatted Rust source. The
 //! [`Builder`] drives them from a `build.rs`.
 
+pub mod arbitrary;
 pub mod dom;
 pub mod emit;
 pub mod error;

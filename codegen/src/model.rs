@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::error::{Error, Loc, Result};
 use crate::names;
 use crate::xsd::{
-    AttrItem, AttrUse, AttributeDecl, AttributeGroupDef, ComplexType, Content, ElementDecl,
+    AttrItem, AttrUse, AttributeDecl, AttributeGroupDef, ComplexType, Content, ElementDecl, Facets,
     GroupDef, Item, Max, Particle, ParticleKind, QName, SchemaSet, SimpleKind, SimpleType, TypeUse,
 };
 use crate::{XML_NS, XS_NS};
@@ -26,6 +26,10 @@ pub struct TypeKey {
 #[allow(missing_docs)]
 pub enum Builtin {
     String,
+    /// `xs:language` (a `String` in Rust).
+    Language,
+    /// `xs:anyURI` (a `String` in Rust).
+    AnyUri,
     Bool,
     I8,
     I16,
@@ -135,6 +139,8 @@ pub struct TypeDef {
     pub doc: Option<String>,
     /// What it is.
     pub kind: TypeKind,
+    /// Facets of a simple type restriction (not enforced by the generated code).
+    pub facets: Facets,
 }
 
 /// Kinds of generated type.
@@ -161,6 +167,12 @@ pub enum TypeKind {
     /// A choice, or a substitution group: one variant per alternative.
     Choice {
         /// The alternatives.
+        variants: Vec<Field>,
+    },
+    /// An element whose declared type is abstract: the derived type it holds, chosen by its
+    /// `xsi:type`. Each variant is an `Element` field whose `qname` is the type's name.
+    Derived {
+        /// The non-abstract types derived from the abstract one.
         variants: Vec<Field>,
     },
     /// An enumeration.
@@ -252,6 +264,24 @@ struct Index<'s> {
     members: BTreeMap<QName, Vec<QName>>,
 }
 
+impl Index<'_> {
+    /// Whether the element's type is a named abstract complex type (such an element can
+    /// only appear as a member of its substitution group, or with `xsi:type`).
+    fn has_abstract_type(&self, e: &ElementDecl) -> bool {
+        match &e.ty {
+            Some(TypeUse::Named(t)) => self.complex.get(t).is_some_and(|c| c.is_abstract),
+            Some(TypeUse::Complex(c)) => c.is_abstract,
+            _ => {
+                e.ty.is_none()
+                    && e.substitution_group
+                        .as_ref()
+                        .and_then(|h| self.elements.get(h))
+                        .is_some_and(|h| self.has_abstract_type(h))
+            }
+        }
+    }
+}
+
 struct Resolver<'s> {
     idx: Index<'s>,
     model: Model,
@@ -259,6 +289,7 @@ struct Resolver<'s> {
     named: BTreeMap<QName, TypeKey>,
     in_progress: BTreeSet<QName>,
     subst: BTreeMap<QName, TypeKey>,
+    derived: BTreeMap<QName, TypeKey>,
     anon_types: BTreeMap<Loc, TypeKey>,
     current_ns: usize,
 }
@@ -366,6 +397,7 @@ pub fn resolve(set: &SchemaSet, operations: Option<Vec<Operation>>) -> Result<Mo
         named: BTreeMap::new(),
         in_progress: BTreeSet::new(),
         subst: BTreeMap::new(),
+        derived: BTreeMap::new(),
         anon_types: BTreeMap::new(),
         current_ns: 0,
     };
@@ -395,6 +427,10 @@ pub fn resolve(set: &SchemaSet, operations: Option<Vec<Operation>>) -> Result<Mo
     for (q, e) in globals {
         r.current_ns = r.ns_of(&q.ns);
         let ty = match &e.ty {
+            // An element that never stands itself keeps its type as declared.
+            Some(TypeUse::Named(t)) if e.is_abstract || r.idx.has_abstract_type(e) => {
+                r.named_type(t, &e.loc)?
+            }
             Some(t) => r.type_use(t, &names::type_name(&q.name), &e.loc)?,
             None => match &e.substitution_group {
                 // A member without a type has its head's type.
@@ -409,7 +445,8 @@ pub fn resolve(set: &SchemaSet, operations: Option<Vec<Operation>>) -> Result<Mo
                 qname: q.clone(),
                 ns,
                 ty,
-                is_abstract: e.is_abstract,
+                // An element of an abstract type stands only through substitution.
+                is_abstract: e.is_abstract || r.idx.has_abstract_type(e),
                 doc: e.doc.clone(),
             },
         );
@@ -466,9 +503,11 @@ fn namespace_for(uri: &str, prefixes: &BTreeMap<String, String>) -> Namespace {
 fn builtin(name: &str) -> Option<Builtin> {
     use Builtin::*;
     Some(match name {
-        "string" | "normalizedString" | "token" | "anyURI" | "language" | "QName" | "ID"
-        | "IDREF" | "IDREFS" | "NCName" | "Name" | "NMTOKEN" | "NMTOKENS" | "ENTITY"
-        | "ENTITIES" | "NOTATION" | "anySimpleType" => String,
+        "string" | "normalizedString" | "token" | "QName" | "ID" | "IDREF" | "IDREFS"
+        | "NCName" | "Name" | "NMTOKEN" | "NMTOKENS" | "ENTITY" | "ENTITIES" | "NOTATION"
+        | "anySimpleType" => String,
+        "language" => Language,
+        "anyURI" => AnyUri,
         "boolean" => Bool,
         "byte" => I8,
         "short" => I16,
@@ -589,6 +628,10 @@ impl<'s> Resolver<'s> {
 
     fn type_use(&mut self, t: &TypeUse, anon_name: &str, loc: &Loc) -> Result<TyRef> {
         match t {
+            // An element of an abstract type holds one of its derived types (`xsi:type`).
+            TypeUse::Named(q) if self.idx.complex.get(q).is_some_and(|c| c.is_abstract) => {
+                Ok(TyRef::Named(self.derived_enum(q, loc)?))
+            }
             TypeUse::Named(q) => self.named_type(q, loc),
             TypeUse::Complex(c) => {
                 if let Some(k) = self.anon_types.get(&c.loc) {
@@ -606,9 +649,14 @@ impl<'s> Resolver<'s> {
                 if let Some(k) = self.anon_types.get(&s.loc) {
                     return Ok(TyRef::Named(k.clone()));
                 }
-                // A restriction without enumerations is just its base.
-                if let SimpleKind::Restriction { base, enums } = &s.kind {
-                    if enums.is_empty() {
+                // A restriction without enumerations or other facets is just its base.
+                if let SimpleKind::Restriction {
+                    base,
+                    enums,
+                    facets,
+                } = &s.kind
+                {
+                    if enums.is_empty() && facets.is_empty() {
                         return self.type_use(base, anon_name, loc);
                     }
                 }
@@ -720,6 +768,7 @@ impl<'s> Resolver<'s> {
                 mixed,
                 any_attribute,
             },
+            facets: Facets::default(),
         })
     }
 
@@ -782,8 +831,14 @@ impl<'s> Resolver<'s> {
                         continue;
                     }
                     let (ty, doc, default) = match &a.reference {
+                        // xml:lang (xml:space and xml:base are strings too).
                         Some(r) if r.ns == XML_NS => {
-                            (TyRef::Builtin(Builtin::String), a.doc.clone(), None)
+                            let ty = if r.name == "lang" {
+                                Builtin::Language
+                            } else {
+                                Builtin::String
+                            };
+                            (TyRef::Builtin(ty), a.doc.clone(), None)
                         }
                         Some(r) => {
                             let g = *self.idx.attributes.get(r).ok_or_else(|| {
@@ -949,6 +1004,7 @@ impl<'s> Resolver<'s> {
             xml_name: None,
             doc: None,
             kind: TypeKind::Group { fields },
+            facets: Facets::default(),
         });
         Ok(key)
     }
@@ -1034,6 +1090,7 @@ impl<'s> Resolver<'s> {
             xml_name: None,
             doc: None,
             kind: TypeKind::Choice { variants },
+            facets: Facets::default(),
         });
         Ok(key)
     }
@@ -1100,6 +1157,8 @@ impl<'s> Resolver<'s> {
             })?;
         let saved = std::mem::replace(&mut self.current_ns, ns);
         let ty = match &e.ty {
+            // An abstract element never stands itself: its type is kept as declared.
+            Some(TypeUse::Named(t)) if e.is_abstract => self.named_type(t, &e.loc),
             Some(t) => self.type_use(t, &names::type_name(&q.name), &e.loc),
             None => match &e.substitution_group {
                 Some(head) if head != q => self.element_type(head, &e.loc),
@@ -1108,6 +1167,80 @@ impl<'s> Resolver<'s> {
         };
         self.current_ns = saved;
         ty
+    }
+
+    /// The base type of a complex type's derivation, if any.
+    fn base_of(c: &ComplexType) -> Option<&QName> {
+        match &c.content {
+            Content::Extension { base, .. }
+            | Content::Restriction { base, .. }
+            | Content::SimpleExtension { base }
+            | Content::SimpleRestriction { base } => Some(base),
+            Content::Particle(_) => None,
+        }
+    }
+
+    fn derives_from(&self, q: &QName, base: &QName) -> bool {
+        let mut cur = q.clone();
+        for _ in 0..64 {
+            let Some(c) = self.idx.complex.get(&cur) else {
+                return false;
+            };
+            match Self::base_of(c) {
+                Some(b) if b == base => return true,
+                Some(b) => cur = b.clone(),
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// The enum of the non-abstract types derived from the abstract type `base`.
+    fn derived_enum(&mut self, base: &QName, loc: &Loc) -> Result<TypeKey> {
+        if let Some(k) = self.derived.get(base) {
+            return Ok(k.clone());
+        }
+        let ns = self.ns_of(&base.ns);
+        let name = self.unique(ns, &format!("{}Derived", names::type_name(&base.name)));
+        let key = TypeKey { ns, name };
+        self.derived.insert(base.clone(), key.clone());
+        let members: Vec<QName> = self
+            .idx
+            .complex
+            .iter()
+            .filter(|(q, c)| !c.is_abstract && self.derives_from(q, base))
+            .map(|(q, _)| q.clone())
+            .collect();
+        if members.is_empty() {
+            return Err(Error::schema(
+                loc,
+                format!("abstract type {base} is used for an element but no type derives from it"),
+            ));
+        }
+        let mut variants = Vec::new();
+        for q in members {
+            let ty = self.named_type(&q, loc)?;
+            variants.push(Field {
+                rust: names::type_name(&q.name),
+                kind: FieldKind::Element {
+                    qname: q.clone(),
+                    ty,
+                    nillable: false,
+                },
+                occurs: Occurs::Required,
+                boxed: false,
+                doc: self.idx.complex[&q].doc.clone(),
+            });
+        }
+        let doc = self.idx.complex[base].doc.clone();
+        self.add(TypeDef {
+            key: key.clone(),
+            xml_name: Some(base.clone()),
+            doc,
+            kind: TypeKind::Derived { variants },
+            facets: Facets::default(),
+        });
+        Ok(key)
     }
 
     /// The enum of a substitution group, by its head element.
@@ -1136,7 +1269,7 @@ impl<'s> Resolver<'s> {
         let mut variants = Vec::new();
         for q in &order {
             let e = self.idx.elements[q];
-            if e.is_abstract {
+            if e.is_abstract || self.idx.has_abstract_type(e) {
                 continue;
             }
             let ty = self.element_type(q, &e.loc)?;
@@ -1164,6 +1297,7 @@ impl<'s> Resolver<'s> {
             xml_name: Some(head.clone()),
             doc: head_decl.doc.clone(),
             kind: TypeKind::Choice { variants },
+            facets: Facets::default(),
         });
         Ok(key)
     }
@@ -1192,7 +1326,7 @@ impl<'s> Resolver<'s> {
 
     fn simple(&mut self, s: &SimpleType, key: TypeKey) -> Result<TypeDef> {
         let kind = match &s.kind {
-            SimpleKind::Restriction { base, enums } => {
+            SimpleKind::Restriction { base, enums, .. } => {
                 if enums.is_empty() {
                     TypeKind::Alias(self.type_use(base, &format!("{}Base", key.name), &s.loc)?)
                 } else {
@@ -1219,11 +1353,16 @@ impl<'s> Resolver<'s> {
                 TypeKind::Union(out)
             }
         };
+        let facets = match &s.kind {
+            SimpleKind::Restriction { facets, .. } => facets.clone(),
+            _ => Facets::default(),
+        };
         Ok(TypeDef {
             key,
             xml_name: s.name.clone(),
             doc: s.doc.clone(),
             kind,
+            facets,
         })
     }
 
@@ -1244,7 +1383,10 @@ impl<'s> Resolver<'s> {
             };
             match types.get(k).map(|t| &t.kind) {
                 Some(
-                    TypeKind::Struct { .. } | TypeKind::Group { .. } | TypeKind::Choice { .. },
+                    TypeKind::Struct { .. }
+                    | TypeKind::Group { .. }
+                    | TypeKind::Choice { .. }
+                    | TypeKind::Derived { .. },
                 ) => Some(k.clone()),
                 _ => None,
             }
@@ -1252,7 +1394,7 @@ impl<'s> Resolver<'s> {
         for (k, t) in &self.model.types {
             let fields: &[Field] = match &t.kind {
                 TypeKind::Struct { fields, .. } | TypeKind::Group { fields } => fields,
-                TypeKind::Choice { variants } => variants,
+                TypeKind::Choice { variants } | TypeKind::Derived { variants } => variants,
                 _ => continue,
             };
             for f in fields {
@@ -1281,7 +1423,7 @@ impl<'s> Resolver<'s> {
         for (k, t) in &self.model.types {
             let fields: &[Field] = match &t.kind {
                 TypeKind::Struct { fields, .. } | TypeKind::Group { fields } => fields,
-                TypeKind::Choice { variants } => variants,
+                TypeKind::Choice { variants } | TypeKind::Derived { variants } => variants,
                 _ => continue,
             };
             for (i, f) in fields.iter().enumerate() {
@@ -1298,7 +1440,9 @@ impl<'s> Resolver<'s> {
                     TypeKind::Struct { fields, .. } | TypeKind::Group { fields } => {
                         fields[i].boxed = true
                     }
-                    TypeKind::Choice { variants } => variants[i].boxed = true,
+                    TypeKind::Choice { variants } | TypeKind::Derived { variants } => {
+                        variants[i].boxed = true
+                    }
                     _ => {}
                 }
             }
@@ -1469,7 +1613,7 @@ pub fn filter_operations(mut model: Model, names: &[String]) -> Result<Model> {
                 fields
             }
             TypeKind::Group { fields } => fields,
-            TypeKind::Choice { variants } => variants,
+            TypeKind::Choice { variants } | TypeKind::Derived { variants } => variants,
             TypeKind::Alias(t) | TypeKind::List(t) => {
                 refs.push(t);
                 &[]

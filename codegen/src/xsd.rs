@@ -280,6 +280,8 @@ pub enum SimpleKind {
         base: TypeUse,
         /// Enumerated values with their documentation.
         enums: Vec<(String, Option<String>)>,
+        /// The other facets.
+        facets: Facets,
     },
     /// `xs:list`.
     List {
@@ -291,6 +293,36 @@ pub enum SimpleKind {
         /// Member types, named then inline.
         members: Vec<TypeUse>,
     },
+}
+
+/// Facets of a simple type restriction other than enumerations. The generated types do not
+/// enforce them (a value is its base type); they are kept for tools that build values,
+/// such as random instance generators.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facets {
+    /// `xs:pattern` values (a value must match one of them).
+    pub patterns: Vec<String>,
+    /// `xs:length`.
+    pub length: Option<u64>,
+    /// `xs:minLength`.
+    pub min_length: Option<u64>,
+    /// `xs:maxLength`.
+    pub max_length: Option<u64>,
+    /// `xs:minInclusive`.
+    pub min_inclusive: Option<String>,
+    /// `xs:maxInclusive`.
+    pub max_inclusive: Option<String>,
+    /// `xs:minExclusive`.
+    pub min_exclusive: Option<String>,
+    /// `xs:maxExclusive`.
+    pub max_exclusive: Option<String>,
+}
+
+impl Facets {
+    /// Whether no facet is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Facets::default()
+    }
 }
 
 /// `xs:group` definition.
@@ -812,7 +844,41 @@ fn parse_simple(n: &Node, ctx: &Ctx<'_>, global: bool) -> Result<SimpleType> {
             .xs_children("enumeration")
             .map(|e| Ok((required_attr(e, "value")?.to_string(), documentation(e))))
             .collect::<Result<Vec<_>>>()?;
-        SimpleKind::Restriction { base, enums }
+        let one = |name: &str| -> Result<Option<String>> {
+            Ok(match r.xs_children(name).next() {
+                Some(f) => Some(required_attr(f, "value")?.trim().to_string()),
+                None => None,
+            })
+        };
+        let number = |name: &str| -> Result<Option<u64>> {
+            match r.xs_children(name).next() {
+                Some(f) => {
+                    let v = required_attr(f, "value")?;
+                    v.trim().parse().map(Some).map_err(|_| {
+                        Error::schema(&f.loc, format!("xs:{name} value `{v}` is not a number"))
+                    })
+                }
+                None => Ok(None),
+            }
+        };
+        let facets = Facets {
+            patterns: r
+                .xs_children("pattern")
+                .map(|p| Ok(required_attr(p, "value")?.to_string()))
+                .collect::<Result<Vec<_>>>()?,
+            length: number("length")?,
+            min_length: number("minLength")?,
+            max_length: number("maxLength")?,
+            min_inclusive: one("minInclusive")?,
+            max_inclusive: one("maxInclusive")?,
+            min_exclusive: one("minExclusive")?,
+            max_exclusive: one("maxExclusive")?,
+        };
+        SimpleKind::Restriction {
+            base,
+            enums,
+            facets,
+        }
     } else if let Some(l) = n.xs_children("list").next() {
         let item = match qname_attr(l, "itemType")? {
             Some(q) => TypeUse::Named(q),

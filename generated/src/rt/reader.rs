@@ -619,6 +619,39 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The `xsi:type` of the current element, if it has one: the namespace id and the local
+    /// name of the type it names (prefix resolved where the element stands).
+    pub fn xsi_type(&self) -> Result<Option<(u8, String)>> {
+        for a in self.cur.attributes() {
+            let a = a.map_err(|e| self.error(ErrorKind::Syntax(e.to_string())))?;
+            let (res, local) = self.inner.resolver().resolve_attribute(a.key);
+            if local.into_inner() == "type"
+                && matches!(res, ResolveResult::Bound(ns) if ns.0 == XSI)
+            {
+                let v = a
+                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .map_err(|e| self.error(ErrorKind::Syntax(e.to_string())))?;
+                let v = v.trim();
+                let (uri, local) = match self.inner.resolver().resolve_element(QName(v)) {
+                    (ResolveResult::Bound(ns), l) => (ns.0.to_string(), l.into_inner().to_string()),
+                    (ResolveResult::Unbound, l) => (String::new(), l.into_inner().to_string()),
+                    (ResolveResult::Unknown(p), _) => {
+                        return Err(self.error(ErrorKind::Syntax(format!(
+                            "xsi:type `{v}` uses the undeclared prefix `{p}`"
+                        ))))
+                    }
+                };
+                let id = if uri.is_empty() {
+                    NS_NONE
+                } else {
+                    lookup_ns(self.namespaces, &uri)
+                };
+                return Ok(Some((id, local)));
+            }
+        }
+        Ok(None)
+    }
+
     /// Whether the current element carries `xsi:nil="true"`.
     pub fn is_nil(&self) -> Result<bool> {
         for a in self.cur.attributes() {

@@ -13,6 +13,7 @@ pub struct Writer {
     next_prefix: usize,
     depth: usize,
     mixed: Vec<(usize, Vec<String>)>,
+    xsi_type: Option<&'static str>,
 }
 
 impl Writer {
@@ -26,7 +27,14 @@ impl Writer {
             next_prefix: 0,
             depth: 0,
             mixed: Vec::new(),
+            xsi_type: None,
         }
+    }
+
+    /// Writes `xsi:type="type_name"` on the next element opened (for an element whose
+    /// declared type is abstract: the value says which derived type it holds).
+    pub fn next_xsi_type(&mut self, type_name: &'static str) {
+        self.xsi_type = Some(type_name);
     }
 
     /// Like [`Writer::new`], with room for `capacity` bytes.
@@ -92,6 +100,10 @@ impl Writer {
             }
         }
         self.open = true;
+        if let Some(t) = self.xsi_type.take() {
+            self.attr_str("xmlns:xsi", super::reader::XSI);
+            self.attr_str("xsi:type", t);
+        }
     }
 
     /// Writes a raw attribute on the element just opened. `value` is escaped.
