@@ -191,3 +191,44 @@ fn an_optional_element_rule_that_matches_nothing_is_an_error() {
         .expect_err("a misspelt rule");
     assert!(err.to_string().contains("Personna"), "{err}");
 }
+
+/// A ConvertId response as Exchange sends it: `m:AlternateId` is declared with the abstract
+/// `t:AlternateIdBaseType`, so the element says its type with `xsi:type`.
+const CONVERT_ID_RESPONSE: &str = r#"<m:ConvertIdResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <m:ResponseMessages>
+    <m:ConvertIdResponseMessage ResponseClass="Success">
+      <m:ResponseCode>NoError</m:ResponseCode>
+      <m:AlternateId xsi:type="t:AlternateIdType" Format="EwsId" Id="AAMkAGE3ZGJkZDQzLWFl" Mailbox="user1@contoso.com"/>
+    </m:ConvertIdResponseMessage>
+  </m:ResponseMessages>
+</m:ConvertIdResponse>"#;
+
+#[test]
+fn elements_of_abstract_types_read_their_xsi_type() {
+    let Some(shared) = shared_dir() else { return };
+    let strict = options(UnknownElements::Error);
+    let value = GlobalElement::from_document_with(CONVERT_ID_RESPONSE, strict.clone())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let debug = format!("{value:?}");
+    assert!(
+        debug.contains("AlternateIdType(AlternateIdType") && debug.contains("user1@contoso.com"),
+        "{debug}"
+    );
+    let out = value.to_document();
+    xml_equivalent(CONVERT_ID_RESPONSE, &out).unwrap_or_else(|d| panic!("{d}\n{out}"));
+    let schema = ews_tests::validating_schema_dir(&shared, "office365").join("messages.xsd");
+    ews_tests::xmllint_validate(&schema, &out).unwrap_or_else(|e| panic!("{e}\n{out}"));
+
+    // Without xsi:type the element cannot be read, and the error says why and where.
+    let bare = CONVERT_ID_RESPONSE.replace(r#" xsi:type="t:AlternateIdType""#, "");
+    let e = GlobalElement::from_document_with(&bare, strict.clone()).expect_err("no xsi:type");
+    assert!(
+        e.path.ends_with("/ConvertIdResponseMessage/AlternateId"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("xsi:type"), "{e}");
+    // A type that does not derive from the declared one is refused, naming the choices.
+    let wrong = CONVERT_ID_RESPONSE.replace("t:AlternateIdType", "t:ItemIdType");
+    let e = GlobalElement::from_document_with(&wrong, strict).expect_err("wrong xsi:type");
+    assert!(e.to_string().contains("AlternatePublicFolderIdType"), "{e}");
+}
