@@ -468,7 +468,159 @@ pub fn resolve(set: &SchemaSet, operations: Option<Vec<Operation>>) -> Result<Mo
         None => Vec::new(),
     };
     r.box_recursion();
+    box_large(&mut r.model);
     Ok(r.model)
+}
+
+/// Optional parts and choice alternatives larger than this (estimated bytes) are boxed.
+pub const BOX_THRESHOLD: usize = 24;
+
+/// An estimate of `size_of` of a generated type (boxed fields count as a pointer).
+pub fn approx_size(model: &Model, t: &TyRef) -> usize {
+    fn go(
+        model: &Model,
+        t: &TyRef,
+        memo: &mut BTreeMap<TypeKey, usize>,
+        visiting: &mut BTreeSet<TypeKey>,
+    ) -> usize {
+        let k = match t {
+            TyRef::Builtin(b) => {
+                return match b {
+                    Builtin::Bool | Builtin::I8 | Builtin::U8 => 1,
+                    Builtin::I16 | Builtin::U16 => 2,
+                    Builtin::I32 | Builtin::U32 | Builtin::F32 => 4,
+                    Builtin::I64 | Builtin::U64 | Builtin::F64 => 8,
+                    Builtin::I128 => 16,
+                    Builtin::AnyType => 96,
+                    _ => 24,
+                }
+            }
+            TyRef::Named(k) => k,
+        };
+        if let Some(v) = memo.get(k) {
+            return *v;
+        }
+        if !visiting.insert(k.clone()) {
+            return 8;
+        }
+        let field =
+            |f: &Field, memo: &mut BTreeMap<TypeKey, usize>, visiting: &mut BTreeSet<TypeKey>| {
+                if f.boxed {
+                    return 8;
+                }
+                if let Occurs::Many { .. } = f.occurs {
+                    return 24;
+                }
+                let item = match &f.kind {
+                    FieldKind::Element { ty, .. } => go(model, ty, memo, visiting),
+                    FieldKind::Group(g) => go(model, &TyRef::Named(g.clone()), memo, visiting),
+                    FieldKind::Any => 96,
+                };
+                match f.occurs {
+                    Occurs::Optional if item <= 8 => item + 8,
+                    _ => item,
+                }
+            };
+        let size = match &model.types[k].kind {
+            TypeKind::Struct {
+                attrs,
+                fields,
+                text,
+                mixed,
+                any_attribute,
+            } => {
+                let mut n = 0;
+                for a in attrs {
+                    let v = go(model, &a.ty, memo, visiting);
+                    n += if !a.required && v <= 8 { v + 8 } else { v };
+                }
+                for f in fields {
+                    n += field(f, memo, visiting);
+                }
+                if let Some(t) = text {
+                    n += go(model, t, memo, visiting);
+                }
+                n + 24 * (*mixed as usize + *any_attribute as usize)
+            }
+            TypeKind::Group { fields } => fields.iter().map(|f| field(f, memo, visiting)).sum(),
+            TypeKind::Choice { variants } | TypeKind::Derived { variants } => {
+                8 + variants
+                    .iter()
+                    .map(|v| field(v, memo, visiting))
+                    .max()
+                    .unwrap_or(0)
+            }
+            TypeKind::Enum { .. } | TypeKind::List(_) => 24,
+            TypeKind::Alias(inner) => go(model, inner, memo, visiting),
+            TypeKind::Union(members) => {
+                8 + members
+                    .iter()
+                    .map(|m| go(model, m, memo, visiting))
+                    .max()
+                    .unwrap_or(0)
+            }
+        };
+        visiting.remove(k);
+        memo.insert(k.clone(), size);
+        size
+    }
+    go(model, t, &mut BTreeMap::new(), &mut BTreeSet::new())
+}
+
+/// Boxes optional parts and choice alternatives of more than [`BOX_THRESHOLD`] bytes, so
+/// that a value holds in place only what its document had: a `FindItem` response's
+/// messages do not each carry room for every absent part of `t:ItemType`.
+fn box_large(model: &mut Model) {
+    let mut to_box: Vec<(TypeKey, usize)> = Vec::new();
+    let mut sizes: BTreeMap<TyRef, usize> = BTreeMap::new();
+    for (k, t) in &model.types {
+        let (fields, in_choice) = match &t.kind {
+            TypeKind::Struct { fields, .. } | TypeKind::Group { fields } => (fields, false),
+            TypeKind::Choice { variants } | TypeKind::Derived { variants } => (variants, true),
+            _ => continue,
+        };
+        for (i, f) in fields.iter().enumerate() {
+            let candidate = !f.boxed
+                && match f.occurs {
+                    Occurs::Optional => true,
+                    Occurs::Required => in_choice,
+                    Occurs::Many { .. } => false,
+                };
+            if !candidate {
+                continue;
+            }
+            let ty = match &f.kind {
+                FieldKind::Element {
+                    ty,
+                    nillable: false,
+                    ..
+                } => ty.clone(),
+                FieldKind::Group(g) => TyRef::Named(g.clone()),
+                _ => continue,
+            };
+            if !matches!(&ty, TyRef::Named(k) if matches!(model.types[k].kind, TypeKind::Struct { .. } | TypeKind::Group { .. } | TypeKind::Choice { .. } | TypeKind::Derived { .. }))
+            {
+                continue;
+            }
+            let size = *sizes
+                .entry(ty.clone())
+                .or_insert_with(|| approx_size(model, &ty));
+            if size > BOX_THRESHOLD {
+                to_box.push((k.clone(), i));
+            }
+        }
+    }
+    for (k, i) in to_box {
+        if let Some(t) = model.types.get_mut(&k) {
+            match &mut t.kind {
+                TypeKind::Struct { fields, .. }
+                | TypeKind::Group { fields }
+                | TypeKind::Choice { variants: fields }
+                | TypeKind::Derived { variants: fields } => fields[i].boxed = true,
+                _ => {}
+            }
+        }
+    }
 }
 
 fn namespace_for(uri: &str, prefixes: &BTreeMap<String, String>) -> Namespace {
