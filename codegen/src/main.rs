@@ -5,6 +5,9 @@ use std::process::ExitCode;
 
 use ews_codegen::Builder;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage:
   ews-codegen generate --schema-dir DIR --out FILE [--operations A,B,...]
                        [--optional TYPE/ELEMENT]... [--check]
