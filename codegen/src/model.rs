@@ -473,7 +473,7 @@ pub fn resolve(set: &SchemaSet, operations: Option<Vec<Operation>>) -> Result<Mo
 }
 
 /// Optional parts and choice alternatives larger than this (estimated bytes) are boxed.
-pub const BOX_THRESHOLD: usize = 24;
+pub const BOX_THRESHOLD: usize = 16;
 
 /// An estimate of `size_of` of a generated type (boxed fields count as a pointer).
 pub fn approx_size(model: &Model, t: &TyRef) -> usize {

@@ -4,7 +4,8 @@ use std::fmt::Write as _;
 
 /// A FindItem response envelope with `n` messages (ItemId, Subject, DateTimeReceived, Size,
 /// From/Mailbox Name and EmailAddress, IsRead), written compactly like a server's, and
-/// deterministic: the same `n` gives the same bytes. About 480 bytes per message.
+/// deterministic: the same `n` gives the same bytes. About 480 bytes per message (5,000
+/// messages: 2.4 MB).
 pub fn find_item_response(n: usize) -> String {
     let mut s = String::with_capacity(600 + n * 500);
     s.push_str(concat!(
@@ -43,7 +44,7 @@ pub fn find_item_response(n: usize) -> String {
     const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     for i in 0..n {
         let mut id = String::from("AAMkAGI2TG93AAA");
-        for _ in 0..133 {
+        for _ in 0..84 {
             id.push(B64[(next() % 64) as usize] as char);
         }
         id.push_str("AAA=");

@@ -613,9 +613,15 @@ impl<'a> Reader<'a> {
     /// Attributes of the element the reader is positioned on, namespaces resolved; `xmlns`
     /// declarations and `xsi:` attributes are left out.
     pub fn attributes(&self) -> AttrIter<'_, 'a> {
+        let mut inner = self.cur.attributes();
+        // Duplicates are found below without quick-xml's per-element allocation.
+        inner.with_checks(false);
         AttrIter {
             reader: self,
-            inner: self.cur.attributes(),
+            inner,
+            seen: [""; 8],
+            seen_len: 0,
+            more: Vec::new(),
         }
     }
 
@@ -1021,6 +1027,10 @@ fn append<'a>(out: &mut Option<Cow<'a, str>>, s: Cow<'a, str>) {
 pub struct AttrIter<'r, 'a> {
     reader: &'r Reader<'a>,
     inner: quick_xml::events::attributes::Attributes<'r>,
+    /// Qualified names met so far (the first 8 without allocating), to refuse duplicates.
+    seen: [&'r str; 8],
+    seen_len: usize,
+    more: Vec<&'r str>,
 }
 
 impl<'r, 'a> AttrIter<'r, 'a> {
@@ -1032,6 +1042,17 @@ impl<'r, 'a> AttrIter<'r, 'a> {
             };
             let a = a.map_err(|e| self.reader.error(ErrorKind::Syntax(e.to_string())))?;
             let qname: &'r str = a.key.into_inner();
+            if self.seen[..self.seen_len].contains(&qname) || self.more.contains(&qname) {
+                return Err(self
+                    .reader
+                    .error(ErrorKind::Syntax(format!("duplicate attribute `{qname}`"))));
+            }
+            if self.seen_len < self.seen.len() {
+                self.seen[self.seen_len] = qname;
+                self.seen_len += 1;
+            } else {
+                self.more.push(qname);
+            }
             if qname == "xmlns" || qname.starts_with("xmlns:") {
                 continue;
             }

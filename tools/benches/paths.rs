@@ -1,0 +1,112 @@
+//! `cargo bench -p ews-tools` (with `EWS_SCHEMA_DIR` naming the schema set, such as
+//! `../shared/ews-schemas/office365`): decode and encode throughput on generated FindItem
+//! responses of several sizes and on the whole documented sample corpus
+//! (`EWS_SHARED_DIR`, default `../shared`), for profiling work. Prints one line per case:
+//! median and best of the timed rounds.
+
+use std::time::{Duration, Instant};
+
+use ews::rt::{ReadOptions, UnknownElements};
+use ews::soap::Envelope;
+use ews::GlobalElement;
+
+const ROUNDS: usize = 15;
+
+fn stats(mut f: impl FnMut()) -> (Duration, Duration) {
+    f();
+    let mut t: Vec<Duration> = (0..ROUNDS)
+        .map(|_| {
+            let s = Instant::now();
+            f();
+            s.elapsed()
+        })
+        .collect();
+    t.sort();
+    (t[ROUNDS / 2], t[0])
+}
+
+fn report(name: &str, bytes: usize, (median, best): (Duration, Duration)) {
+    let mb = bytes as f64 / 1e6;
+    println!(
+        "{name:<32} {:>8.1} MB/s median {:>8.1} MB/s best ({:.2} MB)",
+        mb / median.as_secs_f64(),
+        mb / best.as_secs_f64(),
+        mb
+    );
+}
+
+fn cases(docs: &[(String, String)], label: &str) {
+    let options = ReadOptions {
+        unknown_elements: UnknownElements::Skip,
+        ..ReadOptions::default()
+    };
+    let read: Vec<Envelope<GlobalElement>> = docs
+        .iter()
+        .filter_map(|(_, x)| Envelope::from_str_with(x, ews::NAMESPACES, options.clone()).ok())
+        .collect();
+    let ok: Vec<&(String, String)> = docs
+        .iter()
+        .filter(|(_, x)| {
+            Envelope::<GlobalElement>::from_str_with(x, ews::NAMESPACES, options.clone()).is_ok()
+        })
+        .collect();
+    let bytes: usize = ok.iter().map(|(_, x)| x.len()).sum();
+    report(
+        &format!("{label} decode ({} docs)", ok.len()),
+        bytes,
+        stats(|| {
+            for (_, x) in &ok {
+                std::hint::black_box(
+                    Envelope::<GlobalElement>::from_str_with(x, ews::NAMESPACES, options.clone())
+                        .ok(),
+                );
+            }
+        }),
+    );
+    let out: usize = read.iter().map(|e| e.to_xml(ews::NAMESPACES).len()).sum();
+    report(
+        &format!("{label} encode ({} docs)", read.len()),
+        out,
+        stats(|| {
+            for e in &read {
+                std::hint::black_box(e.to_xml(ews::NAMESPACES));
+            }
+        }),
+    );
+}
+
+fn main() {
+    for n in [50, 500, 5000] {
+        let doc = ews_tools::find_item_response(n);
+        cases(
+            &[(format!("find_item_{n}"), doc)],
+            &format!("find_item_{n}"),
+        );
+    }
+    let shared = std::env::var_os("EWS_SHARED_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared")
+        });
+    let dir = shared.join("ews-samples");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        println!("corpus: {} not found, skipped", dir.display());
+        return;
+    };
+    let mut docs: Vec<(String, String)> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "xml"))
+        .filter_map(|e| {
+            let text = std::fs::read_to_string(e.path()).ok()?;
+            Some((
+                e.file_name().to_string_lossy().into_owned(),
+                text.replace(
+                    "https://schemas.xmlsoap.org/soap/envelope/",
+                    "http://schemas.xmlsoap.org/soap/envelope/",
+                ),
+            ))
+        })
+        .collect();
+    docs.sort();
+    cases(&docs, "corpus");
+}
