@@ -319,6 +319,26 @@ impl<'m> Emitter<'m> {
         }
     }
 
+    /// Whether a field holds element content (a struct, group, choice or derived type),
+    /// through which reading can recurse.
+    fn is_complex_field(&self, f: &Field) -> bool {
+        let k = match &f.kind {
+            FieldKind::Element {
+                ty: TyRef::Named(k),
+                ..
+            }
+            | FieldKind::Group(k) => k,
+            _ => return false,
+        };
+        matches!(
+            self.m.types[k].kind,
+            TypeKind::Struct { .. }
+                | TypeKind::Group { .. }
+                | TypeKind::Choice { .. }
+                | TypeKind::Derived { .. }
+        )
+    }
+
     /// The element type of a field (without Option/Vec).
     fn field_item_ty(&self, f: &Field) -> TokenStream {
         let rt = &self.rt;
@@ -746,10 +766,14 @@ impl<'m> Emitter<'m> {
             } else {
                 decls.push(quote!(let mut #var: ::core::option::Option<#item> = ::core::option::Option::None;));
             }
-            let action = if many {
-                quote!(#rt::push(r, &mut #var)?)
-            } else {
-                quote!(#rt::fill(r, &mut #var)?)
+            // Complex content may recurse (t:SearchExpression through And/Or/Not): those
+            // reads grow the stack on demand instead of overflowing it.
+            let nested = self.is_complex_field(f);
+            let action = match (many, nested) {
+                (true, false) => quote!(#rt::push(r, &mut #var)?),
+                (true, true) => quote!(#rt::push_nested(r, &mut #var)?),
+                (false, false) => quote!(#rt::fill(r, &mut #var)?),
+                (false, true) => quote!(#rt::fill_nested(r, &mut #var)?),
             };
             let idx = i;
             let shared = fs.iter().any(|n| {

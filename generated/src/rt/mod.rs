@@ -79,6 +79,23 @@ pub fn fill<T: Value>(r: &mut Reader<'_>, slot: &mut Option<T>) -> Result<()> {
     Ok(())
 }
 
+/// Stack kept free before reading nested content, and the size of each new segment.
+const STACK_RED_ZONE: usize = 128 * 1024;
+const STACK_SEGMENT: usize = 4 * 1024 * 1024;
+
+/// Like [`fill`], for element content that may nest deeply: the stack grows on the heap
+/// when little of it is left, so that only [`ReadOptions::max_depth`] bounds the nesting.
+#[inline]
+pub fn fill_nested<T: Value>(r: &mut Reader<'_>, slot: &mut Option<T>) -> Result<()> {
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || fill(r, slot))
+}
+
+/// Like [`push`], for element content that may nest deeply (see [`fill_nested`]).
+#[inline]
+pub fn push_nested<T: Value>(r: &mut Reader<'_>, slot: &mut Vec<T>) -> Result<()> {
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || push(r, slot))
+}
+
 /// Reads one more occurrence into a repeated slot.
 #[inline]
 pub fn push<T: Value>(r: &mut Reader<'_>, slot: &mut Vec<T>) -> Result<()> {

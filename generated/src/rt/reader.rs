@@ -772,7 +772,14 @@ impl<'a> Reader<'a> {
                 Err(e) => return Err(self.syntax(e)),
             };
             match ev {
-                Event::Start(_) => depth += 1,
+                Event::Start(_) => {
+                    depth += 1;
+                    if self.path.len() + depth > self.options.max_depth {
+                        return Err(
+                            self.error_at_reader(ErrorKind::TooDeep(self.options.max_depth))
+                        );
+                    }
+                }
                 Event::End(_) => {
                     depth -= 1;
                     if depth == 0 {
