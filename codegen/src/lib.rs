@@ -7,6 +7,7 @@
 //! [`Builder`] drives them from a `build.rs`.
 
 pub mod arbitrary;
+pub mod diff;
 pub mod dom;
 pub mod emit;
 pub mod error;

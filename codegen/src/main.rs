@@ -11,11 +11,14 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const USAGE: &str = "usage:
   ews-codegen generate --schema-dir DIR --out FILE [--operations A,B,...]
                        [--optional TYPE/ELEMENT]... [--check]
-  ews-codegen list-operations --schema-dir DIR";
+  ews-codegen list-operations --schema-dir DIR
+  ews-codegen diff --from DIR --to DIR";
 
 struct Args {
     command: String,
     schema_dir: Option<PathBuf>,
+    from: Option<PathBuf>,
+    to: Option<PathBuf>,
     out: Option<PathBuf>,
     operations: Option<Vec<String>>,
     optional: Vec<String>,
@@ -28,6 +31,8 @@ fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         command,
         schema_dir: None,
+        from: None,
+        to: None,
         out: None,
         operations: None,
         optional: Vec::new(),
@@ -41,6 +46,8 @@ fn parse_args() -> Result<Args, String> {
         match a.as_str() {
             "--schema-dir" => args.schema_dir = Some(PathBuf::from(value("--schema-dir")?)),
             "--out" => args.out = Some(PathBuf::from(value("--out")?)),
+            "--from" => args.from = Some(PathBuf::from(value("--from")?)),
+            "--to" => args.to = Some(PathBuf::from(value("--to")?)),
             "--operations" => {
                 let v = value("--operations")?;
                 args.operations = Some(
@@ -62,6 +69,21 @@ fn parse_args() -> Result<Args, String> {
 
 fn run() -> Result<(), String> {
     let args = parse_args()?;
+    if args.command == "diff" {
+        let model = |d: &Option<PathBuf>, flag: &str| {
+            let d = d
+                .as_ref()
+                .ok_or_else(|| format!("{flag} is required\n{USAGE}"))?;
+            Builder::new()
+                .schema_dir(d)
+                .model()
+                .map(|(m, _)| m)
+                .map_err(|e| e.to_string())
+        };
+        let (from, to) = (model(&args.from, "--from")?, model(&args.to, "--to")?);
+        print!("{}", ews_codegen::diff::diff(&from, &to).report());
+        return Ok(());
+    }
     let dir = args
         .schema_dir
         .clone()

@@ -86,3 +86,68 @@ fn official_sets_generate_with_all_operations() {
         "office365 lacks exchange2016 operations: {missing:?}"
     );
 }
+
+#[test]
+fn diff_between_schema_versions() {
+    let Some(shared) = shared() else { return };
+    let set = |s: &str| shared.join("ews-schemas").join(s);
+    let model = |s: &str| Builder::new().schema_dir(set(s)).model().expect(s).0;
+    let (v2010, v2016, o365) = (
+        model("exchange2010_sp2"),
+        model("exchange2016"),
+        model("office365"),
+    );
+
+    let d = ews_codegen::diff::diff(&v2010, &v2016);
+    for op in [
+        "SetImGroup",
+        "AddImGroup",
+        "GetImItemList",
+        "SetImListMigrationCompleted",
+    ] {
+        assert!(d.operations_added.contains(&op.to_string()), "{op}: {d:?}");
+    }
+    assert!(
+        d.operations_removed.is_empty(),
+        "{:?}",
+        d.operations_removed
+    );
+    assert!(d.types_added.contains(&"m:SetImGroupType".to_string()));
+    assert!(d
+        .enum_values_added
+        .iter()
+        .any(|v| v == "m:ResponseCodeType: ErrorImGroupDisplayNameAlreadyExists"));
+
+    let d = ews_codegen::diff::diff(&v2016, &o365);
+    assert!(
+        !d.operations_added.is_empty() && d.operations_removed.is_empty(),
+        "{d:?}"
+    );
+    let o365_ops: std::collections::BTreeSet<_> = o365.operations.iter().map(|o| &o.name).collect();
+    let v2016_ops: std::collections::BTreeSet<_> =
+        v2016.operations.iter().map(|o| &o.name).collect();
+    let expected: Vec<String> = o365_ops
+        .difference(&v2016_ops)
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(d.operations_added, expected);
+
+    // A set compared with itself has no differences.
+    assert_eq!(ews_codegen::diff::diff(&o365, &o365), Default::default());
+
+    // The command prints the groups and exits 0.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ews-codegen"))
+        .args(["diff", "--from"])
+        .arg(set("exchange2010_sp2"))
+        .arg("--to")
+        .arg(set("exchange2016"))
+        .output()
+        .expect("run ews-codegen diff");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("operations added (") && text.contains("  SetImGroup\n"),
+        "{text}"
+    );
+    assert!(text.contains("enum values removed ("), "{text}");
+}

@@ -218,3 +218,20 @@ fn many_elements_do_not_allocate_beyond_the_input() {
     let n = format!("{:?}", env.body).matches("ItemId(").count();
     assert_eq!(n, 100_000);
 }
+
+/// Found by fuzzing: a raw (`xs:any`) element whose namespace name holds a character that
+/// needs escaping could not be written back to the same name. It is refused when read.
+#[test]
+fn raw_namespace_names_that_need_escaping_are_refused() {
+    let doc = envelope(
+        "<m:SetImGroupResponse ResponseClass=\"Error\"><m:MessageText>x</m:MessageText><m:ResponseCode>ErrorInternalServerError</m:ResponseCode><m:MessageXml><x:Value xmlns:x=\"h\rttp://example.com/x\">1</x:Value></m:MessageXml></m:SetImGroupResponse>",
+    );
+    let e = read_default(doc.as_bytes()).expect_err("namespace with a carriage return");
+    assert!(e.to_string().contains("namespace name"), "{e}");
+    assert!(e.path.ends_with("/MessageXml/Value"), "{e}");
+    // The same with a plain namespace name reads and writes back the same.
+    let fine = doc.replace("h\rttp", "http");
+    let env = read_default(fine.as_bytes()).expect("plain namespace");
+    let again = read_default(env.to_xml(NAMESPACES).as_bytes()).expect("written back");
+    assert_eq!(again.body, env.body);
+}

@@ -68,6 +68,7 @@ fn attrs_of(
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
             .map_err(|e| r.error(ErrorKind::Syntax(e.to_string())))?
             .into_owned();
+        let namespace = plain_namespace(r, namespace)?;
         out.push(RawAttribute {
             namespace,
             name: local.into_inner().to_string(),
@@ -77,11 +78,25 @@ fn attrs_of(
     Ok(out)
 }
 
+/// Namespace names are compared as written (quick-xml does not expand references in
+/// them), so one that would need escaping could not be written back to the same name.
+fn plain_namespace(r: &Reader<'_>, uri: Option<String>) -> Result<Option<String>> {
+    match uri {
+        Some(u) if u.contains(['<', '>', '&', '"', '\t', '\n', '\r']) => {
+            Err(r.error(ErrorKind::Syntax(format!(
+                "namespace name {u:?} holds characters that need escaping; it is not supported"
+            ))))
+        }
+        other => Ok(other),
+    }
+}
+
 fn element_head(
     r: &Reader<'_>,
     start: &quick_xml::events::BytesStart<'_>,
     ns: Option<String>,
 ) -> Result<RawElement> {
+    let ns = plain_namespace(r, ns)?;
     let (local, prefix) = start.name().decompose();
     Ok(RawElement {
         namespace: ns,
