@@ -1,7 +1,7 @@
 //! The `build.rs` entry point: a `&mut self` builder, a pure `generate()` and a `compile()`
 //! that writes only when the output changed.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::emit::{self, EmitOptions};
@@ -32,6 +32,8 @@ pub struct Builder {
     file_name: String,
     operations: Option<Vec<String>>,
     optional: Vec<String>,
+    since: Vec<(String, PathBuf)>,
+    version_name: Option<String>,
     emit: EmitOptions,
 }
 
@@ -61,6 +63,8 @@ impl Builder {
             file_name: "ews_generated.rs".into(),
             operations: None,
             optional: Vec::new(),
+            since: Vec::new(),
+            version_name: None,
             emit: EmitOptions::default(),
         }
     }
@@ -121,6 +125,54 @@ impl Builder {
     pub fn optional_element(&mut self, rule: impl Into<String>) -> &mut Self {
         self.optional.push(rule.into());
         self
+    }
+
+    /// Adds an older schema set (call oldest first). Each type, field and enumeration value
+    /// of the generated set then carries a doc line `Since: <name>` naming the first set
+    /// it appears in (nothing for what the oldest set already has), so users see what a
+    /// server version supports.
+    pub fn since_version(&mut self, name: impl Into<String>, dir: impl Into<PathBuf>) -> &mut Self {
+        self.since.push((name.into(), dir.into()));
+        self
+    }
+
+    /// The name of the generated set in `Since:` lines (default: its folder's name).
+    pub fn version_name(&mut self, name: impl Into<String>) -> &mut Self {
+        self.version_name = Some(name.into());
+        self
+    }
+
+    /// `Since:` doc lines of `model` against the older sets.
+    fn since_docs(&self, model: &Model) -> Result<BTreeMap<String, String>> {
+        let mut docs = BTreeMap::new();
+        if self.since.is_empty() {
+            return Ok(docs);
+        }
+        let mut older = Vec::new();
+        for (name, dir) in &self.since {
+            let (m, _) = Builder::new().schema_dir(dir).model()?;
+            older.push((name.clone(), version_items(&m)));
+        }
+        let current = self
+            .version_name
+            .clone()
+            .unwrap_or_else(|| match &self.source {
+                Some(SchemaSource::Dir(d)) => d
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "this version".into()),
+                _ => "this version".into(),
+            });
+        for (key, sig) in version_keys(model) {
+            let first = older.iter().position(|(_, items)| items.contains(&sig));
+            let since = match first {
+                Some(0) => continue,
+                Some(i) => older[i].0.clone(),
+                None => current.clone(),
+            };
+            docs.insert(key, format!("Since: {since}"));
+        }
+        Ok(docs)
     }
 
     fn entries(&self) -> Result<(Vec<PathBuf>, Option<PathBuf>)> {
@@ -191,6 +243,9 @@ impl Builder {
                 )
             })
             .collect();
+        for (k, v) in self.since_docs(&model)? {
+            opts.extra_docs.entry(k).or_insert(v);
+        }
         let code = emit::emit(&model, &opts)?;
         Ok(Generated { code, files, model })
     }
@@ -225,4 +280,47 @@ pub fn write_if_changed(path: &Path, content: &str) -> Result<bool> {
         message: e.to_string(),
     })?;
     Ok(true)
+}
+
+/// The versioned items of a model, by XML Schema names: `type`, `type/element`,
+/// `type/@attribute`, `type=value`.
+fn version_items(m: &Model) -> BTreeSet<String> {
+    version_keys(m).into_iter().map(|(_, sig)| sig).collect()
+}
+
+/// Each versioned item of a model: its documentation key in the generated code (`Type`,
+/// `Type.field`, `Type::Variant`) and its XML Schema signature.
+fn version_keys(m: &Model) -> Vec<(String, String)> {
+    use crate::model::{FieldKind, TypeKind};
+    let mut out = Vec::new();
+    for t in m.types.values() {
+        let Some(q) = &t.xml_name else { continue };
+        let tsig = format!("{{{}}}{}", q.ns, q.name);
+        out.push((t.key.name.clone(), tsig.clone()));
+        match &t.kind {
+            TypeKind::Struct { attrs, fields, .. } => {
+                for a in attrs {
+                    out.push((
+                        format!("{}.{}", t.key.name, a.rust),
+                        format!("{tsig}/@{}", a.qname.name),
+                    ));
+                }
+                for f in fields {
+                    if let FieldKind::Element { qname, .. } = &f.kind {
+                        out.push((
+                            format!("{}.{}", t.key.name, f.rust),
+                            format!("{tsig}/{{{}}}{}", qname.ns, qname.name),
+                        ));
+                    }
+                }
+            }
+            TypeKind::Enum { values, .. } => {
+                for ((v, _), n) in values.iter().zip(crate::emit::enum_variant_names(values)) {
+                    out.push((format!("{}::{}", t.key.name, n), format!("{tsig}={v}")));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }

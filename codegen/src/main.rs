@@ -10,7 +10,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str = "usage:
   ews-codegen generate --schema-dir DIR --out FILE [--operations A,B,...]
-                       [--optional TYPE/ELEMENT]... [--check]
+                       [--optional TYPE/ELEMENT]... [--since NAME=DIR]... [--version-name NAME]
+                       [--check]
   ews-codegen list-operations --schema-dir DIR
   ews-codegen diff --from DIR --to DIR";
 
@@ -22,6 +23,8 @@ struct Args {
     out: Option<PathBuf>,
     operations: Option<Vec<String>>,
     optional: Vec<String>,
+    since: Vec<(String, PathBuf)>,
+    version_name: Option<String>,
     check: bool,
 }
 
@@ -36,6 +39,8 @@ fn parse_args() -> Result<Args, String> {
         out: None,
         operations: None,
         optional: Vec::new(),
+        since: Vec::new(),
+        version_name: None,
         check: false,
     };
     while let Some(a) = it.next() {
@@ -59,6 +64,14 @@ fn parse_args() -> Result<Args, String> {
                 )
             }
             "--optional" => args.optional.push(value("--optional")?),
+            "--since" => {
+                let v = value("--since")?;
+                let (name, dir) = v
+                    .split_once('=')
+                    .ok_or_else(|| format!("--since takes NAME=DIR, got `{v}`\n{USAGE}"))?;
+                args.since.push((name.to_string(), PathBuf::from(dir)));
+            }
+            "--version-name" => args.version_name = Some(value("--version-name")?),
             "--check" => args.check = true,
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
@@ -95,6 +108,12 @@ fn run() -> Result<(), String> {
     }
     for rule in &args.optional {
         b.optional_element(rule.clone());
+    }
+    for (name, dir) in &args.since {
+        b.since_version(name.clone(), dir.clone());
+    }
+    if let Some(n) = &args.version_name {
+        b.version_name(n.clone());
     }
     match args.command.as_str() {
         "generate" => {

@@ -151,3 +151,31 @@ fn diff_between_schema_versions() {
     );
     assert!(text.contains("enum values removed ("), "{text}");
 }
+
+#[test]
+fn since_lines_name_the_first_version() {
+    let Some(shared) = shared() else { return };
+    let set = |s: &str| shared.join("ews-schemas").join(s);
+    let code = Builder::new()
+        .schema_dir(set("office365"))
+        .since_version("exchange2010_sp2", set("exchange2010_sp2"))
+        .since_version("exchange2016", set("exchange2016"))
+        .generate()
+        .expect("generate")
+        .code;
+    let doc_before = |item: &str| -> String {
+        let at = code
+            .find(item)
+            .unwrap_or_else(|| panic!("{item} not generated"));
+        let start = code[..at].rfind("\n\n").map_or(0, |i| i);
+        code[start.max(at.saturating_sub(400))..at].to_string()
+    };
+    // IM operations arrive in Exchange 2016.
+    assert!(doc_before("pub struct SetImGroupType {").contains("Since: exchange2016"));
+    // ItemType is in every version: no line.
+    assert!(!doc_before("pub struct ItemType {").contains("Since:"));
+    // An enumeration value added after 2010 SP2.
+    assert!(doc_before("ErrorImGroupDisplayNameAlreadyExists,").contains("Since: exchange2016"));
+    // Something only office365 has.
+    assert!(code.contains("Since: office365"));
+}
