@@ -10,9 +10,19 @@ fn main() {
     println!("cargo:rerun-if-env-changed=EWS_OPERATIONS");
     println!("cargo:rerun-if-env-changed=EWS_OPTIONAL_ELEMENTS");
     println!("cargo:rerun-if-changed=build.rs");
+    // A relative EWS_SCHEMA_DIR is taken from the workspace root (where the README's
+    // commands run), not from this crate's folder.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let dir = match std::env::var_os("EWS_SCHEMA_DIR") {
-        Some(d) if !d.is_empty() => PathBuf::from(d),
-        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schemas"),
+        Some(d) if !d.is_empty() => {
+            let d = PathBuf::from(d);
+            if d.is_absolute() {
+                d
+            } else {
+                root.join(d)
+            }
+        }
+        _ => root.join("schemas"),
     };
     let mut b = ews_codegen::Builder::new();
     b.schema_dir(&dir);
