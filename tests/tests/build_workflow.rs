@@ -129,6 +129,31 @@ pub mod bindings {
     )
     .expect("lib.rs");
     build(&dir, &target, &log);
-    assert_eq!(runs(&log), 2, "editing a schema file did not rerun the generator");
+    assert_eq!(
+        runs(&log),
+        2,
+        "editing a schema file did not rerun the generator"
+    );
+
+    // A broken schema fails the build with the file, line and column.
+    let text = std::fs::read_to_string(&types).expect("types.xsd");
+    std::fs::write(
+        &types,
+        text.replacen("<xs:simpleType", "<xs:simpleType <", 1),
+    )
+    .expect("break types.xsd");
+    let out = Command::new(env!("CARGO"))
+        .args(["build", "--quiet"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("SCRATCH_GENERATOR_LOG", &log)
+        .output()
+        .expect("run cargo");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "a broken schema built");
+    assert!(
+        stderr.contains("types.xsd:") && stderr.contains("malformed XML"),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
