@@ -235,3 +235,23 @@ fn raw_namespace_names_that_need_escaping_are_refused() {
     let again = read_default(env.to_xml(NAMESPACES).as_bytes()).expect("written back");
     assert_eq!(again.body, env.body);
 }
+
+/// Found by fuzzing: a raw element (here in a SOAP fault's detail) whose prefix is not
+/// declared (the documentation's `xmlns8e=` typo) is refused instead of kept under a
+/// made-up namespace.
+#[test]
+fn undeclared_prefixes_in_raw_content_are_refused() {
+    let doc = format!(
+        r#"<s:Envelope xmlns:s="{SOAP}"><s:Body><s:Fault><faultcode>s:Client</faultcode><faultstring>x</faultstring><detail><e:ResponseCode xmlns8e="urn:e">ErrorSchemaValidation</e:ResponseCode></detail></s:Fault></s:Body></s:Envelope>"#
+    );
+    let e = read_default(doc.as_bytes()).expect_err("undeclared prefix");
+    assert!(e.to_string().contains("undeclared prefix `e`"), "{e}");
+    let inner = doc
+        .replace(
+            "<e:ResponseCode xmlns8e=\"urn:e\">",
+            "<d:Wrap xmlns:d=\"urn:d\"><e:ResponseCode>",
+        )
+        .replace("</e:ResponseCode>", "</e:ResponseCode></d:Wrap>");
+    let e = read_default(inner.as_bytes()).expect_err("undeclared prefix below");
+    assert!(e.to_string().contains("undeclared prefix `e`"), "{e}");
+}

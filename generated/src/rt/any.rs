@@ -118,10 +118,7 @@ impl RawElement {
     /// Reads the element the reader is positioned on (iteratively: deep nesting does not
     /// grow the stack, and the reader's depth limit applies).
     pub fn read(r: &mut Reader<'_>) -> Result<RawElement> {
-        let ns = match r.ns_uri() {
-            s if s.is_empty() => None,
-            s => Some(s),
-        };
+        let ns = r.ns_uri_checked()?;
         let root = element_head(r, &r.cur_start().clone(), ns)?;
         if r.cur_is_empty() {
             r.set_state_inside();

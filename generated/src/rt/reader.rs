@@ -315,6 +315,19 @@ impl<'a> Reader<'a> {
         self.cur_ns
     }
 
+    /// Namespace URI of the element the reader is positioned on (`None` for none); an
+    /// undeclared prefix is an error.
+    pub fn ns_uri_checked(&self) -> Result<Option<String>> {
+        match self.inner.resolver().resolve_element(self.cur.name()).0 {
+            ResolveResult::Bound(ns) => Ok(Some(ns.0.to_string())),
+            ResolveResult::Unbound => Ok(None),
+            ResolveResult::Unknown(p) => Err(self.error(ErrorKind::Syntax(format!(
+                "element <{}> uses the undeclared prefix `{p}`",
+                self.qname()
+            )))),
+        }
+    }
+
     /// Namespace URI of the element the reader is positioned on (empty for none).
     pub fn ns_uri(&self) -> String {
         match self.inner.resolver().resolve_element(self.cur.name()).0 {
@@ -984,6 +997,11 @@ impl<'a> Reader<'a> {
         };
         let ns = match res {
             ResolveResult::Bound(ns) => Some(ns.0.to_string()),
+            ResolveResult::Unknown(p) if matches!(ev, Event::Start(_) | Event::Empty(_)) => {
+                return Err(self.error_at_reader(ErrorKind::Syntax(format!(
+                    "an element uses the undeclared prefix `{p}`"
+                ))))
+            }
             _ => None,
         };
         Ok((ns, ev))
