@@ -215,8 +215,29 @@ impl Builder {
         let mut ops: Vec<Operation> = wsdl_ops.unwrap_or_default();
         let requests: BTreeSet<_> = ops.iter().map(|o| o.request.clone()).collect();
         let mut names: BTreeSet<String> = ops.iter().map(|o| o.name.clone()).collect();
-        for p in paired {
+        // Without a WSDL entry, an operation accepts every EWS request header the schema
+        // declares and its response carries ServerVersionInfo.
+        let declared = |names: &[&str]| -> Vec<crate::xsd::QName> {
+            model
+                .elements
+                .values()
+                .filter(|g| names.contains(&g.qname.name.as_str()))
+                .map(|g| g.qname.clone())
+                .collect()
+        };
+        let default_in = declared(&[
+            "RequestServerVersion",
+            "MailboxCulture",
+            "ExchangeImpersonation",
+            "TimeZoneContext",
+            "ManagementRole",
+            "DateTimePrecision",
+        ]);
+        let default_out = declared(&["ServerVersionInfo"]);
+        for mut p in paired {
             if !requests.contains(&p.request) && names.insert(p.name.clone()) {
+                p.input_headers = default_in.clone();
+                p.output_headers = default_out.clone();
                 ops.push(p);
             }
         }

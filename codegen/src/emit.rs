@@ -1448,11 +1448,15 @@ impl<'m> Emitter<'m> {
                 format!("http://schemas.microsoft.com/exchange/services/2006/messages/{name}");
             let req_ty = self.root_type_path(&req);
             let resp_ty = self.root_type_path(&resp);
+            let input: Vec<String> = op.input_headers.iter().map(|q| self.tag(q)).collect();
+            let output: Vec<String> = op.output_headers.iter().map(|q| self.tag(q)).collect();
             impls.push(quote! {
                 impl #krate::Operation for #req_ty {
                     const NAME: &'static str = #name;
                     type Response = #resp_ty;
                     const SOAP_ACTION: &'static str = #action;
+                    const INPUT_HEADERS: &'static [&'static str] = &[#(#input),*];
+                    const OUTPUT_HEADERS: &'static [&'static str] = &[#(#output),*];
                 }
             });
         }

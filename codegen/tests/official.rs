@@ -179,3 +179,34 @@ fn since_lines_name_the_first_version() {
     // Something only office365 has.
     assert!(code.contains("Since: office365"));
 }
+
+#[test]
+fn operations_know_their_soap_headers() {
+    let Some(shared) = shared() else { return };
+    let wsdl = shared.join("ews-schemas/exchange2016/services.wsdl");
+    let ops = ews_codegen::wsdl::read_operations(&wsdl).expect("wsdl");
+    assert_eq!(ops.len(), 122);
+    let count = |h: &str| {
+        ops.iter()
+            .filter(|o| o.input_headers.iter().any(|q| q.name == h))
+            .count()
+    };
+    assert_eq!(count("ExchangeImpersonation"), 78);
+    assert_eq!(count("MailboxCulture"), 74);
+    assert_eq!(count("ManagementRole"), 23);
+    assert_eq!(count("TimeZoneContext"), 15);
+    assert_eq!(count("RequestServerVersion"), 120);
+    // The generated Operation impls carry them.
+    let code = Builder::new()
+        .schema_dir(shared.join("ews-schemas/exchange2016"))
+        .operations(["SetImGroup", "FindItem"])
+        .generate()
+        .expect("generate")
+        .code;
+    let at = code
+        .find("impl ::ews::Operation for self::messages::FindItemType")
+        .expect("FindItem impl");
+    let block = &code[at..at + 900];
+    assert!(block.contains("\"t:TimeZoneContext\""), "{block}");
+    assert!(block.contains("\"t:ServerVersionInfo\""), "{block}");
+}

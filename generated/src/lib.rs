@@ -18,6 +18,17 @@ pub trait Operation: rt::Element {
     type Response: rt::Element;
     /// The SOAPAction header value.
     const SOAP_ACTION: &'static str;
+    /// The SOAP headers the request accepts, as written (such as `t:ExchangeImpersonation`),
+    /// from `services.wsdl`.
+    const INPUT_HEADERS: &'static [&'static str];
+    /// The SOAP headers the response carries (such as `t:ServerVersionInfo`).
+    const OUTPUT_HEADERS: &'static [&'static str];
+
+    /// Whether the request accepts the SOAP header written `tag` (such as
+    /// `t:MailboxCulture`); a client refuses the others before sending.
+    fn accepts_header(tag: &str) -> bool {
+        Self::INPUT_HEADERS.contains(&tag)
+    }
 }
 
 #[allow(
