@@ -1399,6 +1399,11 @@ impl<'m> Emitter<'m> {
                     match self { #(#writes)* }
                 }
             }
+            impl #rt::Tagged for GlobalElement {
+                fn element_tag(&self) -> &'static str {
+                    self.tag()
+                }
+            }
             impl GlobalElement {
                 /// The qualified element name as written.
                 pub fn tag(&self) -> &'static str {

@@ -120,6 +120,31 @@ impl<T> Default for Envelope<T> {
 
 const ENVELOPE_CHILDREN: &[(&str, u8)] = &[("Header", NS_SOAP), ("Body", NS_SOAP)];
 
+impl<T: Value + rt::Tagged> Envelope<T> {
+    /// Checks, before sending, that operation `O` accepts every header of this request
+    /// envelope; the error names the first header it does not accept.
+    pub fn check_request_headers<O: crate::Operation>(&self) -> Result<()> {
+        match self
+            .headers
+            .iter()
+            .find(|h| !O::accepts_header(h.element_tag()))
+        {
+            None => Ok(()),
+            Some(h) => Err(rt::Error {
+                kind: ErrorKind::Other(format!(
+                    "operation {} does not accept the SOAP header {} (it accepts: {})",
+                    <O as crate::Operation>::NAME,
+                    h.element_tag(),
+                    O::INPUT_HEADERS.join(", ")
+                )),
+                path: "/Envelope/Header".into(),
+                line: 0,
+                column: 0,
+            }),
+        }
+    }
+}
+
 impl<T: Value> Envelope<T> {
     /// Reads an envelope.
     pub fn from_str(input: &str, namespaces: Namespaces) -> Result<Self> {

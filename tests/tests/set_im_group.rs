@@ -241,3 +241,30 @@ fn im_family_samples_round_trip_and_validate() {
     assert!(checked >= 20, "only {checked} IM samples checked");
     eprintln!("{checked} IM samples round-tripped and validated");
 }
+
+/// A request envelope is checked against the headers its operation accepts.
+#[test]
+fn request_headers_are_checked_against_the_operation() {
+    use ews::types::{ExchangeVersionType, RequestServerVersion};
+    let body = SetImGroupType::new(
+        ews::types::ItemIdType::new("AAMkAGQ1".into()),
+        "Friends".into(),
+    );
+    let mut env = Envelope::<GlobalElement> {
+        headers: vec![GlobalElement::RequestServerVersion(RequestServerVersion {
+            version: ExchangeVersionType::Exchange2016,
+            other_attributes: Vec::new(),
+        })],
+        body: vec![GlobalElement::SetImGroup(body)],
+        ..Envelope::default()
+    };
+    env.check_request_headers::<SetImGroupType>()
+        .expect("RequestServerVersion is accepted");
+    env.headers
+        .push(GlobalElement::ServerVersionInfo(Default::default()));
+    let e = env
+        .check_request_headers::<SetImGroupType>()
+        .expect_err("a response header on a request");
+    assert!(e.to_string().contains("t:ServerVersionInfo"), "{e}");
+    assert!(e.to_string().contains("SetImGroup"), "{e}");
+}

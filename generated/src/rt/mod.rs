@@ -45,6 +45,13 @@ pub trait Element: Value {
     const NAMESPACES: Namespaces;
 }
 
+/// A value standing for any of several elements (the generated `GlobalElement`): which one
+/// it is.
+pub trait Tagged {
+    /// The qualified element name as written (`t:MailboxCulture`).
+    fn element_tag(&self) -> &'static str;
+}
+
 /// Reads the text of an element as a simple-typed value.
 #[inline]
 pub fn read_text_value<T: Text>(r: &mut Reader<'_>) -> Result<T> {
