@@ -81,7 +81,7 @@ fn check_date_part(s: &str) -> Result<&str, String> {
     let rest = rest
         .strip_prefix('-')
         .ok_or("expected `-` after the month")?;
-    let day_s = &rest[..2.min(rest.len())];
+    let day_s = rest.get(..2).unwrap_or("");
     let rest = digits(rest, 2).ok_or("expected a two-digit day")?;
     let day: u32 = day_s.parse().map_err(|_| "bad day")?;
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
@@ -91,17 +91,17 @@ fn check_date_part(s: &str) -> Result<&str, String> {
 }
 
 fn check_time_part(s: &str) -> Result<&str, String> {
-    let hh = &s[..2.min(s.len())];
+    let hh = s.get(..2).unwrap_or("");
     let rest = digits(s, 2).ok_or("expected a two-digit hour")?;
     let rest = rest
         .strip_prefix(':')
         .ok_or("expected `:` after the hour")?;
-    let mm = &rest[..2.min(rest.len())];
+    let mm = rest.get(..2).unwrap_or("");
     let rest = digits(rest, 2).ok_or("expected two-digit minutes")?;
     let rest = rest
         .strip_prefix(':')
         .ok_or("expected `:` after the minutes")?;
-    let ss = &rest[..2.min(rest.len())];
+    let ss = rest.get(..2).unwrap_or("");
     let mut rest = digits(rest, 2).ok_or("expected two-digit seconds")?;
     if let Some(frac) = rest.strip_prefix('.') {
         let n = frac.bytes().take_while(u8::is_ascii_digit).count();
@@ -262,6 +262,9 @@ impl Text for HexBinary {
         if !s.len().is_multiple_of(2) {
             return Err("hex binary needs an even number of digits".into());
         }
+        if !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err("not a hex digit".into());
+        }
         (0..s.len())
             .step_by(2)
             .map(|i| {
@@ -318,6 +321,18 @@ impl<T: Text> super::Value for List<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzzing: lexical checks sliced strings at byte offsets inside a character.
+    #[test]
+    fn non_ascii_lexical_values_are_errors_not_panics() {
+        for v in ["2024-01-0Х", "2024-01-01T1Х:00:00", "2024-01-01T10:Х0:00", "2024-01-01T10:00:Х"] {
+            assert!(DateTime::parse_text(v).is_err(), "{v}");
+        }
+        assert!(Date::parse_text("2024-1Х-01").is_err());
+        assert!(Time::parse_text("Х0:00:00").is_err());
+        assert!(HexBinary::parse_text("aéa").is_err());
+        assert!(HexBinary::parse_text("0aé").is_err());
+    }
 
     #[test]
     fn date_times_keep_their_form() {
