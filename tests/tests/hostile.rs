@@ -255,3 +255,18 @@ fn undeclared_prefixes_in_raw_content_are_refused() {
     let e = read_default(inner.as_bytes()).expect_err("undeclared prefix below");
     assert!(e.to_string().contains("undeclared prefix `e`"), "{e}");
 }
+
+/// Found by fuzzing: a SOAP fault code whose prefix is bound to a namespace name holding
+/// markup could not be written back to the same namespace. It is refused when read.
+#[test]
+fn fault_code_namespaces_that_need_escaping_are_refused() {
+    let doc = format!(
+        r#"<s:Envelope xmlns:s="{SOAP}"><s:Body><s:Fault><faultcode xmlns:a="urn:a&lt;b">a:ErrorSchemaValidation</faultcode><faultstring>x</faultstring></s:Fault></s:Body></s:Envelope>"#
+    );
+    let e = read_default(doc.as_bytes()).expect_err("namespace with markup");
+    assert!(e.to_string().contains("namespace name"), "{e}");
+    let fine = doc.replace("urn:a&lt;b", "urn:a");
+    let env = read_default(fine.as_bytes()).expect("plain namespace");
+    let again = read_default(env.to_xml(NAMESPACES).as_bytes()).expect("written back");
+    assert_eq!(again.fault, env.fault);
+}

@@ -80,7 +80,7 @@ fn attrs_of(
 
 /// Namespace names are compared as written (quick-xml does not expand references in
 /// them), so one that would need escaping could not be written back to the same name.
-fn plain_namespace(r: &Reader<'_>, uri: Option<String>) -> Result<Option<String>> {
+pub(crate) fn plain_namespace(r: &Reader<'_>, uri: Option<String>) -> Result<Option<String>> {
     match uri {
         Some(u) if u.contains(['<', '>', '&', '"', '\t', '\n', '\r']) => {
             Err(r.error(ErrorKind::Syntax(format!(

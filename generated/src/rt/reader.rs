@@ -709,6 +709,8 @@ impl<'a> Reader<'a> {
                 ))))
             }
         };
+        // The namespace is written back as a declaration: it must not need escaping.
+        let ns = super::any::plain_namespace(self, ns)?;
         Ok((text, ns))
     }
 
