@@ -285,7 +285,7 @@ impl Arb<'_> {
 
     /// A random item of a field (without its Option or Vec).
     fn item_expr(&self, f: &Field) -> TokenStream {
-        let (s, rt) = (&self.s, &self.rt);
+        let s = &self.s;
         let e = match &f.kind {
             FieldKind::Element {
                 ty,
@@ -305,7 +305,6 @@ impl Arb<'_> {
             }
             FieldKind::Any => quote!(g.raw_element()),
         };
-        let _ = rt;
         if f.boxed {
             quote!(::std::boxed::Box::new(#e))
         } else {

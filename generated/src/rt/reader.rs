@@ -641,31 +641,38 @@ impl<'a> Reader<'a> {
     /// The `xsi:type` of the current element, if it has one: the namespace id and the local
     /// name of the type it names (prefix resolved where the element stands).
     pub fn xsi_type(&self) -> Result<Option<(u8, String)>> {
+        let Some(v) = self.xsi_attribute("type")? else {
+            return Ok(None);
+        };
+        let v = v.trim();
+        let (uri, local) = match self.inner.resolver().resolve_element(QName(v)) {
+            (ResolveResult::Bound(ns), l) => (ns.0.to_string(), l.into_inner().to_string()),
+            (ResolveResult::Unbound, l) => (String::new(), l.into_inner().to_string()),
+            (ResolveResult::Unknown(p), _) => {
+                return Err(self.error(ErrorKind::Syntax(format!(
+                    "xsi:type `{v}` uses the undeclared prefix `{p}`"
+                ))))
+            }
+        };
+        let id = if uri.is_empty() {
+            NS_NONE
+        } else {
+            lookup_ns(self.namespaces, &uri)
+        };
+        Ok(Some((id, local)))
+    }
+
+    /// The normalized value of the current element's `xsi:<name>` attribute, if present.
+    fn xsi_attribute(&self, name: &str) -> Result<Option<String>> {
         for a in self.cur.attributes() {
             let a = a.map_err(|e| self.error(ErrorKind::Syntax(e.to_string())))?;
             let (res, local) = self.inner.resolver().resolve_attribute(a.key);
-            if local.into_inner() == "type"
-                && matches!(res, ResolveResult::Bound(ns) if ns.0 == XSI)
+            if local.into_inner() == name && matches!(res, ResolveResult::Bound(ns) if ns.0 == XSI)
             {
                 let v = a
                     .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                     .map_err(|e| self.error(ErrorKind::Syntax(e.to_string())))?;
-                let v = v.trim();
-                let (uri, local) = match self.inner.resolver().resolve_element(QName(v)) {
-                    (ResolveResult::Bound(ns), l) => (ns.0.to_string(), l.into_inner().to_string()),
-                    (ResolveResult::Unbound, l) => (String::new(), l.into_inner().to_string()),
-                    (ResolveResult::Unknown(p), _) => {
-                        return Err(self.error(ErrorKind::Syntax(format!(
-                            "xsi:type `{v}` uses the undeclared prefix `{p}`"
-                        ))))
-                    }
-                };
-                let id = if uri.is_empty() {
-                    NS_NONE
-                } else {
-                    lookup_ns(self.namespaces, &uri)
-                };
-                return Ok(Some((id, local)));
+                return Ok(Some(v.into_owned()));
             }
         }
         Ok(None)
@@ -673,18 +680,9 @@ impl<'a> Reader<'a> {
 
     /// Whether the current element carries `xsi:nil="true"`.
     pub fn is_nil(&self) -> Result<bool> {
-        for a in self.cur.attributes() {
-            let a = a.map_err(|e| self.error(ErrorKind::Syntax(e.to_string())))?;
-            let (res, local) = self.inner.resolver().resolve_attribute(a.key);
-            if local.into_inner() == "nil" && matches!(res, ResolveResult::Bound(ns) if ns.0 == XSI)
-            {
-                let v = a
-                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                    .map_err(|e| self.error(ErrorKind::Syntax(e.to_string())))?;
-                return Ok(matches!(v.trim(), "true" | "1"));
-            }
-        }
-        Ok(false)
+        Ok(self
+            .xsi_attribute("nil")?
+            .is_some_and(|v| matches!(v.trim(), "true" | "1")))
     }
 
     /// Reads the text content of the element the reader is positioned on, through its end
