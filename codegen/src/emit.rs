@@ -12,6 +12,9 @@ use crate::model::{Builtin, Field, FieldKind, Model, Occurs, TyRef, TypeDef, Typ
 use crate::names;
 use crate::xsd::QName;
 
+#[path = "emit_soap.rs"]
+mod soap;
+
 /// Options of the emitter.
 #[derive(Debug, Clone)]
 pub struct EmitOptions {
@@ -1459,16 +1462,20 @@ impl<'m> Emitter<'m> {
                 impl #krate::Operation for #req_ty {
                     const NAME: &'static str = #name;
                     type Response = #resp_ty;
+                    type RequestHeaders = self::RequestHeaders;
+                    type ResponseHeaders = self::ResponseHeaders;
                     const SOAP_ACTION: &'static str = #action;
                     const INPUT_HEADERS: &'static [&'static str] = &[#(#input),*];
                     const OUTPUT_HEADERS: &'static [&'static str] = &[#(#output),*];
                 }
             });
         }
+        let glue = self.soap_glue();
         quote! {
             /// Names of the operations with a typed request and response.
             pub const OPERATIONS: &[&str] = &[#(#names_list),*];
             #(#impls)*
+            #glue
         }
     }
 

@@ -3,19 +3,29 @@
 //! The types in [`messages`] and [`types`] are generated at build time from the EWS schemas
 //! (the project's `schemas/` folder, or the folder named by `EWS_SCHEMA_DIR`). Every type
 //! reads and writes its exact XML through the small runtime in [`rt`]; [`soap`] adds the
-//! envelope.
+//! envelope, typed headers and faults; [`response`] the response messages and their
+//! `Result` helper; `client` (cargo feature `client`) an async HTTP client.
 
 extern crate self as ews;
 
+#[cfg(feature = "client")]
+pub mod client;
+pub mod response;
 pub mod rt;
 pub mod soap;
+
+pub use response::{ResponseClass, ResponseMessage, ResponseMessages};
 
 /// An EWS operation: a request type, its response type and its SOAP action.
 pub trait Operation: rt::Element {
     /// The operation's name, such as `SetImGroup`.
     const NAME: &'static str;
     /// The response element's type.
-    type Response: rt::Element;
+    type Response: rt::Element + response::ResponseMessages;
+    /// The typed SOAP headers of a request (the generated `RequestHeaders`).
+    type RequestHeaders: soap::Headers;
+    /// The typed SOAP headers of a response (the generated `ResponseHeaders`).
+    type ResponseHeaders: soap::Headers;
     /// The SOAPAction header value.
     const SOAP_ACTION: &'static str;
     /// The SOAP headers the request accepts, as written (such as `t:ExchangeImpersonation`),

@@ -162,46 +162,26 @@ impl<T: Value> Envelope<T> {
         namespaces: Namespaces,
         options: ReadOptions,
     ) -> Result<Self> {
-        let mut r = Reader::with_options(input, namespaces, options)?;
-        r.expect_root("Envelope", NS_SOAP)?;
         let mut env = Envelope::default();
-        let mut seen_header = false;
-        let mut seen_body = false;
-        r.enter()?;
-        while r.peek()? {
-            match (r.local(), r.ns()) {
-                ("Header", NS_SOAP) if !seen_header && !seen_body => {
-                    seen_header = true;
-                    r.enter()?;
-                    while r.peek()? {
-                        env.headers.push(T::read_value(&mut r)?);
-                    }
-                    r.leave()?;
-                }
-                ("Body", NS_SOAP) if !seen_body => {
-                    seen_body = true;
-                    r.enter()?;
-                    while r.peek()? {
-                        if (r.local(), r.ns()) == ("Fault", NS_SOAP) {
-                            env.fault = Some(Fault::read(&mut r)?);
-                        } else {
-                            env.body.push(T::read_value(&mut r)?);
-                        }
-                    }
-                    r.leave()?;
-                }
-                ("Header" | "Body", NS_SOAP) => {
-                    return Err(r.error(ErrorKind::TooManyElements(r.qname().to_string())));
-                }
-                _ => r.unexpected(ENVELOPE_CHILDREN)?,
-            }
-        }
-        if !seen_body {
-            return Err(r.error(ErrorKind::MissingElement("soap:Body".into())));
-        }
-        r.leave()?;
-        r.finish()?;
-        env.unknown = r.take_unknown();
+        let mut headers = Vec::new();
+        let mut body = Vec::new();
+        let (fault, unknown) = read_envelope(
+            input,
+            namespaces,
+            options,
+            |r| {
+                headers.push(T::read_value(r)?);
+                Ok(())
+            },
+            |r| {
+                body.push(T::read_value(r)?);
+                Ok(())
+            },
+        )?;
+        env.headers = headers;
+        env.body = body;
+        env.fault = fault;
+        env.unknown = unknown;
         Ok(env)
     }
 
@@ -230,3 +210,259 @@ impl<T: Value> Envelope<T> {
         w.into_string()
     }
 }
+
+/// Reads a SOAP envelope: `on_header` is called on each child of `soap:Header`, `on_body`
+/// on each child of `soap:Body` other than `soap:Fault`, each positioned on the child's
+/// start tag. Returns the fault, if the body holds one, and the elements skipped or kept
+/// under [`ReadOptions::unknown_elements`]. A missing `soap:Header` is fine; attributes on
+/// `soap:Body` are ignored.
+pub fn read_envelope(
+    input: &str,
+    namespaces: Namespaces,
+    options: ReadOptions,
+    mut on_header: impl FnMut(&mut Reader<'_>) -> Result<()>,
+    mut on_body: impl FnMut(&mut Reader<'_>) -> Result<()>,
+) -> Result<(Option<Fault>, Vec<UnknownElement>)> {
+    let mut r = Reader::with_options(input, namespaces, options)?;
+    r.expect_root("Envelope", NS_SOAP)?;
+    let mut fault = None;
+    let mut seen_header = false;
+    let mut seen_body = false;
+    r.enter()?;
+    while r.peek()? {
+        match (r.local(), r.ns()) {
+            ("Header", NS_SOAP) if !seen_header && !seen_body => {
+                seen_header = true;
+                r.enter()?;
+                while r.peek()? {
+                    on_header(&mut r)?;
+                }
+                r.leave()?;
+            }
+            ("Body", NS_SOAP) if !seen_body => {
+                seen_body = true;
+                r.enter()?;
+                while r.peek()? {
+                    if (r.local(), r.ns()) == ("Fault", NS_SOAP) {
+                        if fault.is_some() {
+                            return Err(r.error(ErrorKind::TooManyElements(r.qname().to_string())));
+                        }
+                        fault = Some(Fault::read(&mut r)?);
+                    } else {
+                        on_body(&mut r)?;
+                    }
+                }
+                r.leave()?;
+            }
+            ("Header" | "Body", NS_SOAP) => {
+                return Err(r.error(ErrorKind::TooManyElements(r.qname().to_string())));
+            }
+            _ => r.unexpected(ENVELOPE_CHILDREN)?,
+        }
+    }
+    if !seen_body {
+        return Err(r.error(ErrorKind::MissingElement("soap:Body".into())));
+    }
+    r.leave()?;
+    r.finish()?;
+    Ok((fault, r.take_unknown()))
+}
+
+/// The typed SOAP headers of a request or a response (the generated `RequestHeaders` and
+/// `ResponseHeaders`: one optional field per header element).
+pub trait Headers: Default {
+    /// The qualified names (`t:MailboxCulture`) of the headers present, in writing order.
+    fn present(&self) -> Vec<&'static str>;
+    /// Writes the headers present.
+    fn write_headers(&self, w: &mut Writer);
+    /// Reads the header element the reader stands on into its field; `Ok(false)` (nothing
+    /// read) when it is not one of these headers.
+    fn read_header(&mut self, r: &mut Reader<'_>) -> Result<bool>;
+}
+
+/// Writes the request envelope of operation `O` with `headers`, after checking that the
+/// operation accepts each of them (the error names the first it does not accept).
+pub fn request_xml<O: crate::Operation, H: Headers>(op: &O, headers: &H) -> Result<String> {
+    let present = headers.present();
+    if let Some(h) = present.iter().find(|h| !O::accepts_header(h)) {
+        return Err(rt::Error {
+            kind: ErrorKind::Other(format!(
+                "operation {} does not accept the SOAP header {h} (it accepts: {})",
+                <O as crate::Operation>::NAME,
+                O::INPUT_HEADERS.join(", ")
+            )),
+            path: "/Envelope/Header".into(),
+            line: 0,
+            column: 0,
+        });
+    }
+    let mut w = Writer::with_capacity(O::NAMESPACES, 1024);
+    w.declaration();
+    w.declare("soap", rt::reader::SOAP_ENV);
+    w.start("soap:Envelope");
+    if !present.is_empty() {
+        w.start("soap:Header");
+        headers.write_headers(&mut w);
+        w.end("soap:Header");
+    }
+    w.start("soap:Body");
+    op.write_value(&mut w, O::TAG);
+    w.end("soap:Body");
+    w.end("soap:Envelope");
+    Ok(w.into_string())
+}
+
+/// A response envelope read as type `T` with headers `H`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response<T, H> {
+    /// The SOAP headers (such as `ServerVersionInfo`).
+    pub headers: H,
+    /// The response element.
+    pub body: T,
+    /// Elements skipped or kept under [`ReadOptions::unknown_elements`].
+    pub unknown: Vec<UnknownElement>,
+}
+
+/// Reads a response envelope whose body holds one `T` element or a `soap:Fault`.
+/// `Ok(Err(fault))` is a well-formed fault; `Err` is a document that could not be read.
+pub fn read_response<T: rt::Element, H: Headers>(
+    input: &str,
+    options: ReadOptions,
+) -> Result<std::result::Result<Response<T, H>, Fault>> {
+    let mut headers = H::default();
+    let mut body: Option<T> = None;
+    let (fault, unknown) = read_envelope(
+        input,
+        T::NAMESPACES,
+        options,
+        |r| {
+            if !headers.read_header(r)? {
+                r.unexpected(&[])?;
+            }
+            Ok(())
+        },
+        |r| {
+            if (r.local(), r.ns()) == (T::NAME, T::NS) {
+                if body.is_some() {
+                    return Err(r.error(ErrorKind::TooManyElements(T::TAG.into())));
+                }
+                body = Some(T::read_value(r)?);
+                Ok(())
+            } else {
+                r.unexpected(&[(T::NAME, T::NS)])
+            }
+        },
+    )?;
+    match (fault, body) {
+        (Some(f), None) => Ok(Err(f)),
+        (None, Some(body)) => Ok(Ok(Response {
+            headers,
+            body,
+            unknown,
+        })),
+        (Some(_), Some(_)) => Err(rt::Error {
+            kind: ErrorKind::Other(format!(
+                "the body holds both a soap:Fault and a {} element",
+                T::TAG
+            )),
+            path: "/Envelope/Body".into(),
+            line: 0,
+            column: 0,
+        }),
+        (None, None) => Err(rt::Error {
+            kind: ErrorKind::MissingElement(T::TAG.into()),
+            path: "/Envelope/Body".into(),
+            line: 0,
+            column: 0,
+        }),
+    }
+}
+
+/// The Exchange part of a fault's `detail`: `e:ResponseCode`, `e:Message` and
+/// `t:MessageXml` (line and position of a schema-validation error, `t:Value` entries such
+/// as `BackOffMilliseconds`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FaultDetail {
+    /// `e:ResponseCode`, such as `ErrorSchemaValidation` or `ErrorServerBusy`.
+    pub response_code: Option<String>,
+    /// `e:Message`.
+    pub message: Option<String>,
+    /// `m:ErrorCode`, as older servers write it (such as `-2146233088`).
+    pub error_code: Option<String>,
+    /// `t:MessageXml/t:LineNumber` of a schema-validation fault.
+    pub line_number: Option<u64>,
+    /// `t:MessageXml/t:LinePosition`.
+    pub line_position: Option<u64>,
+    /// `t:MessageXml/t:Violation`.
+    pub violation: Option<String>,
+    /// `t:MessageXml/t:Value` entries, as (`Name`, text).
+    pub values: Vec<(String, String)>,
+    /// The children of `t:MessageXml`, as written.
+    pub message_xml: Vec<RawElement>,
+}
+
+impl FaultDetail {
+    /// The `BackOffMilliseconds` value, when present.
+    pub fn back_off(&self) -> Option<std::time::Duration> {
+        crate::response::back_off(&self.message_xml)
+    }
+}
+
+impl Fault {
+    /// The local part of `faultcode` (`ErrorSchemaValidation` for `a:ErrorSchemaValidation`).
+    pub fn code_local(&self) -> &str {
+        self.fault_code
+            .rsplit_once(':')
+            .map_or(self.fault_code.as_str(), |(_, l)| l)
+    }
+
+    /// The Exchange part of `detail` (empty when there is none).
+    pub fn exchange_detail(&self) -> FaultDetail {
+        let mut d = FaultDetail::default();
+        let Some(detail) = &self.detail else {
+            return d;
+        };
+        for c in &detail.children {
+            let rt::RawNode::Element(e) = c else { continue };
+            match e.name.as_str() {
+                "ResponseCode" => {
+                    d.response_code = Some(crate::response::text_of(e).trim().to_string());
+                }
+                "Message" => d.message = Some(crate::response::text_of(e)),
+                "ErrorCode" => d.error_code = Some(crate::response::text_of(e).trim().to_string()),
+                "MessageXml" => {
+                    for c in &e.children {
+                        let rt::RawNode::Element(x) = c else { continue };
+                        let text = crate::response::text_of(x);
+                        match x.name.as_str() {
+                            "LineNumber" => d.line_number = text.trim().parse().ok(),
+                            "LinePosition" => d.line_position = text.trim().parse().ok(),
+                            "Violation" => d.violation = Some(text),
+                            _ => {}
+                        }
+                        d.message_xml.push(x.clone());
+                    }
+                    d.values = crate::response::values(&d.message_xml);
+                }
+                _ => {}
+            }
+        }
+        d
+    }
+
+    /// The Exchange response code of the fault: `detail/ResponseCode`, else the local part
+    /// of `faultcode`.
+    pub fn response_code(&self) -> String {
+        self.exchange_detail()
+            .response_code
+            .unwrap_or_else(|| self.code_local().to_string())
+    }
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SOAP fault {}: {}", self.fault_code, self.fault_string)
+    }
+}
+
+impl std::error::Error for Fault {}

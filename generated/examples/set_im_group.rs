@@ -1,0 +1,90 @@
+//! Renames an IM group on an Exchange server.
+//!
+//! ```sh
+//! EWS_URL=https://mail.example.com/EWS/Exchange.asmx EWS_USER=user@example.com EWS_PASSWORD=... \
+//!     cargo run -p ews --features client --example set_im_group -- <group-id> <new-display-name>
+//! ```
+//!
+//! `EWS_TOKEN` (an OAuth2 bearer token) may stand in for `EWS_USER` and `EWS_PASSWORD`;
+//! `EWS_VERSION` sets `RequestServerVersion` (default `Exchange2013`; any version string,
+//! such as `V2018_01_08`, is sent as given).
+//!
+//! On success it prints the response code and exits 0; on an EWS error or a SOAP fault it
+//! prints the response code and message on stderr and exits 1 (other failures: 1 too,
+//! usage: 2).
+
+use std::process::ExitCode;
+
+use ews::client::{Client, Error};
+use ews::messages::SetImGroupType;
+use ews::rt::Text as _;
+use ews::types::{ExchangeVersionType, ItemIdType, RequestServerVersion};
+use ews::ResponseMessage as _;
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [group_id, new_name] = args.as_slice() else {
+        eprintln!("usage: set_im_group <group-id> <new-display-name>");
+        eprintln!("environment: EWS_URL, and EWS_USER with EWS_PASSWORD or EWS_TOKEN");
+        return ExitCode::from(2);
+    };
+    let Some(url) = env("EWS_URL") else {
+        eprintln!("EWS_URL is not set (such as https://mail.example.com/EWS/Exchange.asmx)");
+        return ExitCode::from(2);
+    };
+    let builder = Client::builder(url);
+    let builder = match (env("EWS_TOKEN"), env("EWS_USER"), env("EWS_PASSWORD")) {
+        (Some(token), _, _) => builder.bearer_token(token),
+        (None, Some(user), Some(password)) => builder.basic_auth(user, password),
+        _ => {
+            eprintln!("set EWS_USER and EWS_PASSWORD, or EWS_TOKEN");
+            return ExitCode::from(2);
+        }
+    };
+    let client = match builder.build() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let version = env("EWS_VERSION").unwrap_or_else(|| "Exchange2013".into());
+    let Ok(version) = ExchangeVersionType::parse_text(&version) else {
+        eprintln!("EWS_VERSION: invalid version {version:?}");
+        return ExitCode::from(2);
+    };
+    let headers = ews::RequestHeaders {
+        request_server_version: Some(RequestServerVersion::new(version)),
+        ..Default::default()
+    };
+    let request = SetImGroupType::new(ItemIdType::new(group_id.clone()), new_name.clone());
+
+    match client.call(&request, &headers).await {
+        Ok(response) => match response.body.into_result() {
+            Ok(ok) => {
+                let code = ok.response_code_str().unwrap_or("NoError");
+                println!("{code}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                let code = e.code.as_ref().map_or("(none)".into(), |c| c.to_string());
+                eprintln!("{code}: {}", e.message_text.as_deref().unwrap_or(""));
+                ExitCode::FAILURE
+            }
+        },
+        Err(Error::Fault(f)) => {
+            let message = f.detail.message.as_deref().unwrap_or(&f.fault.fault_string);
+            eprintln!("{}: {message}", f.response_code());
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
