@@ -1,6 +1,8 @@
 //! The runtime that generated code calls: a pull reader, a writer, and the small traits
 //! that every generated type implements.
 
+use std::borrow::Cow;
+
 pub mod any;
 pub mod error;
 pub mod reader;
@@ -21,6 +23,15 @@ pub trait Text: Sized {
     fn parse_text(s: &str) -> std::result::Result<Self, String>;
     /// Appends the text form.
     fn write_text(&self, out: &mut String);
+    /// Parses text the reader may already own (text with entity references), so that a
+    /// string type can keep it without copying; the error gives the text back.
+    #[inline]
+    fn parse_text_cow(s: Cow<'_, str>) -> std::result::Result<Self, (String, Cow<'_, str>)> {
+        match Self::parse_text(&s) {
+            Ok(v) => Ok(v),
+            Err(reason) => Err((reason, s)),
+        }
+    }
 }
 
 /// Something read from and written as XML content: an element of a complex or simple type,
@@ -55,17 +66,19 @@ pub trait Tagged {
 /// Reads the text of an element as a simple-typed value.
 #[inline]
 pub fn read_text_value<T: Text>(r: &mut Reader<'_>) -> Result<T> {
-    let name = r.qname().to_string();
     let s = r.read_text()?;
-    T::parse_text(&s).map_err(|reason| r.invalid_value(&format!("element <{name}>"), &s, reason))
+    // After reading, the reader stands on the element again: its name is only needed (and
+    // only copied) for an error.
+    T::parse_text_cow(s)
+        .map_err(|(reason, s)| r.invalid_value(&format!("element <{}>", r.qname()), &s, reason))
 }
 
 /// Reads the text of an element whose attributes were already read.
 #[inline]
 pub fn read_simple_content<T: Text>(r: &mut Reader<'_>) -> Result<T> {
-    let name = r.qname().to_string();
     let s = r.read_text_after_attrs()?;
-    T::parse_text(&s).map_err(|reason| r.invalid_value(&format!("element <{name}>"), &s, reason))
+    T::parse_text_cow(s)
+        .map_err(|(reason, s)| r.invalid_value(&format!("element <{}>", r.qname()), &s, reason))
 }
 
 /// Writes a simple-typed value as an element.
@@ -209,6 +222,10 @@ impl Text for String {
     #[inline]
     fn parse_text(s: &str) -> std::result::Result<Self, String> {
         Ok(s.to_string())
+    }
+    #[inline]
+    fn parse_text_cow(s: Cow<'_, str>) -> std::result::Result<Self, (String, Cow<'_, str>)> {
+        Ok(s.into_owned())
     }
     #[inline]
     fn write_text(&self, out: &mut String) {

@@ -9,10 +9,13 @@
 //!
 //! Each figure is the best of several timed runs after a warm-up (the result is freed
 //! outside the timed part), printed one per line as
-//! `name=value`. `ews-bench --find-item N OUT` writes the benchmark input: a FindItem
+//! `name=value`. The heap is mimalloc's (`allocator=mimalloc`), as a service decoding large
+//! responses would run it; build with `--features system-allocator` for the C library's
+//! malloc, which returns freed memory to the system and pays page faults on every large
+//! decode. `ews-bench --find-item N OUT` writes the benchmark input: a FindItem
 //! response with N messages.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -25,11 +28,20 @@ use ews::GlobalElement;
 /// measurement, so that the timed paths pay no atomic operations).
 struct Counting;
 
+#[cfg(not(feature = "system-allocator"))]
+const INNER: mimalloc::MiMalloc = mimalloc::MiMalloc;
+#[cfg(not(feature = "system-allocator"))]
+const ALLOCATOR: &str = "mimalloc";
+#[cfg(feature = "system-allocator")]
+const INNER: std::alloc::System = std::alloc::System;
+#[cfg(feature = "system-allocator")]
+const ALLOCATOR: &str = "system";
+
 static COUNTING: AtomicBool = AtomicBool::new(false);
 static LIVE: AtomicIsize = AtomicIsize::new(0);
 static ALLOCS: AtomicUsize = AtomicUsize::new(0);
 
-// SAFETY: every call is forwarded to the system allocator unchanged; only counters are added.
+// SAFETY: every call is forwarded to the inner allocator unchanged; only counters are added.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if COUNTING.load(Ordering::Relaxed) {
@@ -37,14 +49,14 @@ unsafe impl GlobalAlloc for Counting {
             ALLOCS.fetch_add(1, Ordering::Relaxed);
         }
         // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
+        unsafe { INNER.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if COUNTING.load(Ordering::Relaxed) {
             LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
         }
         // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
+        unsafe { INNER.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         LIVE.fetch_add(
@@ -53,7 +65,7 @@ unsafe impl GlobalAlloc for Counting {
         );
         ALLOCS.fetch_add(1, Ordering::Relaxed);
         // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
+        unsafe { INNER.realloc(ptr, layout, new_size) }
     }
 }
 
@@ -213,6 +225,7 @@ fn bench(file: &str) -> Result<(), String> {
     COUNTING.store(false, Ordering::SeqCst);
     std::hint::black_box(&env);
 
+    println!("allocator={ALLOCATOR}");
     println!("file_bytes={len}");
     println!("scan_mb_s={:.1}", mb_s(len, scan_t));
     println!("decode_mb_s={:.1}", mb_s(len, decode_t));
