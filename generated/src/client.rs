@@ -467,7 +467,7 @@ impl Client {
         if let Some(a) = anchor {
             req = req.header("X-AnchorMailbox", a);
         }
-        let resp = req.send().await.map_err(|e| self.transport(e))?;
+        let mut resp = req.send().await.map_err(|e| self.transport(e))?;
         let status = resp.status().as_u16();
         if status == 401 {
             let www_authenticate = resp
@@ -481,7 +481,31 @@ impl Client {
                 www_authenticate: (!www_authenticate.is_empty()).then_some(www_authenticate),
             })));
         }
-        let bytes = resp.bytes().await.map_err(|e| self.transport(e))?;
+        // The body is read up to the reader's document limit, so that a server (or anything
+        // posing as one) cannot make the client buffer without bound.
+        let limit = self.read_options.max_document_bytes;
+        let too_large = |size: usize| {
+            Error::Response(rt::Error {
+                kind: rt::ErrorKind::DocumentTooLarge { size, limit },
+                path: String::new(),
+                line: 0,
+                column: 0,
+            })
+        };
+        if let Some(len) = resp.content_length() {
+            if len > limit as u64 {
+                return Ok(Outcome::Done(Err(too_large(
+                    usize::try_from(len).unwrap_or(usize::MAX),
+                ))));
+            }
+        }
+        let mut bytes: Vec<u8> = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport(e))? {
+            if bytes.len() + chunk.len() > limit {
+                return Ok(Outcome::Done(Err(too_large(bytes.len() + chunk.len()))));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
         if status != 200 && status != 500 {
             return Ok(Outcome::Done(Err(status_error(status, &bytes))));
         }

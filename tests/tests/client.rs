@@ -55,6 +55,8 @@ enum Reply {
     },
     /// Reads the request and never answers.
     Stall,
+    /// A 200 answer in chunked transfer encoding (no Content-Length), 64 bytes a chunk.
+    Chunked(String),
 }
 
 fn xml(status: u16, body: String) -> Reply {
@@ -162,6 +164,18 @@ async fn serve(
             Reply::Stall => {
                 tokio::time::sleep(Duration::from_secs(3600)).await;
                 return Ok(());
+            }
+            Reply::Chunked(body) => {
+                let mut out = String::from(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\nTransfer-Encoding: chunked\r\n\r\n",
+                );
+                for chunk in body.as_bytes().chunks(64) {
+                    out.push_str(&format!("{:x}\r\n", chunk.len()));
+                    out.push_str(std::str::from_utf8(chunk).expect("ASCII body"));
+                    out.push_str("\r\n");
+                }
+                out.push_str("0\r\n\r\n");
+                sock.write_all(out.as_bytes()).await?;
             }
             Reply::Http {
                 status,
@@ -842,5 +856,45 @@ async fn example_renames_the_group_and_reports_errors() {
 
     let out = run_example(&server.url, &[]).await;
     assert_eq!(out.status.code(), Some(2), "no credentials: {out:?}");
+    assert_eq!(server.received().len(), 4);
+}
+
+#[tokio::test]
+async fn an_answer_beyond_the_document_limit_is_refused() {
+    // With a Content-Length, then streamed in chunks without one.
+    let server = Server::start(|n, _| {
+        if n % 2 == 0 {
+            xml(200, success())
+        } else {
+            Reply::Chunked(success())
+        }
+    })
+    .await;
+    let c = Client::builder(&server.url)
+        .basic_auth(USER, PASSWORD)
+        .read_options(ReadOptions {
+            max_document_bytes: 300,
+            ..ReadOptions::default()
+        })
+        .build()
+        .expect("client");
+    for _ in 0..2 {
+        let err = c.call(&request(), &headers()).await.expect_err("too large");
+        assert!(
+            matches!(
+                &err,
+                Error::Response(e) if matches!(e.kind, ews::rt::ErrorKind::DocumentTooLarge { limit: 300, .. })
+            ),
+            "{err:?}"
+        );
+    }
+    // Within the limit, a chunked answer reads.
+    let c = client(&server.url);
+    c.call(&request(), &headers()).await.expect("success");
+    let r = c
+        .call(&request(), &headers())
+        .await
+        .expect("chunked success");
+    assert!(r.body.into_result().is_ok());
     assert_eq!(server.received().len(), 4);
 }
