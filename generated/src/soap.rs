@@ -130,17 +130,7 @@ impl<T: Value + rt::Tagged> Envelope<T> {
             .find(|h| !O::accepts_header(h.element_tag()))
         {
             None => Ok(()),
-            Some(h) => Err(rt::Error {
-                kind: ErrorKind::Other(format!(
-                    "operation {} does not accept the SOAP header {} (it accepts: {})",
-                    <O as crate::Operation>::NAME,
-                    h.element_tag(),
-                    O::INPUT_HEADERS.join(", ")
-                )),
-                path: "/Envelope/Header".into(),
-                line: 0,
-                column: 0,
-            }),
+            Some(h) => Err(header_refused::<O>(h.element_tag())),
         }
     }
 }
@@ -280,21 +270,26 @@ pub trait Headers: Default {
     fn read_header(&mut self, r: &mut Reader<'_>) -> Result<bool>;
 }
 
+/// The error for a header `tag` that operation `O` does not accept.
+fn header_refused<O: crate::Operation>(tag: &str) -> rt::Error {
+    rt::Error {
+        kind: ErrorKind::Other(format!(
+            "operation {} does not accept the SOAP header {tag} (it accepts: {})",
+            <O as crate::Operation>::NAME,
+            O::INPUT_HEADERS.join(", ")
+        )),
+        path: "/Envelope/Header".into(),
+        line: 0,
+        column: 0,
+    }
+}
+
 /// Writes the request envelope of operation `O` with `headers`, after checking that the
 /// operation accepts each of them (the error names the first it does not accept).
 pub fn request_xml<O: crate::Operation, H: Headers>(op: &O, headers: &H) -> Result<String> {
     let present = headers.present();
     if let Some(h) = present.iter().find(|h| !O::accepts_header(h)) {
-        return Err(rt::Error {
-            kind: ErrorKind::Other(format!(
-                "operation {} does not accept the SOAP header {h} (it accepts: {})",
-                <O as crate::Operation>::NAME,
-                O::INPUT_HEADERS.join(", ")
-            )),
-            path: "/Envelope/Header".into(),
-            line: 0,
-            column: 0,
-        });
+        return Err(header_refused::<O>(h));
     }
     let mut w = Writer::with_capacity(O::NAMESPACES, 1024);
     w.declaration();
