@@ -195,9 +195,6 @@ impl Emitter<'_> {
             out.push(quote! {
                 impl #krate::response::ResponseMessage for #ty {
                     type Code = #code;
-                    fn response_class(&self) -> #krate::response::ResponseClass {
-                        #krate::response::ResponseClass::from_text(self.response_class_str())
-                    }
                     fn response_class_str(&self) -> &str { #class }
                     fn response_code(&self) -> ::core::option::Option<&#code> { #code_access }
                     fn response_code_str(&self) -> ::core::option::Option<&str> {
@@ -209,9 +206,18 @@ impl Emitter<'_> {
                 }
             });
         }
-        let mut with_list: BTreeSet<TypeKey> = BTreeSet::new();
-        for k in &holders {
+        let messages_impl = |k: &TypeKey, body: TokenStream| {
             let ty = self.root_type_path(k);
+            quote! {
+                impl #krate::response::ResponseMessages for #ty {
+                    type Code = #code;
+                    fn response_messages(&self) -> ::std::vec::Vec<&dyn #krate::response::ResponseMessage<Code = #code>> {
+                        #body
+                    }
+                }
+            }
+        };
+        for k in &holders {
             // A message pushes itself, then the messages it holds (AddDelegate's response
             // is a message holding one DelegateUserResponseMessageType per delegate).
             let own = if messages.contains_key(k) {
@@ -257,33 +263,17 @@ impl Emitter<'_> {
                     out
                 }}
             };
-            with_list.insert(k.clone());
-            out.push(quote! {
-                impl #krate::response::ResponseMessages for #ty {
-                    type Code = #code;
-                    fn response_messages(&self) -> ::std::vec::Vec<&dyn #krate::response::ResponseMessage<Code = #code>> {
-                        #body
-                    }
-                }
-            });
+            out.push(messages_impl(k, body));
         }
         // Operation responses that hold no response message still list them (none).
+        let mut listed = holders.clone();
         for op in &self.m.operations {
             let Some(k) = self.element_key(&op.response) else {
                 continue;
             };
-            if !with_list.insert(k.clone()) {
-                continue;
+            if listed.insert(k.clone()) {
+                out.push(messages_impl(&k, quote!(::std::vec::Vec::new())));
             }
-            let ty = self.root_type_path(&k);
-            out.push(quote! {
-                impl #krate::response::ResponseMessages for #ty {
-                    type Code = #code;
-                    fn response_messages(&self) -> ::std::vec::Vec<&dyn #krate::response::ResponseMessage<Code = #code>> {
-                        ::std::vec::Vec::new()
-                    }
-                }
-            });
         }
         out.push(self.global_messages(&holders, &code));
         out.push(self.headers_struct("RequestHeaders", true));

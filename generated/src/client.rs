@@ -374,11 +374,6 @@ const MAX_ERROR_BODY: usize = 1024;
 type Reply<O> =
     Result<Response<<O as Operation>::Response, <O as Operation>::ResponseHeaders>, Error>;
 
-enum Outcome<O: Operation> {
-    Done(Reply<O>),
-    Busy(Option<Duration>, Reply<O>),
-}
-
 impl Client {
     /// A builder for the endpoint URL (such as `https://host/EWS/Exchange.asmx`).
     pub fn builder(endpoint: impl Into<String>) -> ClientBuilder {
@@ -417,28 +412,33 @@ impl Client {
         };
         let mut retries = 0;
         loop {
-            let outcome = self
-                .send_once::<O>(&body, anchor.as_deref(), retries)
-                .await?;
-            let (back_off, result) = match outcome {
-                Outcome::Done(r) => return r,
-                Outcome::Busy(b, r) => (b, r),
+            let result = self.send_once::<O>(&body, anchor.as_deref()).await;
+            // ErrorServerBusy: the whole request as a fault, or every response message.
+            let busy = match &result {
+                Ok(r) if r.body.all_server_busy() => Some(
+                    r.body
+                        .response_messages()
+                        .iter()
+                        .filter_map(|m| m.back_off())
+                        .max(),
+                ),
+                Err(Error::Fault(f)) if f.response_code() == "ErrorServerBusy" => {
+                    Some(f.detail.back_off())
+                }
+                _ => None,
             };
-            let wait = back_off.unwrap_or(Duration::from_secs(1));
-            if retries >= self.max_retries || wait > self.max_back_off {
-                return result;
+            let wait = busy.map(|b| b.unwrap_or(Duration::from_secs(1)));
+            match wait {
+                Some(wait) if retries < self.max_retries && wait <= self.max_back_off => {
+                    tokio::time::sleep(wait).await;
+                    retries += 1;
+                }
+                _ => return result.map(|r| Response { retries, ..r }),
             }
-            tokio::time::sleep(wait).await;
-            retries += 1;
         }
     }
 
-    async fn send_once<O: Operation>(
-        &self,
-        body: &str,
-        anchor: Option<&str>,
-        retries: u32,
-    ) -> Result<Outcome<O>, Error> {
+    async fn send_once<O: Operation>(&self, body: &str, anchor: Option<&str>) -> Reply<O> {
         let mut req = self
             .http
             .post(self.url.clone())
@@ -477,87 +477,61 @@ impl Client {
                 .filter_map(|v| v.to_str().ok())
                 .collect::<Vec<_>>()
                 .join(", ");
-            return Ok(Outcome::Done(Err(Error::Unauthorized {
+            return Err(Error::Unauthorized {
                 www_authenticate: (!www_authenticate.is_empty()).then_some(www_authenticate),
-            })));
+            });
         }
         // The body is read up to the reader's document limit, so that a server (or anything
         // posing as one) cannot make the client buffer without bound.
         let limit = self.read_options.max_document_bytes;
         let too_large = |size: usize| {
-            Error::Response(rt::Error {
-                kind: rt::ErrorKind::DocumentTooLarge { size, limit },
-                path: String::new(),
-                line: 0,
-                column: 0,
-            })
+            Error::Response(rt::Error::at(
+                rt::ErrorKind::DocumentTooLarge { size, limit },
+                "",
+            ))
         };
         if let Some(len) = resp.content_length() {
             if len > limit as u64 {
-                return Ok(Outcome::Done(Err(too_large(
-                    usize::try_from(len).unwrap_or(usize::MAX),
-                ))));
+                return Err(too_large(usize::try_from(len).unwrap_or(usize::MAX)));
             }
         }
         let mut bytes: Vec<u8> = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport(e))? {
             if bytes.len() + chunk.len() > limit {
-                return Ok(Outcome::Done(Err(too_large(bytes.len() + chunk.len()))));
+                return Err(too_large(bytes.len() + chunk.len()));
             }
             bytes.extend_from_slice(&chunk);
         }
         if status != 200 && status != 500 {
-            return Ok(Outcome::Done(Err(status_error(status, &bytes))));
+            return Err(status_error(status, &bytes));
         }
         let text = match rt::Reader::check_utf8(&bytes) {
             Ok(t) => t,
-            Err(e) if status == 200 => return Ok(Outcome::Done(Err(Error::Response(e)))),
-            Err(_) => return Ok(Outcome::Done(Err(status_error(status, &bytes)))),
+            Err(e) if status == 200 => return Err(Error::Response(e)),
+            Err(_) => return Err(status_error(status, &bytes)),
         };
         let read =
             soap::read_response::<O::Response, O::ResponseHeaders>(text, self.read_options.clone());
-        Ok(match read {
+        match read {
             // A 500 without a readable fault: the status and the body say more.
-            Ok(Ok(_)) | Err(_) if status != 200 => Outcome::Done(Err(status_error(status, &bytes))),
-            Err(e) => Outcome::Done(Err(Error::Response(e))),
-            Ok(Ok(r)) => {
-                let busy = r.body.all_server_busy();
-                let back_off = r
-                    .body
-                    .response_messages()
-                    .iter()
-                    .filter_map(|m| crate::ResponseMessage::back_off(*m))
-                    .max();
-                let response = Ok(Response {
-                    status,
-                    headers: r.headers,
-                    body: r.body,
-                    unknown: r.unknown,
-                    retries,
-                });
-                if busy {
-                    Outcome::Busy(back_off, response)
-                } else {
-                    Outcome::Done(response)
-                }
-            }
+            Ok(Ok(_)) | Err(_) if status != 200 => Err(status_error(status, &bytes)),
+            Err(e) => Err(Error::Response(e)),
+            Ok(Ok(r)) => Ok(Response {
+                status,
+                headers: r.headers,
+                body: r.body,
+                unknown: r.unknown,
+                retries: 0,
+            }),
             Ok(Err(fault)) => {
                 let detail = fault.exchange_detail();
-                let f = SoapFault {
+                Err(Error::Fault(Box::new(SoapFault {
                     status,
                     fault,
                     detail,
-                };
-                let busy = f.response_code() == "ErrorServerBusy";
-                let back_off = f.detail.back_off();
-                let err = Err(Error::Fault(Box::new(f)));
-                if busy {
-                    Outcome::Busy(back_off, err)
-                } else {
-                    Outcome::Done(err)
-                }
+                })))
             }
-        })
+        }
     }
 
     fn transport(&self, e: reqwest::Error) -> Error {

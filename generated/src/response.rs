@@ -40,10 +40,12 @@ impl ResponseClass {
 pub trait ResponseMessage {
     /// The response code type.
     type Code: Clone + fmt::Debug + fmt::Display + PartialEq;
-    /// `ResponseClass`.
-    fn response_class(&self) -> ResponseClass;
     /// `ResponseClass` as written.
     fn response_class_str(&self) -> &str;
+    /// `ResponseClass`.
+    fn response_class(&self) -> ResponseClass {
+        ResponseClass::from_text(self.response_class_str())
+    }
     /// `ResponseCode`, when present.
     fn response_code(&self) -> Option<&Self::Code>;
     /// `ResponseCode` as written, when present.

@@ -152,7 +152,6 @@ impl<T: Value> Envelope<T> {
         namespaces: Namespaces,
         options: ReadOptions,
     ) -> Result<Self> {
-        let mut env = Envelope::default();
         let mut headers = Vec::new();
         let mut body = Vec::new();
         let (fault, unknown) = read_envelope(
@@ -168,11 +167,12 @@ impl<T: Value> Envelope<T> {
                 Ok(())
             },
         )?;
-        env.headers = headers;
-        env.body = body;
-        env.fault = fault;
-        env.unknown = unknown;
-        Ok(env)
+        Ok(Envelope {
+            headers,
+            body,
+            fault,
+            unknown,
+        })
     }
 
     /// Writes the envelope, declaring `soap:` and the generated namespaces on the root.
@@ -272,16 +272,14 @@ pub trait Headers: Default {
 
 /// The error for a header `tag` that operation `O` does not accept.
 fn header_refused<O: crate::Operation>(tag: &str) -> rt::Error {
-    rt::Error {
-        kind: ErrorKind::Other(format!(
+    rt::Error::at(
+        ErrorKind::Other(format!(
             "operation {} does not accept the SOAP header {tag} (it accepts: {})",
             <O as crate::Operation>::NAME,
             O::INPUT_HEADERS.join(", ")
         )),
-        path: "/Envelope/Header".into(),
-        line: 0,
-        column: 0,
-    }
+        "/Envelope/Header",
+    )
 }
 
 /// Writes the request envelope of operation `O` with `headers`, after checking that the
@@ -355,21 +353,17 @@ pub fn read_response<T: rt::Element, H: Headers>(
             body,
             unknown,
         })),
-        (Some(_), Some(_)) => Err(rt::Error {
-            kind: ErrorKind::Other(format!(
+        (Some(_), Some(_)) => Err(rt::Error::at(
+            ErrorKind::Other(format!(
                 "the body holds both a soap:Fault and a {} element",
                 T::TAG
             )),
-            path: "/Envelope/Body".into(),
-            line: 0,
-            column: 0,
-        }),
-        (None, None) => Err(rt::Error {
-            kind: ErrorKind::MissingElement(T::TAG.into()),
-            path: "/Envelope/Body".into(),
-            line: 0,
-            column: 0,
-        }),
+            "/Envelope/Body",
+        )),
+        (None, None) => Err(rt::Error::at(
+            ErrorKind::MissingElement(T::TAG.into()),
+            "/Envelope/Body",
+        )),
     }
 }
 

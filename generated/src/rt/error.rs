@@ -120,6 +120,18 @@ pub struct Error {
     pub column: u64,
 }
 
+impl Error {
+    /// An error found after reading (no line or column), at element path `path`.
+    pub fn at(kind: ErrorKind, path: impl Into<String>) -> Self {
+        Error {
+            kind,
+            path: path.into(),
+            line: 0,
+            column: 0,
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = if self.path.is_empty() {
