@@ -55,7 +55,7 @@ pub struct Generated {
 }
 
 impl Builder {
-    /// A builder with defaults: output into `OUT_DIR/ews_generated.rs`, runtime at `::ews`.
+    /// A builder with defaults: output into `OUT_DIR/ews_generated.rs`, runtime at `::ewsgen`.
     pub fn new() -> Self {
         Builder {
             source: None,
@@ -93,13 +93,13 @@ impl Builder {
         self
     }
 
-    /// Path of the runtime crate in generated code (default `::ews`).
+    /// Path of the runtime crate in generated code (default `::ewsgen`).
     pub fn runtime_path(&mut self, path: impl Into<String>) -> &mut Self {
         self.emit.runtime = path.into();
         self
     }
 
-    /// Whether to emit `Operation` impls (default true; needs the `ews` runtime crate).
+    /// Whether to emit `Operation` impls (default true; needs the `ewsgen` runtime crate).
     pub fn emit_operations(&mut self, yes: bool) -> &mut Self {
         self.emit.operations = yes;
         self

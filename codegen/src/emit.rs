@@ -18,9 +18,9 @@ mod soap;
 /// Options of the emitter.
 #[derive(Debug, Clone)]
 pub struct EmitOptions {
-    /// Path of the runtime crate in generated code (`::ews`).
+    /// Path of the runtime crate in generated code (`::ewsgen`).
     pub runtime: String,
-    /// Whether to emit `Operation` impls (needs the `ews` crate's trait).
+    /// Whether to emit `Operation` impls (needs the `ewsgen` crate's trait).
     pub operations: bool,
     /// Header comment lines (source files).
     pub header: Vec<String>,
@@ -35,7 +35,7 @@ pub struct EmitOptions {
 impl Default for EmitOptions {
     fn default() -> Self {
         EmitOptions {
-            runtime: "::ews".into(),
+            runtime: "::ewsgen".into(),
             operations: true,
             header: Vec::new(),
             extra_docs: BTreeMap::new(),

@@ -1,4 +1,4 @@
-//! Part of stage 3 (emit): the SOAP glue the `ews` runtime builds on, emitted with the
+//! Part of stage 3 (emit): the SOAP glue the `ewsgen` runtime builds on, emitted with the
 //! `Operation` impls.
 //!
 //! - `RequestHeaders` / `ResponseHeaders`: one optional field per SOAP header element the

@@ -204,7 +204,7 @@ fn operations_know_their_soap_headers() {
         .expect("generate")
         .code;
     let at = code
-        .find("impl ::ews::Operation for self::messages::FindItemType")
+        .find("impl ::ewsgen::Operation for self::messages::FindItemType")
         .expect("FindItem impl");
     let block = &code[at..at + 900];
     assert!(block.contains("\"t:TimeZoneContext\""), "{block}");

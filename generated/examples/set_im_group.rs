@@ -2,7 +2,7 @@
 //!
 //! ```sh
 //! EWS_URL=https://mail.example.com/EWS/Exchange.asmx EWS_USER=user@example.com EWS_PASSWORD=... \
-//!     cargo run -p ews --features client --example set_im_group -- <group-id> <new-display-name>
+//!     cargo run -p ewsgen --features client --example set_im_group -- <group-id> <new-display-name>
 //! ```
 //!
 //! `EWS_TOKEN` (an OAuth2 bearer token) may stand in for `EWS_USER` and `EWS_PASSWORD`;
@@ -15,11 +15,11 @@
 
 use std::process::ExitCode;
 
-use ews::client::{Client, Error};
-use ews::messages::SetImGroupType;
-use ews::rt::Text as _;
-use ews::types::{ExchangeVersionType, ItemIdType, RequestServerVersion};
-use ews::ResponseMessage as _;
+use ewsgen::client::{Client, Error};
+use ewsgen::messages::SetImGroupType;
+use ewsgen::rt::Text as _;
+use ewsgen::types::{ExchangeVersionType, ItemIdType, RequestServerVersion};
+use ewsgen::ResponseMessage as _;
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
@@ -58,7 +58,7 @@ async fn main() -> ExitCode {
         eprintln!("EWS_VERSION: invalid version {version:?}");
         return ExitCode::from(2);
     };
-    let headers = ews::RequestHeaders {
+    let headers = ewsgen::RequestHeaders {
         request_server_version: Some(RequestServerVersion::new(version)),
         ..Default::default()
     };

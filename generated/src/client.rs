@@ -3,10 +3,10 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! use ews::client::Client;
-//! use ews::messages::SetImGroupType;
-//! use ews::types::ItemIdType;
-//! use ews::ResponseMessage as _;
+//! use ewsgen::client::Client;
+//! use ewsgen::messages::SetImGroupType;
+//! use ewsgen::types::ItemIdType;
+//! use ewsgen::ResponseMessage as _;
 //!
 //! let client = Client::builder("https://mail.example.com/EWS/Exchange.asmx")
 //!     .basic_auth("user@example.com", "secret")

@@ -6,7 +6,7 @@
 //! envelope, typed headers and faults; [`response`] the response messages and their
 //! `Result` helper; `client` (cargo feature `client`) an async HTTP client.
 
-extern crate self as ews;
+extern crate self as ewsgen;
 
 #[cfg(feature = "client")]
 pub mod client;

@@ -4,7 +4,7 @@
 //! One `u64` seed determines a whole value, so a failing case is reproduced from the seed
 //! the property test prints.
 
-use ews::rt::{RawElement, RawNode};
+use ewsgen::rt::{RawElement, RawNode};
 
 /// A type whose random values the generated code can build.
 pub trait Arbitrary: Sized {
@@ -104,11 +104,11 @@ impl Gen {
     }
 
     /// A nillable element: `xsi:nil` one time in four.
-    pub fn nillable<T>(&mut self, f: impl FnOnce(&mut Gen) -> T) -> ews::rt::Nillable<T> {
+    pub fn nillable<T>(&mut self, f: impl FnOnce(&mut Gen) -> T) -> ewsgen::rt::Nillable<T> {
         if self.below(4) == 0 {
-            ews::rt::Nillable::Nil(Vec::new())
+            ewsgen::rt::Nillable::Nil(Vec::new())
         } else {
-            ews::rt::Nillable::Value(f(self))
+            ewsgen::rt::Nillable::Value(f(self))
         }
     }
 
@@ -313,7 +313,7 @@ impl Gen {
             namespace,
             prefix,
             name,
-            attributes: vec![ews::rt::RawAttribute {
+            attributes: vec![ewsgen::rt::RawAttribute {
                 namespace: None,
                 name: "kind".into(),
                 value: self.word(),

@@ -65,7 +65,7 @@ edition = "2021"
 publish = false
 
 [dependencies]
-ews = {{ path = "{0}/generated" }}
+ewsgen = {{ path = "{0}/generated" }}
 
 [build-dependencies]
 ews-codegen = {{ path = "{0}/codegen" }}

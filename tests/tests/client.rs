@@ -10,16 +10,16 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use ews::client::{Client, Error, Secret, TokenFuture, TokenProvider};
-use ews::messages::{ResponseCodeType, SetImGroupType};
-use ews::rt::{ReadOptions, UnknownElements};
-use ews::soap::Envelope;
-use ews::types::{
+use ews_tests::xmllint_validate_many;
+use ewsgen::client::{Client, Error, Secret, TokenFuture, TokenProvider};
+use ewsgen::messages::{ResponseCodeType, SetImGroupType};
+use ewsgen::rt::{ReadOptions, UnknownElements};
+use ewsgen::soap::Envelope;
+use ewsgen::types::{
     ConnectingSidType, ConnectingSidTypeChoice, ExchangeImpersonationType, ExchangeVersionType,
     ItemIdType, MailboxCultureType, PrimarySmtpAddressType, RequestServerVersion,
 };
-use ews::{GlobalElement, ResponseClass, ResponseMessage as _, ResponseMessages as _};
-use ews_tests::xmllint_validate_many;
+use ewsgen::{GlobalElement, ResponseClass, ResponseMessage as _, ResponseMessages as _};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -200,7 +200,7 @@ async fn serve(
     }
 }
 
-/// The project's own schema (what the `ews` crate under test is generated from).
+/// The project's own schema (what the `ewsgen` crate under test is generated from).
 fn own_schema() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schemas/messages.xsd")
 }
@@ -218,7 +218,7 @@ fn check_request(r: &Received, authorization: &str) {
         unknown_elements: UnknownElements::Error,
         ..ReadOptions::default()
     };
-    let env = Envelope::<GlobalElement>::from_str_with(&r.body, ews::NAMESPACES, strict)
+    let env = Envelope::<GlobalElement>::from_str_with(&r.body, ewsgen::NAMESPACES, strict)
         .unwrap_or_else(|e| panic!("request does not read strictly: {e}\n{}", r.body));
     assert!(
         matches!(env.body.as_slice(), [GlobalElement::SetImGroup(_)]),
@@ -262,8 +262,8 @@ fn request() -> SetImGroupType {
     SetImGroupType::new(id, "MyNewGroupName".into())
 }
 
-fn headers() -> ews::RequestHeaders {
-    ews::RequestHeaders {
+fn headers() -> ewsgen::RequestHeaders {
+    ewsgen::RequestHeaders {
         request_server_version: Some(RequestServerVersion::new(ExchangeVersionType::Exchange2013)),
         mailbox_culture: Some(MailboxCultureType::new("en-US".into())),
         ..Default::default()
@@ -400,7 +400,7 @@ async fn error_response_becomes_a_typed_error() {
         .await
         .expect("response");
     assert_eq!(response.body.response_messages().len(), 1);
-    let err: ews::ResponseError = response.body.into_result().expect_err("an error");
+    let err: ewsgen::ResponseError = response.body.into_result().expect_err("an error");
     assert_eq!(err.class, ResponseClass::Error);
     assert_eq!(
         err.code,
@@ -666,28 +666,28 @@ async fn any_server_version_is_sent_as_given() {
 #[derive(Debug, Clone, PartialEq)]
 struct VersionOnly(SetImGroupType);
 
-impl ews::rt::Value for VersionOnly {
-    fn read_value(r: &mut ews::rt::Reader<'_>) -> ews::rt::Result<Self> {
+impl ewsgen::rt::Value for VersionOnly {
+    fn read_value(r: &mut ewsgen::rt::Reader<'_>) -> ewsgen::rt::Result<Self> {
         SetImGroupType::read_value(r).map(VersionOnly)
     }
-    fn write_value(&self, w: &mut ews::rt::Writer, tag: &str) {
+    fn write_value(&self, w: &mut ewsgen::rt::Writer, tag: &str) {
         self.0.write_value(w, tag)
     }
 }
 
-impl ews::rt::Element for VersionOnly {
-    const NAME: &'static str = <SetImGroupType as ews::rt::Element>::NAME;
-    const TAG: &'static str = <SetImGroupType as ews::rt::Element>::TAG;
-    const NS: u8 = <SetImGroupType as ews::rt::Element>::NS;
-    const NAMESPACES: ews::rt::Namespaces = ews::NAMESPACES;
+impl ewsgen::rt::Element for VersionOnly {
+    const NAME: &'static str = <SetImGroupType as ewsgen::rt::Element>::NAME;
+    const TAG: &'static str = <SetImGroupType as ewsgen::rt::Element>::TAG;
+    const NS: u8 = <SetImGroupType as ewsgen::rt::Element>::NS;
+    const NAMESPACES: ewsgen::rt::Namespaces = ewsgen::NAMESPACES;
 }
 
-impl ews::Operation for VersionOnly {
+impl ewsgen::Operation for VersionOnly {
     const NAME: &'static str = "SetImGroup";
-    type Response = ews::messages::SetImGroupResponseMessageType;
-    type RequestHeaders = ews::RequestHeaders;
-    type ResponseHeaders = ews::ResponseHeaders;
-    const SOAP_ACTION: &'static str = <SetImGroupType as ews::Operation>::SOAP_ACTION;
+    type Response = ewsgen::messages::SetImGroupResponseMessageType;
+    type RequestHeaders = ewsgen::RequestHeaders;
+    type ResponseHeaders = ewsgen::ResponseHeaders;
+    const SOAP_ACTION: &'static str = <SetImGroupType as ewsgen::Operation>::SOAP_ACTION;
     const INPUT_HEADERS: &'static [&'static str] = &["t:RequestServerVersion"];
     const OUTPUT_HEADERS: &'static [&'static str] = &["t:ServerVersionInfo"];
 }
@@ -776,7 +776,7 @@ fn example_binary() -> PathBuf {
         .join(format!("set_im_group{}", std::env::consts::EXE_SUFFIX));
     assert!(
         bin.is_file(),
-        "{} is missing: cargo test --workspace builds it (ews with the `client` feature)",
+        "{} is missing: cargo test --workspace builds it (ewsgen with the `client` feature)",
         bin.display()
     );
     bin
@@ -883,7 +883,7 @@ async fn an_answer_beyond_the_document_limit_is_refused() {
         assert!(
             matches!(
                 &err,
-                Error::Response(e) if matches!(e.kind, ews::rt::ErrorKind::DocumentTooLarge { limit: 300, .. })
+                Error::Response(e) if matches!(e.kind, ewsgen::rt::ErrorKind::DocumentTooLarge { limit: 300, .. })
             ),
             "{err:?}"
         );

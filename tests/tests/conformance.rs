@@ -13,12 +13,12 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use ews::rt::{ReadOptions, UnknownElements};
-use ews::soap::Envelope;
 use ews_tests::office365::{GlobalElement, AVAILABLE, NAMESPACES};
 use ews_tests::{
     shared_dir, validating_schema_dir, xml_equivalent_with, xmllint_validate_many, LexicalRules,
 };
+use ewsgen::rt::{ReadOptions, UnknownElements};
+use ewsgen::soap::Envelope;
 
 const SOAP_HTTPS: &str = "https://schemas.xmlsoap.org/soap/envelope/";
 const SOAP_HTTP: &str = "http://schemas.xmlsoap.org/soap/envelope/";

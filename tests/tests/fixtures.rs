@@ -31,7 +31,7 @@ fn read_fixture(case: &str, file: &str) -> String {
 
 /// The document API of a fixture's `GlobalElement` (inherent methods in generated code).
 trait Document: Sized + PartialEq + std::fmt::Debug {
-    fn from_document(xml: &str) -> ews::rt::Result<Self>;
+    fn from_document(xml: &str) -> ewsgen::rt::Result<Self>;
     fn to_document(&self) -> String;
 }
 
@@ -452,11 +452,11 @@ macro_rules! fixtures {
     ($($case:ident: $invalid:ident($($arg:tt)*)),* $(,)?) => {
         $(
             impl Document for gen::$case::GlobalElement {
-                fn from_document(xml: &str) -> ews::rt::Result<Self> {
+                fn from_document(xml: &str) -> ewsgen::rt::Result<Self> {
                     // Strict: the fixtures check that out-of-schema elements are refused.
-                    let options = ews::rt::ReadOptions {
-                        unknown_elements: ews::rt::UnknownElements::Error,
-                        ..ews::rt::ReadOptions::default()
+                    let options = ewsgen::rt::ReadOptions {
+                        unknown_elements: ewsgen::rt::UnknownElements::Error,
+                        ..ewsgen::rt::ReadOptions::default()
                     };
                     gen::$case::GlobalElement::from_document_with(xml, options)
                 }

@@ -2,9 +2,9 @@
 //! enumeration value, a kept value), never a panic, a hang, a stack overflow, a file read
 //! or an allocation far beyond the input.
 
-use ews::rt::{ErrorKind, ReadOptions, UnknownElements};
-use ews::soap::Envelope;
 use ews_tests::office365::{GlobalElement, NAMESPACES};
+use ewsgen::rt::{ErrorKind, ReadOptions, UnknownElements};
+use ewsgen::soap::Envelope;
 
 const SOAP: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 const M: &str = "http://schemas.microsoft.com/exchange/services/2006/messages";
@@ -16,11 +16,11 @@ fn envelope(body: &str) -> String {
     )
 }
 
-fn read(xml: &[u8], options: ReadOptions) -> ews::rt::Result<Envelope<GlobalElement>> {
+fn read(xml: &[u8], options: ReadOptions) -> ewsgen::rt::Result<Envelope<GlobalElement>> {
     Envelope::from_bytes(xml, NAMESPACES, options)
 }
 
-fn read_default(xml: &[u8]) -> ews::rt::Result<Envelope<GlobalElement>> {
+fn read_default(xml: &[u8]) -> ewsgen::rt::Result<Envelope<GlobalElement>> {
     read(xml, ReadOptions::default())
 }
 

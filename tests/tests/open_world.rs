@@ -7,11 +7,11 @@
 //! - A required element left out is an error naming the element path, unless the bindings
 //!   were generated with `Builder::optional_element` for it.
 
-use ews::rt::{ReadOptions, UnknownElements};
-use ews::soap::Envelope;
 use ews_tests::office365::{self, GlobalElement};
 use ews_tests::office365_relaxed as relaxed;
 use ews_tests::{shared_dir, xml_equivalent};
+use ewsgen::rt::{ReadOptions, UnknownElements};
+use ewsgen::soap::Envelope;
 
 fn sample(name: &str) -> Option<String> {
     let dir = shared_dir()?;
@@ -31,7 +31,7 @@ fn options(unknown_elements: UnknownElements) -> ReadOptions {
     }
 }
 
-fn read(xml: &str, policy: UnknownElements) -> ews::rt::Result<Envelope<GlobalElement>> {
+fn read(xml: &str, policy: UnknownElements) -> ewsgen::rt::Result<Envelope<GlobalElement>> {
     Envelope::from_bytes(xml.as_bytes(), office365::NAMESPACES, options(policy))
 }
 

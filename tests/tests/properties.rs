@@ -14,11 +14,11 @@
 
 use std::cell::RefCell;
 
-use ews::rt::{ReadOptions, UnknownElements};
 use ews_tests::office365::arbitrary::ELEMENTS;
 use ews_tests::office365::{GlobalElement, AVAILABLE};
 use ews_tests::random::Gen;
 use ews_tests::{shared_dir, validating_schema_dir, xmllint_validate_many};
+use ewsgen::rt::{ReadOptions, UnknownElements};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 

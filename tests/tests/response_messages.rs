@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use ews::response::{ResponseClass, ResponseMessages as _};
-use ews::soap::Envelope;
 use ews_tests::office365::{GlobalElement, AVAILABLE, NAMESPACES};
 use ews_tests::shared_dir;
+use ewsgen::response::{ResponseClass, ResponseMessages as _};
+use ewsgen::soap::Envelope;
 
 /// `(file, kind, schema_valid_t)` of the well-formed EWS samples.
 fn samples(shared: &Path) -> Vec<(String, String, String)> {

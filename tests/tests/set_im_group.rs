@@ -2,11 +2,11 @@
 //! EWS documentation round trip through the generated types, and the written XML validates
 //! against the official office365 schema.
 
-use ews::messages::{SetImGroupResponseMessageType, SetImGroupType};
-use ews::rt::{Reader, Value, Writer};
-use ews::soap::Envelope;
-use ews::GlobalElement;
 use ews_tests::{shared_dir, validating_schema_dir, xml_equivalent, xmllint_validate};
+use ewsgen::messages::{SetImGroupResponseMessageType, SetImGroupType};
+use ewsgen::rt::{Reader, Value, Writer};
+use ewsgen::soap::Envelope;
+use ewsgen::GlobalElement;
 
 fn sample(name: &str) -> Option<String> {
     let dir = shared_dir()?;
@@ -15,13 +15,13 @@ fn sample(name: &str) -> Option<String> {
 
 fn round_trip(name: &str) -> Option<Envelope<GlobalElement>> {
     let xml = sample(name)?;
-    let env = Envelope::<GlobalElement>::from_str(&xml, ews::NAMESPACES)
+    let env = Envelope::<GlobalElement>::from_str(&xml, ewsgen::NAMESPACES)
         .unwrap_or_else(|e| panic!("{name}: {e}"));
-    let out = env.to_xml(ews::NAMESPACES);
+    let out = env.to_xml(ewsgen::NAMESPACES);
     if let Err(d) = xml_equivalent(&xml, &out) {
         panic!("{name}: written XML differs from the original: {d}\n{out}");
     }
-    let again = Envelope::<GlobalElement>::from_str(&out, ews::NAMESPACES).expect("re-parse");
+    let again = Envelope::<GlobalElement>::from_str(&out, ewsgen::NAMESPACES).expect("re-parse");
     assert_eq!(env, again, "{name}: re-parsed value differs");
     Some(env)
 }
@@ -99,17 +99,17 @@ fn error_response_round_trips() {
 #[test]
 fn typed_request_is_written_in_schema_order() {
     let req = SetImGroupType::new(
-        ews::types::ItemIdType::new("AAMk=".into()),
+        ewsgen::types::ItemIdType::new("AAMk=".into()),
         "Friends".into(),
     );
-    let xml = ews::rt::to_string(&req);
+    let xml = ewsgen::rt::to_string(&req);
     assert!(xml.starts_with("<m:SetImGroup "), "{xml}");
     let g = xml.find("<m:GroupId").expect("GroupId");
     let n = xml
         .find("<m:NewDisplayName>Friends</m:NewDisplayName>")
         .expect("NewDisplayName");
     assert!(g < n, "{xml}");
-    let back: SetImGroupType = ews::rt::from_str(&xml).expect("read back");
+    let back: SetImGroupType = ewsgen::rt::from_str(&xml).expect("read back");
     assert_eq!(back, req);
     if let Some(shared) = shared_dir() {
         let schema = validating_schema_dir(&shared, "office365").join("messages.xsd");
@@ -120,12 +120,12 @@ fn typed_request_is_written_in_schema_order() {
 #[test]
 fn unknown_enum_values_are_kept() {
     let xml = r#"<SetImGroupResponse xmlns="http://schemas.microsoft.com/exchange/services/2006/messages" ResponseClass="Success"><ResponseCode>ErrorFromTheFuture</ResponseCode></SetImGroupResponse>"#;
-    let v: SetImGroupResponseMessageType = ews::rt::from_str(xml).expect("read");
+    let v: SetImGroupResponseMessageType = ewsgen::rt::from_str(xml).expect("read");
     assert_eq!(
         v.response_code.as_ref().map(|c| c.as_str()),
         Some("ErrorFromTheFuture")
     );
-    let out = ews::rt::to_string(&v);
+    let out = ewsgen::rt::to_string(&v);
     assert!(out.contains(">ErrorFromTheFuture<"), "{out}");
 }
 
@@ -133,15 +133,15 @@ fn unknown_enum_values_are_kept() {
 fn errors_name_path_and_position() {
     // Missing required NewDisplayName.
     let xml = "<m:SetImGroup xmlns:m=\"http://schemas.microsoft.com/exchange/services/2006/messages\">\n  <m:GroupId Id=\"x\"/>\n</m:SetImGroup>";
-    let e = ews::rt::from_str::<SetImGroupType>(xml).unwrap_err();
+    let e = ewsgen::rt::from_str::<SetImGroupType>(xml).unwrap_err();
     assert!(
-        matches!(e.kind, ews::rt::ErrorKind::MissingElement(ref n) if n == "NewDisplayName"),
+        matches!(e.kind, ewsgen::rt::ErrorKind::MissingElement(ref n) if n == "NewDisplayName"),
         "{e}"
     );
     assert_eq!(e.path, "/SetImGroup");
     // Wrong namespace (https instead of http) names both.
     let xml = "<m:SetImGroup xmlns:m=\"http://schemas.microsoft.com/exchange/services/2006/messages\">\n  <m:GroupId Id=\"x\"/>\n  <NewDisplayName xmlns=\"https://schemas.microsoft.com/exchange/services/2006/messages\">a</NewDisplayName>\n</m:SetImGroup>";
-    let e = ews::rt::from_str::<SetImGroupType>(xml).unwrap_err();
+    let e = ewsgen::rt::from_str::<SetImGroupType>(xml).unwrap_err();
     let msg = e.to_string();
     assert!(
         msg.contains("https://schemas.microsoft.com/exchange/services/2006/messages"),
@@ -158,7 +158,7 @@ fn errors_name_path_and_position() {
     // An envelope in the https SOAP namespace.
     let xml =
         "<s:Envelope xmlns:s=\"https://schemas.xmlsoap.org/soap/envelope/\"><s:Body/></s:Envelope>";
-    let e = Envelope::<GlobalElement>::from_str(xml, ews::NAMESPACES).unwrap_err();
+    let e = Envelope::<GlobalElement>::from_str(xml, ewsgen::NAMESPACES).unwrap_err();
     assert!(
         e.to_string()
             .contains("https://schemas.xmlsoap.org/soap/envelope/"),
@@ -169,10 +169,10 @@ fn errors_name_path_and_position() {
 #[test]
 fn low_level_reader_walks_children() {
     let xml = r#"<t:MailboxCulture xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">en-US</t:MailboxCulture>"#;
-    let mut r = Reader::new(xml, ews::NAMESPACES).expect("reader");
-    let v = ews::types::MailboxCultureType::read_value(&mut r).expect("value");
+    let mut r = Reader::new(xml, ewsgen::NAMESPACES).expect("reader");
+    let v = ewsgen::types::MailboxCultureType::read_value(&mut r).expect("value");
     assert_eq!(v.value, "en-US");
-    let mut w = Writer::new(ews::NAMESPACES);
+    let mut w = Writer::new(ewsgen::NAMESPACES);
     v.write_value(&mut w, "t:MailboxCulture");
     assert!(w.into_string().ends_with(">en-US</t:MailboxCulture>"));
 }
@@ -222,14 +222,15 @@ fn im_family_samples_round_trip_and_validate() {
         }
         let name = f[file_c];
         let xml = std::fs::read_to_string(shared.join("ews-samples").join(name)).expect("sample");
-        let env = Envelope::<GlobalElement>::from_str(&xml, ews::NAMESPACES)
+        let env = Envelope::<GlobalElement>::from_str(&xml, ewsgen::NAMESPACES)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         if env.fault.is_some() {
             continue;
         }
-        let out = env.to_xml(ews::NAMESPACES);
+        let out = env.to_xml(ewsgen::NAMESPACES);
         xml_equivalent(&xml, &out).unwrap_or_else(|d| panic!("{name}: {d}\n{out}"));
-        let again = Envelope::<GlobalElement>::from_str(&out, ews::NAMESPACES).expect("re-parse");
+        let again =
+            Envelope::<GlobalElement>::from_str(&out, ewsgen::NAMESPACES).expect("re-parse");
         assert_eq!(env, again, "{name}");
         for part in env.headers.iter().chain(env.body.iter()) {
             let doc = part.to_document();
@@ -245,9 +246,9 @@ fn im_family_samples_round_trip_and_validate() {
 /// A request envelope is checked against the headers its operation accepts.
 #[test]
 fn request_headers_are_checked_against_the_operation() {
-    use ews::types::{ExchangeVersionType, RequestServerVersion};
+    use ewsgen::types::{ExchangeVersionType, RequestServerVersion};
     let body = SetImGroupType::new(
-        ews::types::ItemIdType::new("AAMkAGQ1".into()),
+        ewsgen::types::ItemIdType::new("AAMkAGQ1".into()),
         "Friends".into(),
     );
     let mut env = Envelope::<GlobalElement> {

@@ -6,9 +6,9 @@
 
 use std::time::{Duration, Instant};
 
-use ews::rt::{ReadOptions, UnknownElements};
-use ews::soap::Envelope;
-use ews::GlobalElement;
+use ewsgen::rt::{ReadOptions, UnknownElements};
+use ewsgen::soap::Envelope;
+use ewsgen::GlobalElement;
 
 const ROUNDS: usize = 15;
 
@@ -42,12 +42,12 @@ fn cases(docs: &[(String, String)], label: &str) {
     };
     let read: Vec<Envelope<GlobalElement>> = docs
         .iter()
-        .filter_map(|(_, x)| Envelope::from_str_with(x, ews::NAMESPACES, options.clone()).ok())
+        .filter_map(|(_, x)| Envelope::from_str_with(x, ewsgen::NAMESPACES, options.clone()).ok())
         .collect();
     let ok: Vec<&(String, String)> = docs
         .iter()
         .filter(|(_, x)| {
-            Envelope::<GlobalElement>::from_str_with(x, ews::NAMESPACES, options.clone()).is_ok()
+            Envelope::<GlobalElement>::from_str_with(x, ewsgen::NAMESPACES, options.clone()).is_ok()
         })
         .collect();
     let bytes: usize = ok.iter().map(|(_, x)| x.len()).sum();
@@ -57,19 +57,26 @@ fn cases(docs: &[(String, String)], label: &str) {
         stats(|| {
             for (_, x) in &ok {
                 std::hint::black_box(
-                    Envelope::<GlobalElement>::from_str_with(x, ews::NAMESPACES, options.clone())
-                        .ok(),
+                    Envelope::<GlobalElement>::from_str_with(
+                        x,
+                        ewsgen::NAMESPACES,
+                        options.clone(),
+                    )
+                    .ok(),
                 );
             }
         }),
     );
-    let out: usize = read.iter().map(|e| e.to_xml(ews::NAMESPACES).len()).sum();
+    let out: usize = read
+        .iter()
+        .map(|e| e.to_xml(ewsgen::NAMESPACES).len())
+        .sum();
     report(
         &format!("{label} encode ({} docs)", read.len()),
         out,
         stats(|| {
             for e in &read {
-                std::hint::black_box(e.to_xml(ews::NAMESPACES));
+                std::hint::black_box(e.to_xml(ewsgen::NAMESPACES));
             }
         }),
     );

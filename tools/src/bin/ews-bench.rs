@@ -20,9 +20,9 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use ews::rt::{ReadOptions, UnknownElements};
-use ews::soap::Envelope;
-use ews::GlobalElement;
+use ewsgen::rt::{ReadOptions, UnknownElements};
+use ewsgen::soap::Envelope;
+use ewsgen::GlobalElement;
 
 /// Counts live heap bytes and allocations while `COUNTING` is set (only around the heap
 /// measurement, so that the timed paths pay no atomic operations).
@@ -167,7 +167,7 @@ fn profile(what: &str, n: &str, file: &str) -> Result<(), String> {
         unknown_elements: UnknownElements::Error,
         ..ReadOptions::default()
     };
-    let env = Envelope::<GlobalElement>::from_bytes(&bytes, ews::NAMESPACES, options.clone())
+    let env = Envelope::<GlobalElement>::from_bytes(&bytes, ewsgen::NAMESPACES, options.clone())
         .map_err(|e| format!("{file}: {e}"))?;
     for _ in 0..n {
         match what {
@@ -175,14 +175,14 @@ fn profile(what: &str, n: &str, file: &str) -> Result<(), String> {
                 std::hint::black_box(
                     Envelope::<GlobalElement>::from_str_with(
                         text,
-                        ews::NAMESPACES,
+                        ewsgen::NAMESPACES,
                         options.clone(),
                     )
                     .map_err(|e| e.to_string())?,
                 );
             }
             "encode" => {
-                std::hint::black_box(env.to_xml(ews::NAMESPACES));
+                std::hint::black_box(env.to_xml(ewsgen::NAMESPACES));
             }
             "scan" => {
                 std::hint::black_box(scan(text)?);
@@ -204,7 +204,7 @@ fn bench(file: &str) -> Result<(), String> {
     // Both the scan and the decoder start from the document as UTF-8 text (checked once
     // above, when the file is read).
     let decode =
-        || Envelope::<GlobalElement>::from_str_with(text, ews::NAMESPACES, options.clone());
+        || Envelope::<GlobalElement>::from_str_with(text, ewsgen::NAMESPACES, options.clone());
     // Check once that everything works before timing.
     scan(text)?;
     xmlrs_scan(&bytes)?;
@@ -213,7 +213,7 @@ fn bench(file: &str) -> Result<(), String> {
     let t = best_interleaved(&mut [
         &mut || scan(text).unwrap_or(0),
         &mut || decode().map(|e| e.body.len()).unwrap_or(0),
-        &mut || env.to_xml(ews::NAMESPACES).len(),
+        &mut || env.to_xml(ewsgen::NAMESPACES).len(),
         &mut || xmlrs_scan(&bytes).unwrap_or(0),
     ]);
     let (scan_t, decode_t, encode_t, xmlrs_t) = (t[0], t[1], t[2], t[3]);

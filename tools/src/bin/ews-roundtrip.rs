@@ -1,6 +1,6 @@
 //! `ews-roundtrip [--out DIR] [--keep-unknown] FILE...`
 //!
-//! Reads each FILE as a SOAP envelope with the generated types (the schema set the `ews`
+//! Reads each FILE as a SOAP envelope with the generated types (the schema set the `ewsgen`
 //! crate was built from: `EWS_SCHEMA_DIR`, default `schemas/`), writes it back, and prints
 //! `FILE<TAB>ok` or `FILE<TAB>error<TAB>MESSAGE`. With `--out DIR` the written envelope is
 //! saved as `DIR/<file name>`. The last line is `N passed, M failed`. Exit status is 0
@@ -10,9 +10,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use ews::rt::{ReadOptions, UnknownElements};
-use ews::soap::Envelope;
-use ews::GlobalElement;
+use ewsgen::rt::{ReadOptions, UnknownElements};
+use ewsgen::soap::Envelope;
+use ewsgen::GlobalElement;
 
 const USAGE: &str = "usage: ews-roundtrip [--out DIR] [--keep-unknown | --skip-unknown] FILE...";
 
@@ -89,11 +89,11 @@ fn main() -> ExitCode {
 /// Reads, writes back, and checks that the written envelope reads back to the same value.
 fn round_trip(file: &Path, options: &ReadOptions) -> Result<String, String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read: {e}"))?;
-    let env = Envelope::<GlobalElement>::from_bytes(&bytes, ews::NAMESPACES, options.clone())
+    let env = Envelope::<GlobalElement>::from_bytes(&bytes, ewsgen::NAMESPACES, options.clone())
         .map_err(|e| e.to_string())?;
-    let xml = env.to_xml(ews::NAMESPACES);
+    let xml = env.to_xml(ewsgen::NAMESPACES);
     let again =
-        Envelope::<GlobalElement>::from_bytes(xml.as_bytes(), ews::NAMESPACES, options.clone())
+        Envelope::<GlobalElement>::from_bytes(xml.as_bytes(), ewsgen::NAMESPACES, options.clone())
             .map_err(|e| format!("written envelope does not read back: {e}"))?;
     // Elements skipped or kept under --skip-unknown/--keep-unknown are not written back.
     if (&again.headers, &again.body, &again.fault) != (&env.headers, &env.body, &env.fault) {
