@@ -42,7 +42,8 @@ use base64::Engine as _;
 
 use crate::response::ResponseMessages as _;
 use crate::rt::{self, ReadOptions};
-use crate::soap::{self, Fault, FaultDetail};
+pub use crate::soap::Response;
+use crate::soap::{self, Fault, FaultDetail, HttpInfo};
 use crate::Operation;
 
 /// A password or token: its `Debug` and `Display` never show it.
@@ -211,23 +212,6 @@ impl Error {
             _ => None,
         }
     }
-}
-
-/// A typed response: headers (`ServerVersionInfo`), the response element, elements the
-/// schema does not know (skipped or kept as [`ReadOptions::unknown_elements`] says), and how
-/// many times `ErrorServerBusy` was retried.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response<T, H> {
-    /// HTTP status.
-    pub status: u16,
-    /// The SOAP headers.
-    pub headers: H,
-    /// The response element.
-    pub body: T,
-    /// Elements the schema does not allow where they stood.
-    pub unknown: Vec<rt::UnknownElement>,
-    /// How many `ErrorServerBusy` answers were retried before this one.
-    pub retries: u32,
 }
 
 /// Builds a [`Client`].
@@ -433,7 +417,14 @@ impl Client {
                     tokio::time::sleep(wait).await;
                     retries += 1;
                 }
-                _ => return result.map(|r| Response { retries, ..r }),
+                _ => {
+                    return result.map(|mut r| {
+                        if let Some(h) = &mut r.http {
+                            h.retries = retries;
+                        }
+                        r
+                    })
+                }
             }
         }
     }
@@ -517,11 +508,8 @@ impl Client {
             Ok(Ok(_)) | Err(_) if status != 200 => Err(status_error(status, &bytes)),
             Err(e) => Err(Error::Response(e)),
             Ok(Ok(r)) => Ok(Response {
-                status,
-                headers: r.headers,
-                body: r.body,
-                unknown: r.unknown,
-                retries: 0,
+                http: Some(HttpInfo { status, retries: 0 }),
+                ..r
             }),
             Ok(Err(fault)) => {
                 let detail = fault.exchange_detail();

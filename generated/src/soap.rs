@@ -305,7 +305,10 @@ pub fn request_xml<O: crate::Operation, H: Headers>(op: &O, headers: &H) -> Resu
     Ok(w.into_string())
 }
 
-/// A response envelope read as type `T` with headers `H`.
+/// A typed response: the SOAP headers (such as `ServerVersionInfo`), the response element,
+/// the elements the schema does not know (skipped or kept as
+/// [`ReadOptions::unknown_elements`] says) and, when it came through the client, what the
+/// HTTP exchange told.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response<T, H> {
     /// The SOAP headers (such as `ServerVersionInfo`).
@@ -314,6 +317,18 @@ pub struct Response<T, H> {
     pub body: T,
     /// Elements skipped or kept under [`ReadOptions::unknown_elements`].
     pub unknown: Vec<UnknownElement>,
+    /// The HTTP side of the call; `None` for a response read from text.
+    pub http: Option<HttpInfo>,
+}
+
+/// The HTTP side of a call made by the client.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct HttpInfo {
+    /// HTTP status of the answer read.
+    pub status: u16,
+    /// How many throttled answers (`ErrorServerBusy`) were retried before this one.
+    pub retries: u32,
 }
 
 /// Reads a response envelope whose body holds one `T` element or a `soap:Fault`.
@@ -349,6 +364,7 @@ pub fn read_response<T: rt::Element, H: Headers>(
     match (fault, body) {
         (Some(f), None) => Ok(Err(f)),
         (None, Some(body)) => Ok(Ok(Response {
+            http: None,
             headers,
             body,
             unknown,

@@ -321,8 +321,8 @@ async fn success_is_typed_and_the_request_is_what_exchange_expects() {
         .call(&request(), &h)
         .await
         .expect("success");
-    assert_eq!(response.status, 200);
-    assert_eq!(response.retries, 0);
+    assert_eq!(response.http.as_ref().unwrap().status, 200);
+    assert_eq!(response.http.as_ref().unwrap().retries, 0);
     let version = response
         .headers
         .server_version_info
@@ -502,7 +502,7 @@ async fn server_busy_fault_is_retried_after_the_back_off() {
         "retried after {:?}, before the server's back-off",
         started.elapsed()
     );
-    assert_eq!(response.retries, 1);
+    assert_eq!(response.http.as_ref().unwrap().retries, 1);
     assert!(response.body.into_result().is_ok());
     let received = server.received();
     assert_eq!(received.len(), 2);
@@ -535,7 +535,7 @@ async fn server_busy_response_code_is_retried() {
         .call(&request(), &headers())
         .await
         .expect("success after the retry");
-    assert_eq!(response.retries, 1);
+    assert_eq!(response.http.as_ref().unwrap().retries, 1);
     assert_eq!(server.received().len(), 2);
 }
 
