@@ -49,7 +49,7 @@ pub fn emit(model: &Model, runtime: &str, support: &str) -> Result<TokenStream> 
     };
     let mut a = Arb {
         m: model,
-        rt: parse(&format!("{runtime}::rt"))?,
+        rt: parse(&format!("{runtime}::__private"))?,
         s: parse(support)?,
         ends: BTreeSet::new(),
     };

@@ -191,7 +191,7 @@ impl<'m> Emitter<'m> {
         opts: &'m EmitOptions,
         defaultable: BTreeMap<TypeKey, bool>,
     ) -> Result<Self> {
-        let rt: TokenStream = format!("{}::rt", opts.runtime)
+        let rt: TokenStream = format!("{}::__private", opts.runtime)
             .parse()
             .map_err(|e| Error::Config(format!("bad runtime path: {e}")))?;
         let krate: TokenStream = opts
@@ -1011,7 +1011,7 @@ impl<'m> Emitter<'m> {
                 }
             }
             if any_attribute {
-                out.push(quote!(#rt::any::write_attributes(w, &self.other_attributes);));
+                out.push(quote!(#rt::write_attributes(w, &self.other_attributes);));
             }
             if text.is_some() {
                 out.push(quote!(w.text(&self.value);));
@@ -1264,6 +1264,15 @@ impl<'m> Emitter<'m> {
             impl ::core::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                     f.write_str(self.as_str())
+                }
+            }
+            impl ::core::convert::From<&str> for #name {
+                /// The value written `s`; a value the schema does not list is kept as sent.
+                fn from(s: &str) -> Self {
+                    match <Self as #rt::Text>::parse_text(s) {
+                        ::core::result::Result::Ok(v) => v,
+                        ::core::result::Result::Err(_) => Self::#other(s.to_string()),
+                    }
                 }
             }
             impl #rt::Text for #name {

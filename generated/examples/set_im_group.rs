@@ -17,7 +17,6 @@ use std::process::ExitCode;
 
 use ewsgen::client::{Client, Error};
 use ewsgen::messages::SetImGroupType;
-use ewsgen::rt::Text as _;
 use ewsgen::types::{ExchangeVersionType, ItemIdType, RequestServerVersion};
 use ewsgen::ResponseMessage as _;
 
@@ -54,10 +53,7 @@ async fn main() -> ExitCode {
         }
     };
     let version = env("EWS_VERSION").unwrap_or_else(|| "Exchange2013".into());
-    let Ok(version) = ExchangeVersionType::parse_text(&version) else {
-        eprintln!("EWS_VERSION: invalid version {version:?}");
-        return ExitCode::from(2);
-    };
+    let version = ExchangeVersionType::from(version.as_str());
     let headers = ewsgen::RequestHeaders {
         request_server_version: Some(RequestServerVersion::new(version)),
         ..Default::default()

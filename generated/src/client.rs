@@ -496,7 +496,7 @@ impl Client {
         if status != 200 && status != 500 {
             return Err(status_error(status, &bytes));
         }
-        let text = match rt::Reader::check_utf8(&bytes) {
+        let text = match crate::__private::Reader::check_utf8(&bytes) {
             Ok(t) => t,
             Err(e) if status == 200 => return Err(Error::Response(e)),
             Err(_) => return Err(status_error(status, &bytes)),
@@ -562,12 +562,12 @@ pub fn impersonated_address<H: soap::Headers>(
     if !headers.present().contains(&"t:ExchangeImpersonation") {
         return None;
     }
-    let mut w = rt::Writer::new(namespaces);
+    let mut w = crate::__private::Writer::new(namespaces);
     w.start("h");
     headers.write_headers(&mut w);
     w.end("h");
     let xml = w.into_string();
-    let mut r = rt::Reader::new(&xml, namespaces).ok()?;
+    let mut r = crate::__private::Reader::new(&xml, namespaces).ok()?;
     let raw = r.read_raw().ok()?;
     let imp = raw.children.iter().find_map(|c| match c {
         rt::RawNode::Element(e) if e.name == "ExchangeImpersonation" => Some(e),

@@ -14,6 +14,10 @@ pub mod response;
 pub mod rt;
 pub mod soap;
 
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
 pub use response::{ResponseClass, ResponseMessage, ResponseMessages};
 
 /// An EWS operation: a request type, its response type and its SOAP action.

@@ -1,9 +1,7 @@
 //! The SOAP 1.1 envelope around EWS messages: headers, body and faults.
 
-use crate::rt::{
-    self, ErrorKind, Namespaces, RawElement, ReadOptions, Reader, Result, UnknownElement, Value,
-    Writer, NS_NONE, NS_SOAP, NS_XML,
-};
+use crate::__private::{Reader, Value, Writer, NS_NONE, NS_SOAP, NS_XML};
+use crate::rt::{self, ErrorKind, Namespaces, RawElement, ReadOptions, Result, UnknownElement};
 
 /// A SOAP fault (`soap:Fault`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -67,7 +65,7 @@ impl Fault {
         if let (Some(ns), Some((prefix, _))) =
             (&self.fault_code_namespace, self.fault_code.split_once(':'))
         {
-            if !(prefix == "soap" && ns == rt::reader::SOAP_ENV) && prefix != "xml" {
+            if !(prefix == "soap" && ns == crate::__private::SOAP_ENV) && prefix != "xml" {
                 w.attr_str(&format!("xmlns:{prefix}"), ns);
             }
         }
@@ -120,7 +118,7 @@ impl<T> Default for Envelope<T> {
 
 const ENVELOPE_CHILDREN: &[(&str, u8)] = &[("Header", NS_SOAP), ("Body", NS_SOAP)];
 
-impl<T: Value + rt::Tagged> Envelope<T> {
+impl<T: Value + crate::__private::Tagged> Envelope<T> {
     /// Checks, before sending, that operation `O` accepts every header of this request
     /// envelope; the error names the first header it does not accept.
     pub fn check_request_headers<O: crate::Operation>(&self) -> Result<()> {
@@ -179,7 +177,7 @@ impl<T: Value> Envelope<T> {
     pub fn to_xml(&self, namespaces: Namespaces) -> String {
         let mut w = Writer::with_capacity(namespaces, 1024);
         w.declaration();
-        w.declare("soap", rt::reader::SOAP_ENV);
+        w.declare("soap", crate::__private::SOAP_ENV);
         w.start("soap:Envelope");
         if !self.headers.is_empty() {
             w.start("soap:Header");
@@ -291,7 +289,7 @@ pub fn request_xml<O: crate::Operation, H: Headers>(op: &O, headers: &H) -> Resu
     }
     let mut w = Writer::with_capacity(O::NAMESPACES, 1024);
     w.declaration();
-    w.declare("soap", rt::reader::SOAP_ENV);
+    w.declare("soap", crate::__private::SOAP_ENV);
     w.start("soap:Envelope");
     if !present.is_empty() {
         w.start("soap:Header");

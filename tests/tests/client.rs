@@ -666,11 +666,11 @@ async fn any_server_version_is_sent_as_given() {
 #[derive(Debug, Clone, PartialEq)]
 struct VersionOnly(SetImGroupType);
 
-impl ewsgen::rt::Value for VersionOnly {
-    fn read_value(r: &mut ewsgen::rt::Reader<'_>) -> ewsgen::rt::Result<Self> {
+impl ewsgen::__private::Value for VersionOnly {
+    fn read_value(r: &mut ewsgen::__private::Reader<'_>) -> ewsgen::rt::Result<Self> {
         SetImGroupType::read_value(r).map(VersionOnly)
     }
-    fn write_value(&self, w: &mut ewsgen::rt::Writer, tag: &str) {
+    fn write_value(&self, w: &mut ewsgen::__private::Writer, tag: &str) {
         self.0.write_value(w, tag)
     }
 }

@@ -3,8 +3,8 @@
 //! against the official office365 schema.
 
 use ews_tests::{shared_dir, validating_schema_dir, xml_equivalent, xmllint_validate};
+use ewsgen::__private::{Reader, Value, Writer};
 use ewsgen::messages::{SetImGroupResponseMessageType, SetImGroupType};
-use ewsgen::rt::{Reader, Value, Writer};
 use ewsgen::soap::Envelope;
 use ewsgen::GlobalElement;
 

@@ -233,7 +233,7 @@ fn push_text(stack: &mut [RawElement], s: &str) {
     }
 }
 
-impl super::Value for RawElement {
+impl super::value::Value for RawElement {
     fn read_value(r: &mut Reader<'_>) -> Result<Self> {
         RawElement::read(r)
     }

@@ -162,7 +162,7 @@ impl<'r, 'a> Attr<'r, 'a> {
         &self.value
     }
     /// The value parsed as `T`.
-    pub fn value<T: super::Text>(&self) -> Result<T> {
+    pub fn value<T: super::value::Text>(&self) -> Result<T> {
         T::parse_text(&self.value).map_err(|reason| {
             self.reader.error(ErrorKind::InvalidValue {
                 what: format!("attribute `{}`", self.qname),

@@ -119,7 +119,7 @@ impl Writer {
 
     /// Writes an attribute of a simple type.
     #[inline]
-    pub fn attr<T: super::Text>(&mut self, name: &str, value: &T) {
+    pub fn attr<T: super::value::Text>(&mut self, name: &str, value: &T) {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         value.write_text(&mut scratch);
@@ -129,7 +129,7 @@ impl Writer {
 
     /// Writes an optional attribute.
     #[inline]
-    pub fn attr_opt<T: super::Text>(&mut self, name: &str, value: Option<&T>) {
+    pub fn attr_opt<T: super::value::Text>(&mut self, name: &str, value: Option<&T>) {
         if let Some(v) = value {
             self.attr(name, v);
         }
@@ -144,7 +144,7 @@ impl Writer {
 
     /// Writes the text of a simple-typed value.
     #[inline]
-    pub fn text<T: super::Text>(&mut self, value: &T) {
+    pub fn text<T: super::value::Text>(&mut self, value: &T) {
         self.close_open();
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();

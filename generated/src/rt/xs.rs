@@ -6,7 +6,7 @@ use std::fmt;
 
 use base64::Engine as _;
 
-use super::Text;
+use super::value::Text;
 
 macro_rules! lexical {
     ($(#[$m:meta])* $name:ident, $check:path) => {
@@ -309,12 +309,12 @@ impl<T: Text> Text for List<T> {
     }
 }
 
-impl<T: Text> super::Value for List<T> {
+impl<T: Text> super::value::Value for List<T> {
     fn read_value(r: &mut super::Reader<'_>) -> super::Result<Self> {
-        super::read_text_value(r)
+        super::value::read_text_value(r)
     }
     fn write_value(&self, w: &mut super::Writer, tag: &str) {
-        super::write_text_value(self, w, tag)
+        super::value::write_text_value(self, w, tag)
     }
 }
 

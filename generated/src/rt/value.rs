@@ -1,0 +1,277 @@
+//! The traits every generated type implements and the small functions generated readers
+//! and writers call. Reached through `crate::__private`: not part of the documented API.
+
+use std::borrow::Cow;
+
+use super::any::{self, RawAttribute};
+use super::error::{ErrorKind, Result};
+use super::reader::{self, Reader};
+use super::writer::Writer;
+
+/// A value with a text form: XML Schema simple types, enumerations, lists and unions.
+pub trait Text: Sized {
+    /// Parses the text form; the error says why it does not parse.
+    fn parse_text(s: &str) -> std::result::Result<Self, String>;
+    /// Appends the text form.
+    fn write_text(&self, out: &mut String);
+    /// Parses text the reader may already own (text with entity references), so that a
+    /// string type can keep it without copying; the error gives the text back.
+    #[inline]
+    fn parse_text_cow(s: Cow<'_, str>) -> std::result::Result<Self, (String, Cow<'_, str>)> {
+        match Self::parse_text(&s) {
+            Ok(v) => Ok(v),
+            Err(reason) => Err((reason, s)),
+        }
+    }
+}
+
+/// Something read from and written as XML content: an element of a complex or simple type,
+/// or a group of elements (a choice, a sequence, a substitution group).
+pub trait Value: Sized {
+    /// Reads the value; the reader stands on its first element.
+    fn read_value(r: &mut Reader<'_>) -> Result<Self>;
+    /// Writes the value; `tag` is the qualified element name (unused by groups, which know
+    /// their own element names).
+    fn write_value(&self, w: &mut Writer, tag: &str);
+}
+
+/// A value standing for any of several elements (the generated `GlobalElement`): which one
+/// it is.
+pub trait Tagged {
+    /// The qualified element name as written (`t:MailboxCulture`).
+    fn element_tag(&self) -> &'static str;
+}
+
+/// Reads the text of an element as a simple-typed value.
+#[inline]
+pub fn read_text_value<T: Text>(r: &mut Reader<'_>) -> Result<T> {
+    let s = r.read_text()?;
+    // After reading, the reader stands on the element again: its name is only needed (and
+    // only copied) for an error.
+    T::parse_text_cow(s)
+        .map_err(|(reason, s)| r.invalid_value(&format!("element <{}>", r.qname()), &s, reason))
+}
+
+/// Reads the text of an element whose attributes were already read.
+#[inline]
+pub fn read_simple_content<T: Text>(r: &mut Reader<'_>) -> Result<T> {
+    let s = r.read_text_after_attrs()?;
+    T::parse_text_cow(s)
+        .map_err(|(reason, s)| r.invalid_value(&format!("element <{}>", r.qname()), &s, reason))
+}
+
+/// Writes a simple-typed value as an element.
+#[inline]
+pub fn write_text_value<T: Text>(value: &T, w: &mut Writer, tag: &str) {
+    w.start(tag);
+    w.text(value);
+    w.end(tag);
+}
+
+/// Reads one more occurrence into an optional slot; a second occurrence is an error.
+#[inline]
+pub fn fill<T: Value>(r: &mut Reader<'_>, slot: &mut Option<T>) -> Result<()> {
+    if slot.is_some() {
+        return Err(r.error(ErrorKind::TooManyElements(r.qname().to_string())));
+    }
+    *slot = Some(T::read_value(r)?);
+    Ok(())
+}
+
+/// Stack kept free before reading nested content, and the size of each new segment.
+const STACK_RED_ZONE: usize = 128 * 1024;
+const STACK_SEGMENT: usize = 4 * 1024 * 1024;
+
+/// Like [`fill`], for element content that may nest deeply: the stack grows on the heap
+/// when little of it is left, so that only [`ReadOptions::max_depth`] bounds the nesting.
+#[inline]
+pub fn fill_nested<T: Value>(r: &mut Reader<'_>, slot: &mut Option<T>) -> Result<()> {
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || fill(r, slot))
+}
+
+/// Like [`push`], for element content that may nest deeply (see [`fill_nested`]).
+#[inline]
+pub fn push_nested<T: Value>(r: &mut Reader<'_>, slot: &mut Vec<T>) -> Result<()> {
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || push(r, slot))
+}
+
+/// Reads one more occurrence into a repeated slot.
+#[inline]
+pub fn push<T: Value>(r: &mut Reader<'_>, slot: &mut Vec<T>) -> Result<()> {
+    slot.push(T::read_value(r)?);
+    Ok(())
+}
+
+/// Writes an optional value.
+#[inline]
+pub fn write_opt<T: Value>(value: &Option<T>, w: &mut Writer, tag: &str) {
+    if let Some(v) = value {
+        v.write_value(w, tag);
+    }
+}
+
+/// Writes every value of a repeated field.
+#[inline]
+pub fn write_all<T: Value>(values: &[T], w: &mut Writer, tag: &str) {
+    for v in values {
+        v.write_value(w, tag);
+    }
+}
+
+impl<T: Value> Value for Box<T> {
+    #[inline]
+    fn read_value(r: &mut Reader<'_>) -> Result<Self> {
+        T::read_value(r).map(Box::new)
+    }
+    #[inline]
+    fn write_value(&self, w: &mut Writer, tag: &str) {
+        (**self).write_value(w, tag)
+    }
+}
+
+/// The value of a `nillable` element: `xsi:nil="true"`, or a value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Nillable<T> {
+    /// The element was sent with `xsi:nil="true"`; its other attributes are kept as written.
+    Nil(Vec<RawAttribute>),
+    /// The element carries a value.
+    Value(T),
+}
+
+impl<T: Default> Default for Nillable<T> {
+    fn default() -> Self {
+        Nillable::Value(T::default())
+    }
+}
+
+impl<T: Value> Value for Nillable<T> {
+    fn read_value(r: &mut Reader<'_>) -> Result<Self> {
+        if r.is_nil()? {
+            let mut attrs = Vec::new();
+            {
+                let mut it = r.attributes();
+                while let Some(a) = it.next_attr()? {
+                    attrs.push(a.to_raw());
+                }
+            }
+            r.enter()?;
+            if r.peek()? {
+                return Err(r.error(ErrorKind::Other(
+                    "an element with xsi:nil=\"true\" must be empty".into(),
+                )));
+            }
+            r.leave()?;
+            Ok(Nillable::Nil(attrs))
+        } else {
+            T::read_value(r).map(Nillable::Value)
+        }
+    }
+    fn write_value(&self, w: &mut Writer, tag: &str) {
+        match self {
+            Nillable::Nil(attrs) => {
+                w.start(tag);
+                w.attr_str("xmlns:xsi", reader::XSI);
+                w.attr_str("xsi:nil", "true");
+                any::write_attributes(w, attrs);
+                w.end(tag);
+            }
+            Nillable::Value(v) => v.write_value(w, tag),
+        }
+    }
+}
+
+/// Implements [`Value`] for a [`Text`] type: the value is an element's text.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! text_value {
+    ($($t:ty),* $(,)?) => {$(
+        impl $crate::__private::Value for $t {
+            #[inline]
+            fn read_value(r: &mut $crate::__private::Reader<'_>) -> $crate::__private::Result<Self> {
+                $crate::__private::read_text_value(r)
+            }
+            #[inline]
+            fn write_value(&self, w: &mut $crate::__private::Writer, tag: &str) {
+                $crate::__private::write_text_value(self, w, tag)
+            }
+        }
+    )*};
+}
+
+impl Text for String {
+    #[inline]
+    fn parse_text(s: &str) -> std::result::Result<Self, String> {
+        Ok(s.to_string())
+    }
+    #[inline]
+    fn parse_text_cow(s: Cow<'_, str>) -> std::result::Result<Self, (String, Cow<'_, str>)> {
+        Ok(s.into_owned())
+    }
+    #[inline]
+    fn write_text(&self, out: &mut String) {
+        out.push_str(self)
+    }
+}
+
+impl Text for bool {
+    fn parse_text(s: &str) -> std::result::Result<Self, String> {
+        match s.trim() {
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            _ => Err("expected `true`, `false`, `1` or `0`".into()),
+        }
+    }
+    fn write_text(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" })
+    }
+}
+
+macro_rules! int_text {
+    ($($t:ty),*) => {$(
+        impl Text for $t {
+            #[inline]
+            fn parse_text(s: &str) -> std::result::Result<Self, String> {
+                let t = s.trim();
+                let t = t.strip_prefix('+').unwrap_or(t);
+                t.parse::<$t>().map_err(|e| format!("not a valid {} ({e})", stringify!($t)))
+            }
+            #[inline]
+            fn write_text(&self, out: &mut String) {
+                use std::fmt::Write;
+                let _ = write!(out, "{}", self);
+            }
+        }
+    )*};
+}
+int_text!(i8, i16, i32, i64, i128, u8, u16, u32, u64, u128);
+
+macro_rules! float_text {
+    ($($t:ty),*) => {$(
+        impl Text for $t {
+            fn parse_text(s: &str) -> std::result::Result<Self, String> {
+                match s.trim() {
+                    "INF" | "+INF" => Ok(<$t>::INFINITY),
+                    "-INF" => Ok(<$t>::NEG_INFINITY),
+                    "NaN" => Ok(<$t>::NAN),
+                    t if t.contains(|c: char| c.is_ascii_alphabetic() && c != 'e' && c != 'E') => {
+                        Err(format!("not a valid {}", stringify!($t)))
+                    }
+                    t => t.parse::<$t>().map_err(|e| format!("not a valid {} ({e})", stringify!($t))),
+                }
+            }
+            fn write_text(&self, out: &mut String) {
+                use std::fmt::Write;
+                if self.is_nan() {
+                    out.push_str("NaN");
+                } else if self.is_infinite() {
+                    out.push_str(if *self > 0.0 { "INF" } else { "-INF" });
+                } else {
+                    let _ = write!(out, "{}", self);
+                }
+            }
+        }
+    )*};
+}
+float_text!(f32, f64);
+
+crate::text_value!(String, bool, i8, i16, i32, i64, i128, u8, u16, u32, u64, u128, f32, f64);
