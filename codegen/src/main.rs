@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use ews_codegen::Builder;
 
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
