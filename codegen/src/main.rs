@@ -139,7 +139,7 @@ fn run() -> Result<(), String> {
                     std::fs::create_dir_all(parent)
                         .map_err(|e| format!("{}: {e}", parent.display()))?;
                 }
-                ews_codegen::builder_write(&out, &g.code).map_err(|e| e.to_string())?;
+                g.write_if_changed(&out).map_err(|e| e.to_string())?;
                 eprintln!(
                     "wrote {} ({} lines, {} types, {} operations)",
                     out.display(),
