@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use crate::emit::{self, EmitOptions};
 use crate::error::{Error, Result};
-use crate::model::{self, Model, Operation};
-use crate::{wsdl, xsd};
+use crate::model::{self, Model};
+use crate::names::{self, Names};
+use crate::{ews, xsd};
 
 /// Where the schemas come from.
 #[derive(Debug, Clone)]
@@ -52,6 +53,8 @@ pub struct Generated {
     pub files: Vec<PathBuf>,
     /// The resolved model.
     pub model: Model,
+    /// The Rust names of the model.
+    pub names: Names,
 }
 
 impl Builder {
@@ -154,7 +157,7 @@ impl Builder {
     }
 
     /// `Since:` doc lines of `model` against the older sets.
-    fn since_docs(&self, model: &Model) -> Result<BTreeMap<String, String>> {
+    fn since_docs(&self, model: &Model, names: &Names) -> Result<BTreeMap<String, String>> {
         let mut docs = BTreeMap::new();
         if self.since.is_empty() {
             return Ok(docs);
@@ -162,7 +165,8 @@ impl Builder {
         let mut older = Vec::new();
         for (name, dir) in &self.since {
             let (m, _) = Builder::new().schema_dir(dir).model()?;
-            older.push((name.clone(), version_items(&m)));
+            let n = names::name(&m);
+            older.push((name.clone(), version_items(&m, &n)));
         }
         let current = self
             .version_name
@@ -174,7 +178,7 @@ impl Builder {
                     .unwrap_or_else(|| "this version".into()),
                 _ => "this version".into(),
             });
-        for (key, sig) in version_keys(model) {
+        for (key, sig) in version_keys(model, names) {
             let first = older.iter().position(|(_, items)| items.contains(&sig));
             let since = match first {
                 Some(0) => continue,
@@ -209,7 +213,9 @@ impl Builder {
         }
     }
 
-    /// Reads and resolves the schemas.
+    /// Reads and resolves the schemas, with the operations (from the WSDL, and the EWS
+    /// request/response pairs it does not name), the optional-element rules and the
+    /// operation filter applied.
     pub fn model(&self) -> Result<(Model, Vec<PathBuf>)> {
         let (entries, wsdl_path) = self.entries()?;
         let set = xsd::load(&entries)?;
@@ -217,45 +223,15 @@ impl Builder {
         let wsdl_ops = match &wsdl_path {
             Some(p) => {
                 files.push(p.clone());
-                Some(wsdl::read_operations(p)?)
+                Some(xsd::read_operations(p)?)
             }
             None => None,
         };
         let mut model = model::resolve(&set, wsdl_ops.clone())?;
-        let paired = model::paired_operations(&model);
-        let mut ops: Vec<Operation> = wsdl_ops.unwrap_or_default();
-        let requests: BTreeSet<_> = ops.iter().map(|o| o.request.clone()).collect();
-        let mut names: BTreeSet<String> = ops.iter().map(|o| o.name.clone()).collect();
-        // Without a WSDL entry, an operation accepts every EWS request header the schema
-        // declares and its response carries ServerVersionInfo.
-        let declared = |names: &[&str]| -> Vec<crate::xsd::QName> {
-            model
-                .elements
-                .values()
-                .filter(|g| names.contains(&g.qname.name.as_str()))
-                .map(|g| g.qname.clone())
-                .collect()
-        };
-        let default_in = declared(&[
-            "RequestServerVersion",
-            "MailboxCulture",
-            "ExchangeImpersonation",
-            "TimeZoneContext",
-            "ManagementRole",
-            "DateTimePrecision",
-        ]);
-        let default_out = declared(&["ServerVersionInfo"]);
-        for mut p in paired {
-            if !requests.contains(&p.request) && names.insert(p.name.clone()) {
-                p.input_headers = default_in.clone();
-                p.output_headers = default_out.clone();
-                ops.push(p);
-            }
-        }
-        model.operations = ops;
+        model.operations = ews::operations(&model, wsdl_ops);
         model::relax_required(&mut model, &self.optional)?;
         if let Some(filter) = &self.operations {
-            model = crate::model::filter_operations(model, filter)?;
+            model = model::filter_operations(model, filter, ews::is_header)?;
         }
         Ok((model, files))
     }
@@ -263,6 +239,7 @@ impl Builder {
     /// Generates the bindings and returns them, without writing anything.
     pub fn generate(&self) -> Result<Generated> {
         let (model, files) = self.model()?;
+        let names = names::name(&model);
         let mut opts = self.emit.clone();
         opts.header = files
             .iter()
@@ -275,11 +252,16 @@ impl Builder {
                 )
             })
             .collect();
-        for (k, v) in self.since_docs(&model)? {
+        for (k, v) in self.since_docs(&model, &names)? {
             opts.extra_docs.entry(k).or_insert(v);
         }
-        let code = emit::emit(&model, &opts)?;
-        Ok(Generated { code, files, model })
+        let code = emit::emit(&model, &names, &opts)?;
+        Ok(Generated {
+            code,
+            files,
+            model,
+            names,
+        })
     }
 
     /// Generates the bindings into the output folder, writing only when they changed, and
@@ -324,39 +306,37 @@ fn write_if_changed(path: &Path, content: &str) -> Result<bool> {
 
 /// The versioned items of a model, by XML Schema names: `type`, `type/element`,
 /// `type/@attribute`, `type=value`.
-fn version_items(m: &Model) -> BTreeSet<String> {
-    version_keys(m).into_iter().map(|(_, sig)| sig).collect()
+fn version_items(m: &Model, n: &Names) -> BTreeSet<String> {
+    version_keys(m, n).into_iter().map(|(_, sig)| sig).collect()
 }
 
 /// Each versioned item of a model: its documentation key in the generated code (`Type`,
 /// `Type.field`, `Type::Variant`) and its XML Schema signature.
-fn version_keys(m: &Model) -> Vec<(String, String)> {
+fn version_keys(m: &Model, n: &Names) -> Vec<(String, String)> {
     use crate::model::{FieldKind, TypeKind};
     let mut out = Vec::new();
     for t in m.types.values() {
         let Some(q) = &t.xml_name else { continue };
+        let ty = n.ty(&t.key);
         let tsig = format!("{{{}}}{}", q.ns, q.name);
-        out.push((t.key.name.clone(), tsig.clone()));
+        out.push((ty.to_string(), tsig.clone()));
         match &t.kind {
-            TypeKind::Struct { attrs, fields, .. } => {
-                for a in attrs {
-                    out.push((
-                        format!("{}.{}", t.key.name, a.rust),
-                        format!("{tsig}/@{}", a.qname.name),
-                    ));
+            TypeKind::Struct(s) => {
+                for (a, an) in s.attrs.iter().zip(&n.attrs[&t.key]) {
+                    out.push((format!("{ty}.{an}"), format!("{tsig}/@{}", a.qname.name)));
                 }
-                for f in fields {
+                for (f, fname) in s.fields.iter().zip(&n.fields[&t.key]) {
                     if let FieldKind::Element { qname, .. } = &f.kind {
                         out.push((
-                            format!("{}.{}", t.key.name, f.rust),
+                            format!("{ty}.{fname}"),
                             format!("{tsig}/{{{}}}{}", qname.ns, qname.name),
                         ));
                     }
                 }
             }
             TypeKind::Enum { values, .. } => {
-                for ((v, _), n) in values.iter().zip(crate::emit::enum_variant_names(values)) {
-                    out.push((format!("{}::{}", t.key.name, n), format!("{tsig}={v}")));
+                for ((v, _), vn) in values.iter().zip(&n.enum_variants[&t.key].0) {
+                    out.push((format!("{ty}::{vn}"), format!("{tsig}={v}")));
                 }
             }
             _ => {}

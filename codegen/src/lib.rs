@@ -1,24 +1,25 @@
 //! `ews-codegen`: Rust bindings with exact XML readers and writers from the Exchange Web
 //! Services schemas.
 //!
-//! The pipeline has three stages, each a public function with a public output type:
-//! [`xsd::load`] reads schema files into a [`xsd::SchemaSet`]; [`model::resolve`] turns it
-//! into a resolved [`model::Model`]; [`emit::emit`] renders formatted Rust source. The
-//! [`Builder`] drives them from a `build.rs`.
+//! The pipeline has four stages, each a public function with a public output type:
+//! [`xsd::load`] reads schema files into a [`xsd::SchemaSet`] (and [`xsd::read_operations`]
+//! a WSDL's operations); [`model::resolve`] turns it into a resolved [`model::Model`], keyed
+//! by schema identity; [`names::name`] gives everything its Rust name ([`names::Names`]);
+//! [`emit::emit`] renders formatted Rust source. The EWS conventions the schemas do not
+//! state (SOAP headers, SOAPAction, response messages) are in [`ews`]. The [`Builder`]
+//! configures and runs the stages from a `build.rs`; [`model::diff`] compares two schema
+//! versions.
 
 #![warn(missing_docs)]
 
-pub mod diff;
 pub mod emit;
+pub mod ews;
 pub mod model;
+pub mod names;
 pub mod xsd;
 
-mod arbitrary;
 mod builder;
-mod dom;
 mod error;
-mod names;
-mod wsdl;
 
 pub use builder::{Builder, Generated, SchemaSource};
 pub use error::{Error, Loc, Result};

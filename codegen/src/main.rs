@@ -95,7 +95,7 @@ fn run() -> Result<(), String> {
                 .map_err(|e| e.to_string())
         };
         let (from, to) = (model(&args.from, "--from")?, model(&args.to, "--to")?);
-        print!("{}", ews_codegen::diff::diff(&from, &to).report());
+        print!("{}", ews_codegen::model::diff(&from, &to).report());
         return Ok(());
     }
     let dir = args

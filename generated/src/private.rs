@@ -5,6 +5,7 @@
 //! that emits the code calling it. Use [`crate::rt`] instead.
 
 pub use crate::rt::any::write_attributes;
+pub use crate::rt::content::*;
 pub use crate::rt::reader::{
     Attr, AttrIter, Reader, NS_NONE, NS_OTHER, NS_SOAP, NS_XML, NS_XSI, SOAP_ENV, XML, XSI,
 };

@@ -114,13 +114,43 @@ pub trait ResponseMessage {
     }
 }
 
+/// A type derived from a response message (every `m:*ResponseMessageType`) is one through
+/// its base: it dereferences to it.
+impl<T> ResponseMessage for T
+where
+    T: std::ops::Deref,
+    T::Target: ResponseMessage,
+{
+    type Code = <T::Target as ResponseMessage>::Code;
+    fn response_class_str(&self) -> &str {
+        (**self).response_class_str()
+    }
+    fn response_code(&self) -> Option<&Self::Code> {
+        (**self).response_code()
+    }
+    fn response_code_str(&self) -> Option<&str> {
+        (**self).response_code_str()
+    }
+    fn message_text(&self) -> Option<&str> {
+        (**self).message_text()
+    }
+    fn descriptive_link_key(&self) -> Option<i32> {
+        (**self).descriptive_link_key()
+    }
+    fn message_xml(&self) -> &[RawElement] {
+        (**self).message_xml()
+    }
+}
+
 /// The response messages of an operation's response, in document order. An operation on
 /// several items (`GetItem` on three ids) answers with one message per item.
 pub trait ResponseMessages {
     /// The response code type.
     type Code: Clone + fmt::Debug + fmt::Display + PartialEq;
-    /// Every response message the value holds.
-    fn response_messages(&self) -> Vec<&dyn ResponseMessage<Code = Self::Code>>;
+    /// Every response message the value holds (none, unless the type says otherwise).
+    fn response_messages(&self) -> Vec<&dyn ResponseMessage<Code = Self::Code>> {
+        Vec::new()
+    }
 
     /// The first message whose class is Error, as an error value.
     fn first_error(&self) -> Option<ResponseError<Self::Code>> {
@@ -216,4 +246,21 @@ pub fn back_off(elements: &[RawElement]) -> Option<Duration> {
         .find(|(n, _)| n == "BackOffMilliseconds")
         .and_then(|(_, v)| v.trim().parse::<u64>().ok())
         .map(Duration::from_millis)
+}
+
+/// `ResponseMessages` for a response message type that holds no other message: the list of
+/// itself.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __single_message {
+    ($t:ty, $code:ty) => {
+        impl $crate::response::ResponseMessages for $t {
+            type Code = $code;
+            fn response_messages(
+                &self,
+            ) -> ::std::vec::Vec<&dyn $crate::response::ResponseMessage<Code = $code>> {
+                ::std::vec![self]
+            }
+        }
+    };
 }

@@ -254,21 +254,18 @@ impl LexicalRules {
             None
         }
         let is_empty = |ty: &TyRef| match ty {
-            TyRef::Named(k) => matches!(
-                model.types.get(k).map(|t| &t.kind),
-                Some(TypeKind::Struct {
-                    text: None,
-                    mixed: false,
-                    ..
-                })
-            ),
+            TyRef::Named(k) => {
+                model.struct_of(k).is_some_and(|s| !s.mixed) && model.text_of(k).is_none()
+            }
             TyRef::Builtin(_) => false,
         };
         type Name = (String, String);
         let name = |q: &ews_codegen::xsd::QName| (q.ns.clone(), q.name.clone());
-        let fields_of = |kind: &TypeKind| -> Vec<Field> {
-            match kind {
-                TypeKind::Struct { fields, .. } | TypeKind::Group { fields } => fields.clone(),
+        // A struct's fields with its bases' (a derived type's element holds them all).
+        let fields_of = |t: &ews_codegen::model::TypeDef| -> Vec<Field> {
+            match &t.kind {
+                TypeKind::Struct(_) => model.all_fields(&t.key).into_iter().cloned().collect(),
+                TypeKind::Group { fields } => fields.clone(),
                 TypeKind::Choice { variants } => variants.clone(),
                 _ => Vec::new(),
             }
@@ -282,7 +279,7 @@ impl LexicalRules {
             }
         }
         for t in model.types.values() {
-            for f in fields_of(&t.kind) {
+            for f in fields_of(t) {
                 if let FieldKind::Element {
                     qname,
                     ty: TyRef::Named(k),
@@ -299,7 +296,7 @@ impl LexicalRules {
                 let mine = owners.get(&t.key).cloned().unwrap_or_default();
                 // Groups stand in the elements of the types using them; the types an
                 // abstract type's element holds (by xsi:type) in that element.
-                let mut inner: Vec<TypeKey> = fields_of(&t.kind)
+                let mut inner: Vec<TypeKey> = fields_of(t)
                     .iter()
                     .filter_map(|f| match &f.kind {
                         FieldKind::Group(g) => Some(g.clone()),
@@ -347,7 +344,7 @@ impl LexicalRules {
             let Some(parents) = owners.get(&t.key) else {
                 continue;
             };
-            for f in fields_of(&t.kind) {
+            for f in fields_of(t) {
                 if let FieldKind::Element { qname, ty, .. } = &f.kind {
                     for p in parents {
                         note(p.clone(), qname, ty);

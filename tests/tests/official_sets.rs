@@ -96,7 +96,7 @@ mod run {
             model("office365"),
         );
 
-        let d = ews_codegen::diff::diff(&v2010, &v2016);
+        let d = ews_codegen::model::diff(&v2010, &v2016);
         for op in [
             "SetImGroup",
             "AddImGroup",
@@ -116,7 +116,7 @@ mod run {
             .iter()
             .any(|v| v == "m:ResponseCodeType: ErrorImGroupDisplayNameAlreadyExists"));
 
-        let d = ews_codegen::diff::diff(&v2016, &o365);
+        let d = ews_codegen::model::diff(&v2016, &o365);
         assert!(
             !d.operations_added.is_empty() && d.operations_removed.is_empty(),
             "{d:?}"
@@ -132,10 +132,10 @@ mod run {
         assert_eq!(d.operations_added, expected);
 
         // A set compared with itself has no differences.
-        assert_eq!(ews_codegen::diff::diff(&o365, &o365), Default::default());
+        assert_eq!(ews_codegen::model::diff(&o365, &o365), Default::default());
 
         // The report (what `ews-codegen diff` prints) lists each group.
-        let text = ews_codegen::diff::diff(&v2010, &v2016).report();
+        let text = ews_codegen::model::diff(&v2010, &v2016).report();
         assert!(
             text.contains("operations added (") && text.contains("  SetImGroup\n"),
             "{text}"
@@ -207,8 +207,25 @@ mod run {
             .find("impl ::ewsgen::Operation for self::messages::FindItemType")
             .expect("FindItem impl");
         let block = &code[at..at + 900];
-        assert!(block.contains("\"t:TimeZoneContext\""), "{block}");
-        assert!(block.contains("\"t:ServerVersionInfo\""), "{block}");
+        // Each header list is a constant the impls name.
+        let list = |field: &str| -> &str {
+            let rest = &block[block.find(field).expect(field) + field.len()..];
+            let name = rest
+                .split_once("= ")
+                .and_then(|(_, r)| r.split(';').next())
+                .expect("a constant")
+                .trim();
+            let def = format!("const {name}: &[&str] = &[");
+            let at = code
+                .find(&def)
+                .unwrap_or_else(|| panic!("{def} in the code"));
+            let end = code[at..].find("];").expect("end of list");
+            &code[at..at + end]
+        };
+        let input = list("const INPUT_HEADERS");
+        assert!(input.contains("\"t:TimeZoneContext\""), "{input}");
+        let output = list("const OUTPUT_HEADERS");
+        assert!(output.contains("\"t:ServerVersionInfo\""), "{output}");
     }
 }
 

@@ -4,6 +4,7 @@
 //! [`RawElement`] for wildcard content).
 
 pub(crate) mod any;
+pub(crate) mod content;
 pub(crate) mod error;
 pub(crate) mod reader;
 pub(crate) mod value;
@@ -12,7 +13,7 @@ pub mod xs;
 
 pub use any::{RawAttribute, RawElement, RawNode};
 pub use error::{Error, ErrorKind, Result};
-pub use reader::{Namespaces, ReadOptions, UnknownElement, UnknownElements};
+pub use reader::{Namespaces, ReadOptions, Repair, RepairKind, UnknownElement, UnknownElements};
 pub use value::Nillable;
 
 use reader::Reader;

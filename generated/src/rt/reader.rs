@@ -67,6 +67,30 @@ pub struct UnknownElement {
     pub element: Option<super::any::RawElement>,
 }
 
+/// What the open-world reading did to keep a document a strict reading refuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RepairKind {
+    /// An attribute the schema does not declare was skipped (its qualified name).
+    SkippedAttribute(String),
+    /// An element stood after elements the schema puts after it; it was read into its
+    /// field all the same.
+    OutOfOrder,
+}
+
+/// A repair made by the open-world reading, with where it was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repair {
+    /// Path of the element, such as `/Envelope/Body/FindPeople`.
+    pub path: String,
+    /// Line (1-based).
+    pub line: u64,
+    /// Column (1-based).
+    pub column: u64,
+    /// What was repaired.
+    pub kind: RepairKind,
+}
+
 /// Limits and policies of a [`Reader`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadOptions {
@@ -114,6 +138,7 @@ pub struct Reader<'a> {
     path: Vec<BytesStart<'a>>,
     options: ReadOptions,
     unknown: Vec<UnknownElement>,
+    repairs: Vec<Repair>,
 }
 
 /// Maps a resolved namespace to its id.
@@ -152,6 +177,10 @@ impl<'r, 'a> Attr<'r, 'a> {
     /// Local name.
     pub fn local(&self) -> &str {
         self.local
+    }
+    /// Qualified name, as written.
+    pub fn qname(&self) -> &str {
+        self.qname
     }
     /// Namespace id.
     pub fn ns(&self) -> u8 {
@@ -252,6 +281,7 @@ impl<'a> Reader<'a> {
             path: Vec::new(),
             options,
             unknown: Vec::new(),
+            repairs: Vec::new(),
         };
         if input.len() > reader.options.max_document_bytes {
             return Err(reader.error(ErrorKind::DocumentTooLarge {
@@ -301,6 +331,42 @@ impl<'a> Reader<'a> {
     /// Takes the elements recorded in [`Reader::unknown`].
     pub fn take_unknown(&mut self) -> Vec<UnknownElement> {
         std::mem::take(&mut self.unknown)
+    }
+
+    /// The repairs the open-world reading made, in document order.
+    pub fn repairs(&self) -> &[Repair] {
+        &self.repairs
+    }
+
+    /// Takes the repairs recorded in [`Reader::repairs`].
+    pub fn take_repairs(&mut self) -> Vec<Repair> {
+        std::mem::take(&mut self.repairs)
+    }
+
+    /// Whether the reading is strict ([`UnknownElements::Error`]).
+    #[inline]
+    pub fn strict(&self) -> bool {
+        self.options.unknown_elements == UnknownElements::Error
+    }
+
+    fn note(&mut self, kind: RepairKind) {
+        let (line, column) = self.position(self.cur_pos);
+        self.repairs.push(Repair {
+            path: self.path_string(),
+            line,
+            column,
+            kind,
+        });
+    }
+
+    /// Records an undeclared attribute of the current element, skipped.
+    pub(crate) fn note_skipped_attribute(&mut self, qname: &str) {
+        self.note(RepairKind::SkippedAttribute(qname.to_string()));
+    }
+
+    /// Records that the current element stood out of the schema's order.
+    pub(crate) fn note_out_of_order(&mut self) {
+        self.note(RepairKind::OutOfOrder);
     }
 
     /// Local name of the element the reader is positioned on.
@@ -889,7 +955,7 @@ impl<'a> Reader<'a> {
     pub fn required<T>(&self, value: Option<T>, name: &str) -> Result<T> {
         match value {
             Some(v) => Ok(v),
-            None => Err(self.missing(ErrorKind::MissingElement(name.to_string()))),
+            None => Err(self.missing_error(ErrorKind::MissingElement(name.to_string()))),
         }
     }
 
@@ -898,7 +964,7 @@ impl<'a> Reader<'a> {
     pub fn required_attr<T>(&self, value: Option<T>, name: &str) -> Result<T> {
         match value {
             Some(v) => Ok(v),
-            None => Err(self.missing(ErrorKind::MissingAttribute(name.to_string()))),
+            None => Err(self.missing_error(ErrorKind::MissingAttribute(name.to_string()))),
         }
     }
 
@@ -906,13 +972,13 @@ impl<'a> Reader<'a> {
     #[inline]
     pub fn min_occurs<T>(&self, values: &[T], min: usize, name: &str) -> Result<()> {
         if values.len() < min {
-            Err(self.missing(ErrorKind::MissingElement(name.to_string())))
+            Err(self.missing_error(ErrorKind::MissingElement(name.to_string())))
         } else {
             Ok(())
         }
     }
 
-    fn missing(&self, kind: ErrorKind) -> Error {
+    pub(crate) fn missing_error(&self, kind: ErrorKind) -> Error {
         // Called while inside the element whose content lacks something.
         let pos = match self.path.last() {
             Some(_) => self.cur_pos,
@@ -1059,6 +1125,11 @@ pub struct AttrIter<'r, 'a> {
 }
 
 impl<'r, 'a> AttrIter<'r, 'a> {
+    /// Whether the reading is strict (see [`Reader::strict`]).
+    pub fn strict(&self) -> bool {
+        self.reader.strict()
+    }
+
     /// The next attribute, leaving out `xmlns` declarations and `xsi:` attributes.
     pub fn next_attr(&mut self) -> Result<Option<Attr<'r, 'a>>> {
         loop {

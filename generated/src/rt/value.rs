@@ -68,56 +68,6 @@ pub fn write_text_value<T: Text>(value: &T, w: &mut Writer, tag: &str) {
     w.end(tag);
 }
 
-/// Reads one more occurrence into an optional slot; a second occurrence is an error.
-#[inline]
-pub fn fill<T: Value>(r: &mut Reader<'_>, slot: &mut Option<T>) -> Result<()> {
-    if slot.is_some() {
-        return Err(r.error(ErrorKind::TooManyElements(r.qname().to_string())));
-    }
-    *slot = Some(T::read_value(r)?);
-    Ok(())
-}
-
-/// Stack kept free before reading nested content, and the size of each new segment.
-const STACK_RED_ZONE: usize = 128 * 1024;
-const STACK_SEGMENT: usize = 4 * 1024 * 1024;
-
-/// Like [`fill`], for element content that may nest deeply: the stack grows on the heap
-/// when little of it is left, so that only [`ReadOptions::max_depth`](crate::rt::ReadOptions::max_depth) bounds the nesting.
-#[inline]
-pub fn fill_nested<T: Value>(r: &mut Reader<'_>, slot: &mut Option<T>) -> Result<()> {
-    stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || fill(r, slot))
-}
-
-/// Like [`push`], for element content that may nest deeply (see [`fill_nested`]).
-#[inline]
-pub fn push_nested<T: Value>(r: &mut Reader<'_>, slot: &mut Vec<T>) -> Result<()> {
-    stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || push(r, slot))
-}
-
-/// Reads one more occurrence into a repeated slot.
-#[inline]
-pub fn push<T: Value>(r: &mut Reader<'_>, slot: &mut Vec<T>) -> Result<()> {
-    slot.push(T::read_value(r)?);
-    Ok(())
-}
-
-/// Writes an optional value.
-#[inline]
-pub fn write_opt<T: Value>(value: &Option<T>, w: &mut Writer, tag: &str) {
-    if let Some(v) = value {
-        v.write_value(w, tag);
-    }
-}
-
-/// Writes every value of a repeated field.
-#[inline]
-pub fn write_all<T: Value>(values: &[T], w: &mut Writer, tag: &str) {
-    for v in values {
-        v.write_value(w, tag);
-    }
-}
-
 impl<T: Value> Value for Box<T> {
     #[inline]
     fn read_value(r: &mut Reader<'_>) -> Result<Self> {

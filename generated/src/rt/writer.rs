@@ -153,6 +153,28 @@ impl Writer {
         self.scratch = scratch;
     }
 
+    /// Writes a required value as element `tag`.
+    #[inline]
+    pub fn one<T: super::value::Value>(&mut self, value: &T, tag: &str) {
+        value.write_value(self, tag);
+    }
+
+    /// Writes an optional value as element `tag`.
+    #[inline]
+    pub fn opt<T: super::value::Value>(&mut self, value: &Option<T>, tag: &str) {
+        if let Some(v) = value {
+            v.write_value(self, tag);
+        }
+    }
+
+    /// Writes each value of a list as element `tag`.
+    #[inline]
+    pub fn all<T: super::value::Value>(&mut self, values: &[T], tag: &str) {
+        for v in values {
+            v.write_value(self, tag);
+        }
+    }
+
     /// Closes the element opened with [`Writer::start`] with the same `tag`.
     #[inline]
     pub fn end(&mut self, tag: &str) {

@@ -4,10 +4,24 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::dom::{self, Node};
+use super::dom::{self, Node};
+use super::QName;
 use crate::error::{Error, Result};
-use crate::model::Operation;
-use crate::xsd::QName;
+
+/// An operation: a request element and its response element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// Name, such as `SetImGroup`.
+    pub name: String,
+    /// Request element.
+    pub request: QName,
+    /// Response element.
+    pub response: QName,
+    /// SOAP headers the request accepts (element names).
+    pub input_headers: Vec<QName>,
+    /// SOAP headers the response carries.
+    pub output_headers: Vec<QName>,
+}
 
 const WSDL_NS: &str = "http://schemas.xmlsoap.org/wsdl/";
 const SOAP_BINDING_NS: &str = "http://schemas.xmlsoap.org/wsdl/soap/";

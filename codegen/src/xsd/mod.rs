@@ -4,7 +4,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::dom::{self, Node};
+mod dom;
+mod wsdl;
+
+use dom::Node;
+pub use wsdl::{read_operations, Operation};
+
 use crate::error::{Error, Loc, Result};
 use crate::XS_NS;
 
@@ -148,8 +153,8 @@ pub struct ComplexType {
     pub content: Content,
     /// Attributes and attribute group references, own ones only.
     pub attrs: Vec<AttrItem>,
-    /// `xs:anyAttribute` present.
-    pub any_attribute: bool,
+    /// `xs:anyAttribute`, when present.
+    pub any_attribute: Option<Wildcard>,
     /// Documentation.
     pub doc: Option<String>,
     /// Position.
@@ -214,7 +219,20 @@ pub enum ParticleKind {
     /// `xs:group ref`.
     GroupRef(QName),
     /// `xs:any`.
+    Any(Wildcard),
+}
+
+/// The namespaces an `xs:any` or `xs:anyAttribute` accepts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Wildcard {
+    /// `##any` (the default).
+    #[default]
     Any,
+    /// `##other`: any namespace but the target namespace (given) and no namespace.
+    Other(String),
+    /// A list of namespace URIs (`##local` is the empty string, `##targetNamespace` the
+    /// target namespace).
+    List(Vec<String>),
 }
 
 /// An attribute or a reference to an attribute group.
@@ -281,7 +299,7 @@ pub enum SimpleKind {
         /// Enumerated values with their documentation.
         enums: Vec<(String, Option<String>)>,
         /// The other facets.
-        facets: Facets,
+        facets: Box<Facets>,
     },
     /// `xs:list`.
     List {
@@ -295,9 +313,7 @@ pub enum SimpleKind {
     },
 }
 
-/// Facets of a simple type restriction other than enumerations. The generated types do not
-/// enforce them (a value is its base type); they are kept for tools that build values,
-/// such as random instance generators.
+/// Facets of a simple type restriction other than enumerations.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Facets {
     /// `xs:pattern` values (a value must match one of them).
@@ -316,6 +332,12 @@ pub struct Facets {
     pub min_exclusive: Option<String>,
     /// `xs:maxExclusive`.
     pub max_exclusive: Option<String>,
+    /// `xs:totalDigits`.
+    pub total_digits: Option<u64>,
+    /// `xs:fractionDigits`.
+    pub fraction_digits: Option<u64>,
+    /// `xs:whiteSpace` (`preserve`, `replace` or `collapse`).
+    pub white_space: Option<String>,
 }
 
 impl Facets {
@@ -343,8 +365,8 @@ pub struct AttributeGroupDef {
     pub name: QName,
     /// Attributes and nested references.
     pub attrs: Vec<AttrItem>,
-    /// `xs:anyAttribute` present.
-    pub any_attribute: bool,
+    /// `xs:anyAttribute`, when present.
+    pub any_attribute: Option<Wildcard>,
     /// Position.
     pub loc: Loc,
 }
@@ -665,7 +687,7 @@ fn parse_particle(n: &Node, ctx: &Ctx<'_>) -> Result<Particle> {
             "group" => ParticleKind::GroupRef(qname_attr(n, "ref")?.ok_or_else(|| {
                 Error::schema(&n.loc, "xs:group inside a content model needs `ref`")
             })?),
-            "any" => ParticleKind::Any,
+            "any" => ParticleKind::Any(wildcard(n, ctx)),
             other => {
                 return Err(Error::schema(
                     &n.loc,
@@ -717,9 +739,26 @@ fn parse_attribute(n: &Node, ctx: &Ctx<'_>, global: bool) -> Result<AttributeDec
     })
 }
 
-fn parse_attrs(n: &Node, ctx: &Ctx<'_>) -> Result<(Vec<AttrItem>, bool)> {
+/// The namespace constraint of `xs:any` or `xs:anyAttribute`.
+fn wildcard(n: &Node, ctx: &Ctx<'_>) -> Wildcard {
+    match n.attr("namespace").map(str::trim) {
+        None | Some("##any") => Wildcard::Any,
+        Some("##other") => Wildcard::Other(ctx.target_ns.to_string()),
+        Some(list) => Wildcard::List(
+            list.split_whitespace()
+                .map(|u| match u {
+                    "##local" => String::new(),
+                    "##targetNamespace" => ctx.target_ns.to_string(),
+                    u => u.to_string(),
+                })
+                .collect(),
+        ),
+    }
+}
+
+fn parse_attrs(n: &Node, ctx: &Ctx<'_>) -> Result<(Vec<AttrItem>, Option<Wildcard>)> {
     let mut attrs = Vec::new();
-    let mut any = false;
+    let mut any = None;
     for c in &n.children {
         if c.ns != XS_NS {
             continue;
@@ -731,7 +770,7 @@ fn parse_attrs(n: &Node, ctx: &Ctx<'_>) -> Result<(Vec<AttrItem>, bool)> {
                     .ok_or_else(|| Error::schema(&c.loc, "xs:attributeGroup needs `ref`"))?,
                 c.loc.clone(),
             )),
-            "anyAttribute" => any = true,
+            "anyAttribute" => any = Some(wildcard(c, ctx)),
             _ => {}
         }
     }
@@ -873,11 +912,14 @@ fn parse_simple(n: &Node, ctx: &Ctx<'_>, global: bool) -> Result<SimpleType> {
             max_inclusive: one("maxInclusive")?,
             min_exclusive: one("minExclusive")?,
             max_exclusive: one("maxExclusive")?,
+            total_digits: number("totalDigits")?,
+            fraction_digits: number("fractionDigits")?,
+            white_space: one("whiteSpace")?,
         };
         SimpleKind::Restriction {
             base,
             enums,
-            facets,
+            facets: Box::new(facets),
         }
     } else if let Some(l) = n.xs_children("list").next() {
         let item = match qname_attr(l, "itemType")? {

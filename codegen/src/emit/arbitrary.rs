@@ -27,14 +27,18 @@ use std::collections::BTreeSet;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::emit::{enum_variant_names, global_variant_names, ident, union_variant_names};
+use super::ident;
 use crate::error::{Error, Result};
-use crate::model::{Builtin, Field, FieldKind, Model, Occurs, TyRef, TypeDef, TypeKey, TypeKind};
-use crate::xsd::Facets;
+use crate::model::{
+    Builtin, Facets, Field, FieldKind, Model, Occurs, TyRef, TypeDef, TypeKey, TypeKind, UNBOUNDED,
+};
+use crate::names::Names;
 
 struct Arb<'m> {
     m: &'m Model,
+    n: &'m Names,
     rt: TokenStream,
+    krate: TokenStream,
     s: TokenStream,
     /// Types that can be built with no optional part: at the depth limit, only these.
     ends: BTreeSet<TypeKey>,
@@ -42,14 +46,21 @@ struct Arb<'m> {
 
 /// The `arbitrary` module for `model`, using the runtime at `runtime` and the support
 /// module at `support`.
-pub fn emit(model: &Model, runtime: &str, support: &str) -> Result<TokenStream> {
+pub(crate) fn emit(
+    model: &Model,
+    names: &Names,
+    runtime: &str,
+    support: &str,
+) -> Result<TokenStream> {
     let parse = |p: &str| -> Result<TokenStream> {
         p.parse()
             .map_err(|e| Error::Config(format!("bad path `{p}`: {e}")))
     };
     let mut a = Arb {
         m: model,
+        n: names,
         rt: parse(&format!("{runtime}::__private"))?,
+        krate: parse(runtime)?,
         s: parse(support)?,
         ends: BTreeSet::new(),
     };
@@ -59,11 +70,12 @@ pub fn emit(model: &Model, runtime: &str, support: &str) -> Result<TokenStream> 
     for t in model.types.values() {
         impls.push(a.type_impl(t));
     }
-    let names = global_variant_names(model);
     let mut fns = Vec::new();
     let mut entries = Vec::new();
     for (k, g) in &model.elements {
-        let Some(v) = names.get(k) else { continue };
+        let Some(v) = names.globals.get(k) else {
+            continue;
+        };
         let f = ident(&format!("element_{}", v));
         let v = ident(v);
         let tag = format!("{}:{}", model.namespaces[g.ns].prefix, g.qname.name);
@@ -95,8 +107,8 @@ pub fn emit(model: &Model, runtime: &str, support: &str) -> Result<TokenStream> 
 
 impl Arb<'_> {
     fn path(&self, k: &TypeKey) -> TokenStream {
-        let module = ident(&self.m.namespaces[k.ns].module);
-        let name = ident(&k.name);
+        let module = ident(self.n.module(k));
+        let name = ident(self.n.ty(k));
         quote!(super::#module::#name)
     }
 
@@ -109,7 +121,13 @@ impl Arb<'_> {
                     continue;
                 }
                 let ok = match &t.kind {
-                    TypeKind::Struct { fields, .. } | TypeKind::Group { fields } => fields
+                    TypeKind::Struct(s) => {
+                        s.base.as_ref().is_none_or(|b| self.ends.contains(b))
+                            && s.fields
+                                .iter()
+                                .all(|f| self.field_occurs_min(f) == 0 || self.item_ends(f))
+                    }
+                    TypeKind::Group { fields } => fields
                         .iter()
                         .all(|f| self.field_occurs_min(f) == 0 || self.item_ends(f)),
                     TypeKind::Choice { variants } | TypeKind::Derived { variants } => {
@@ -129,11 +147,7 @@ impl Arb<'_> {
     }
 
     fn field_occurs_min(&self, f: &Field) -> u32 {
-        match f.occurs {
-            Occurs::Required => 1,
-            Occurs::Optional => 0,
-            Occurs::Many { min } => min,
-        }
+        f.occurs.bounds().0
     }
 
     fn ty_ends(&self, t: &TyRef) -> bool {
@@ -147,7 +161,7 @@ impl Arb<'_> {
         match &f.kind {
             FieldKind::Element { ty, .. } => self.ty_ends(ty),
             FieldKind::Group(k) => self.ends.contains(k),
-            FieldKind::Any => true,
+            FieldKind::Any(_) => true,
         }
     }
 
@@ -181,9 +195,9 @@ impl Arb<'_> {
         match end {
             TyRef::Named(k) => match &self.m.types[k].kind {
                 TypeKind::List(item) => {
-                    let rt = &self.rt;
+                    let krate = &self.krate;
                     let item = self.ty_expr(item, None);
-                    quote!(#rt::xs::List(g.non_empty_vec(1, |g| #item)))
+                    quote!(#krate::rt::xs::List(g.non_empty_vec(1, |g| #item)))
                 }
                 _ => {
                     let p = self.path(k);
@@ -200,7 +214,7 @@ impl Arb<'_> {
         facets: &[&Facets],
         name: Option<&crate::xsd::QName>,
     ) -> TokenStream {
-        let (s, rt) = (&self.s, &self.rt);
+        let (s, rt, krate) = (&self.s, &self.rt, &self.krate);
         let parse = |ty: TokenStream, lexical: TokenStream| quote!(<#ty as #rt::Text>::parse_text(&#lexical).expect("a valid lexical form"));
         // Integer bounds: the type's range narrowed by facets.
         let int = |lo: i128, hi: i128, ty: TokenStream| {
@@ -265,14 +279,14 @@ impl Arb<'_> {
             Builtin::U64 => int(0, u64::MAX.into(), quote!(u64)),
             Builtin::F32 => quote!(g.float() as f32),
             Builtin::F64 => quote!(g.float()),
-            Builtin::Decimal => parse(quote!(#rt::xs::Decimal), quote!(g.decimal())),
-            Builtin::DateTime => parse(quote!(#rt::xs::DateTime), quote!(g.date_time())),
-            Builtin::Date => parse(quote!(#rt::xs::Date), quote!(g.date())),
-            Builtin::Time => parse(quote!(#rt::xs::Time), quote!(g.time())),
-            Builtin::Duration => parse(quote!(#rt::xs::Duration), quote!(g.duration())),
-            Builtin::Lexical => parse(quote!(#rt::xs::Lexical), quote!(g.lexical())),
-            Builtin::Base64 => quote!(#rt::xs::Base64Binary(g.bytes())),
-            Builtin::Hex => quote!(#rt::xs::HexBinary(g.bytes())),
+            Builtin::Decimal => parse(quote!(#krate::rt::xs::Decimal), quote!(g.decimal())),
+            Builtin::DateTime => parse(quote!(#krate::rt::xs::DateTime), quote!(g.date_time())),
+            Builtin::Date => parse(quote!(#krate::rt::xs::Date), quote!(g.date())),
+            Builtin::Time => parse(quote!(#krate::rt::xs::Time), quote!(g.time())),
+            Builtin::Duration => parse(quote!(#krate::rt::xs::Duration), quote!(g.duration())),
+            Builtin::Lexical => parse(quote!(#krate::rt::xs::Lexical), quote!(g.lexical())),
+            Builtin::Base64 => quote!(#krate::rt::xs::Base64Binary(g.bytes())),
+            Builtin::Hex => quote!(#krate::rt::xs::HexBinary(g.bytes())),
             Builtin::AnyType => match name {
                 Some(q) => {
                     let (ns, local) = (&q.ns, &q.name);
@@ -303,7 +317,7 @@ impl Arb<'_> {
                 let p = self.path(k);
                 quote!(<#p as #s::Arbitrary>::arbitrary(g))
             }
-            FieldKind::Any => quote!(g.raw_element()),
+            FieldKind::Any(_) => quote!(g.raw_element()),
         };
         if f.boxed {
             quote!(::std::boxed::Box::new(#e))
@@ -321,13 +335,14 @@ impl Arb<'_> {
             Occurs::Required => item,
             Occurs::Optional if full && ends => quote!(::core::option::Option::Some(#item)),
             Occurs::Optional => quote!(g.option(|g| #item)),
-            Occurs::Many { min } => {
-                let min = Literal::usize_unsuffixed(min as usize);
-                if full && ends {
-                    quote!(g.non_empty_vec(#min, |g| #item))
+            Occurs::Many { min, max } => {
+                let minl = Literal::usize_unsuffixed(min as usize);
+                let v = if full && ends {
+                    quote!(g.non_empty_vec(#minl, |g| #item))
                 } else {
-                    quote!(g.vec(#min, |g| #item))
-                }
+                    quote!(g.vec(#minl, |g| #item))
+                };
+                bounded(v, max)
             }
         }
     }
@@ -336,16 +351,17 @@ impl Arb<'_> {
         let s = &self.s;
         let p = self.path(&t.key);
         let body = match &t.kind {
-            TypeKind::Struct {
-                attrs,
-                fields,
-                text,
-                mixed,
-                any_attribute,
-            } => {
+            TypeKind::Struct(st) => {
+                let k = &t.key;
+                let special = &self.n.special[k];
                 let mut inits = Vec::new();
-                for a in attrs {
-                    let n = ident(&a.rust);
+                if let Some(b) = &st.base {
+                    let n = ident(&self.n.base_fields[k]);
+                    let bp = self.path(b);
+                    inits.push(quote!(#n: <#bp as #s::Arbitrary>::arbitrary(g)));
+                }
+                for (a, n) in st.attrs.iter().zip(&self.n.attrs[k]) {
+                    let n = ident(n);
                     let v = self.ty_expr(&a.ty, None);
                     if a.required {
                         inits.push(quote!(#n: #v));
@@ -353,22 +369,29 @@ impl Arb<'_> {
                         inits.push(quote!(#n: g.option(|g| #v)));
                     }
                 }
-                if *any_attribute {
-                    inits.push(quote!(other_attributes: ::std::vec::Vec::new()));
+                if st.any_attribute.is_some() {
+                    let n = ident(&special.other_attributes);
+                    inits.push(quote!(#n: ::std::vec::Vec::new()));
                 }
-                if let Some(tt) = text {
+                if let Some(tt) = &st.text {
+                    let n = ident(&special.value);
                     let v = self.ty_expr(tt, None);
-                    inits.push(quote!(value: #v));
+                    inits.push(quote!(#n: #v));
                 }
-                for f in fields {
-                    let n = ident(&f.rust);
+                for (f, n) in st.fields.iter().zip(&self.n.fields[k]) {
+                    let n = ident(n);
                     let v = self.field_expr(f, false);
                     inits.push(quote!(#n: #v));
                 }
-                if *mixed {
-                    inits.push(quote!(text: ::std::vec::Vec::new()));
+                if st.mixed && st.base.is_none() {
+                    let n = ident(&special.text);
+                    inits.push(quote!(#n: ::std::vec::Vec::new()));
                 }
-                if attrs.is_empty() && fields.is_empty() && text.is_none() {
+                if st.base.is_none()
+                    && st.attrs.is_empty()
+                    && st.fields.is_empty()
+                    && st.text.is_none()
+                {
                     quote!({ let _ = g; Self { #(#inits),* } })
                 } else {
                     quote!(g.descend(|g| Self { #(#inits),* }))
@@ -377,8 +400,9 @@ impl Arb<'_> {
             TypeKind::Group { fields } => {
                 let inits: Vec<TokenStream> = fields
                     .iter()
-                    .map(|f| {
-                        let n = ident(&f.rust);
+                    .zip(&self.n.fields[&t.key])
+                    .map(|(f, n)| {
+                        let n = ident(n);
                         let v = self.field_expr(f, true);
                         quote!(#n: #v)
                     })
@@ -398,19 +422,20 @@ impl Arb<'_> {
                 let ends: Vec<usize> = (0..n).filter(|&i| self.item_ends(&variants[i])).collect();
                 let arms: Vec<TokenStream> = variants
                     .iter()
+                    .zip(&self.n.fields[&t.key])
                     .enumerate()
-                    .map(|(i, v)| {
-                        let name = ident(&v.rust);
+                    .map(|(i, (v, name))| {
+                        let name = ident(name);
                         let value = match v.occurs {
                             Occurs::Required => self.item_expr(v),
                             Occurs::Optional => {
                                 let item = self.item_expr(v);
                                 quote!(::core::option::Option::Some(#item))
                             }
-                            Occurs::Many { min } => {
+                            Occurs::Many { min, max } => {
                                 let item = self.item_expr(v);
                                 let min = Literal::usize_unsuffixed(min as usize);
-                                quote!(g.non_empty_vec(#min, |g| #item))
+                                bounded(quote!(g.non_empty_vec(#min, |g| #item)), max)
                             }
                         };
                         let i = Literal::usize_unsuffixed(i);
@@ -439,8 +464,8 @@ impl Arb<'_> {
                     })
                 }
             }
-            TypeKind::Enum { values, .. } => {
-                let variants = enum_variant_names(values);
+            TypeKind::Enum { .. } => {
+                let (variants, _) = &self.n.enum_variants[&t.key];
                 let n = Literal::usize_unsuffixed(variants.len());
                 let arms: Vec<TokenStream> = variants
                     .iter()
@@ -454,11 +479,11 @@ impl Arb<'_> {
                 quote!(match g.below(#n) { #(#arms)* _ => unreachable!() })
             }
             TypeKind::Union(members) => {
-                let names = union_variant_names(self.m, members);
+                let names = &self.n.union_variants[&t.key];
                 let n = Literal::usize_unsuffixed(members.len());
                 let arms: Vec<TokenStream> = members
                     .iter()
-                    .zip(&names)
+                    .zip(names)
                     .enumerate()
                     .map(|(i, (m, v))| {
                         let v = ident(v);
@@ -477,5 +502,19 @@ impl Arb<'_> {
                 fn arbitrary(g: &mut #s::Gen) -> Self { #body }
             }
         }
+    }
+}
+
+/// A list expression cut to `maxOccurs` when it is bounded.
+fn bounded(v: TokenStream, max: u32) -> TokenStream {
+    if max == UNBOUNDED {
+        v
+    } else {
+        let max = Literal::usize_unsuffixed(max as usize);
+        quote!({
+            let mut v = #v;
+            v.truncate(#max);
+            v
+        })
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::model::{Builtin, FieldKind, Model, Occurs, TyRef, TypeKind};
+use super::{Attribute, Builtin, Field, FieldKind, Model, Occurs, TyRef, TypeKind, UNBOUNDED};
 
 /// A field of a type, as compared: its rendered type and occurrence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +55,7 @@ fn ns_prefix(m: &Model, uri: &str) -> String {
     }
 }
 
-fn type_name(m: &Model, k: &crate::model::TypeKey) -> String {
+fn type_name(m: &Model, k: &super::TypeKey) -> String {
     let t = &m.types[k];
     match &t.xml_name {
         Some(q) => format!("{}{}", ns_prefix(m, &q.ns), q.name),
@@ -78,7 +78,11 @@ fn occurs(o: Occurs) -> String {
     match o {
         Occurs::Required => "1".into(),
         Occurs::Optional => "0..1".into(),
-        Occurs::Many { min } => format!("{min}..n"),
+        Occurs::Many {
+            min,
+            max: UNBOUNDED,
+        } => format!("{min}..n"),
+        Occurs::Many { min, max } => format!("{min}..{max}"),
     }
 }
 
@@ -96,18 +100,22 @@ fn view(m: &Model) -> View {
                     values.iter().map(|(x, _)| x.clone()).collect(),
                 );
             }
-            TypeKind::Struct { fields, .. } | TypeKind::Group { fields } => {
+            TypeKind::Struct(_) | TypeKind::Group { .. } => {
+                // Inherited attributes and elements count as the type's own: a base moving
+                // into or out of a type changes its fields.
+                let (attrs, fields): (Vec<&Attribute>, Vec<&Field>) = match &t.kind {
+                    TypeKind::Struct(_) => (m.all_attrs(k), m.all_fields(k)),
+                    _ => (Vec::new(), t.kind.children().iter().collect()),
+                };
                 let mut fs = BTreeMap::new();
-                if let TypeKind::Struct { attrs, .. } = &t.kind {
-                    for a in attrs {
-                        fs.insert(
-                            format!("@{}", a.qname.name),
-                            FieldSig {
-                                ty: render(m, &a.ty),
-                                occurs: if a.required { "1" } else { "0..1" }.into(),
-                            },
-                        );
-                    }
+                for a in attrs {
+                    fs.insert(
+                        format!("@{}", a.qname.name),
+                        FieldSig {
+                            ty: render(m, &a.ty),
+                            occurs: if a.required { "1" } else { "0..1" }.into(),
+                        },
+                    );
                 }
                 for f in fields {
                     let (key, ty) = match &f.kind {
@@ -115,8 +123,8 @@ fn view(m: &Model) -> View {
                             format!("{}{}", ns_prefix(m, &qname.ns), qname.name),
                             render(m, ty),
                         ),
-                        FieldKind::Group(g) => (format!("({})", f.rust), type_name(m, g)),
-                        FieldKind::Any => ("(any)".into(), "xs:any".into()),
+                        FieldKind::Group(g) => (format!("({})", type_name(m, g)), type_name(m, g)),
+                        FieldKind::Any(_) => ("(any)".into(), "xs:any".into()),
                     };
                     fs.insert(
                         key,

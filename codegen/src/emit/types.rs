@@ -1,0 +1,1258 @@
+//! Data types with their tables and impls: structs (complex types), groups, choices,
+//! derived-type sets, enumerations, unions, lists and aliases; the `Element` impls and the
+//! `GlobalElement` enum.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::{doc_attrs, ident, Emitter};
+use crate::model::{
+    Builtin, Field, FieldKind, Occurs, QName, Struct, TyRef, TypeDef, TypeKey, TypeKind, Wildcard,
+    UNBOUNDED,
+};
+use crate::names::common_base;
+
+/// `min, max` of a particle as tokens.
+fn bounds(o: Occurs) -> (Literal, TokenStream) {
+    let (min, max) = o.bounds();
+    let max = if max == UNBOUNDED {
+        quote!(rt::UNBOUNDED)
+    } else {
+        let m = Literal::u32_unsuffixed(max);
+        quote!(#m)
+    };
+    (Literal::u32_unsuffixed(min), max)
+}
+
+impl Emitter<'_> {
+    pub(super) fn type_def(&self, t: &TypeDef) -> TokenStream {
+        let mut doc = t.doc.clone();
+        if let Some(q) = &t.xml_name {
+            let line = format!("XML Schema: `{}`.", self.schema_name(q));
+            doc = Some(match doc {
+                Some(d) => format!("{d}\n\n{line}"),
+                None => line,
+            });
+        }
+        let name = self.n.ty(&t.key).to_string();
+        let docs = doc_attrs(doc.as_deref());
+        let extra = self.extra_doc(&name);
+        let docs = quote!(#docs #extra);
+        match &t.kind {
+            TypeKind::Struct(s) => self.struct_def(t, s, docs),
+            TypeKind::Group { fields } => self.group_def(t, fields, docs),
+            TypeKind::Choice { variants } => self.choice_def(t, variants, docs),
+            TypeKind::Derived { variants } => self.derived_def(t, variants, docs),
+            TypeKind::Enum { values, collapse } => self.enum_def(t, values, *collapse, docs),
+            TypeKind::Alias(target) => {
+                let name = ident(&name);
+                let target = self.ty(target);
+                quote!(#docs pub type #name = #target;)
+            }
+            TypeKind::List(item) => {
+                let name = ident(&name);
+                let item = self.ty(item);
+                let krate = &self.krate;
+                quote!(#docs pub type #name = #krate::rt::xs::List<#item>;)
+            }
+            TypeKind::Union(members) => self.union_def(t, members, docs),
+        }
+    }
+
+    /// The namespace id tokens of a wildcard.
+    fn wild(&self, w: Option<&Wildcard>) -> TokenStream {
+        match w {
+            None => quote!(rt::Wild::None),
+            Some(Wildcard::Any) => quote!(rt::Wild::Any),
+            Some(Wildcard::Other(target)) => {
+                let id = self.ns_id(&QName::new(target.clone(), ""));
+                quote!(rt::Wild::Other(#id))
+            }
+            Some(Wildcard::List(uris)) => {
+                let mut ids: Vec<TokenStream> = Vec::new();
+                let mut unknown = false;
+                for u in uris {
+                    if u.is_empty() || u == crate::XML_NS || self.m.ns_index(u).is_some() {
+                        ids.push(self.ns_id(&QName::new(u.clone(), "")));
+                    } else {
+                        unknown = true;
+                    }
+                }
+                if unknown {
+                    ids.push(quote!(rt::NS_OTHER));
+                }
+                quote!(rt::Wild::List(&[#(#ids),*]))
+            }
+        }
+    }
+
+    /// The elements (and wildcard) a field can start with.
+    pub(crate) fn first_set(
+        &self,
+        f: &Field,
+        out: &mut Vec<QName>,
+        wild: &mut Option<Wildcard>,
+        depth: usize,
+    ) {
+        if depth > 32 {
+            return;
+        }
+        match &f.kind {
+            FieldKind::Element { qname, .. } => {
+                if !out.contains(qname) {
+                    out.push(qname.clone());
+                }
+            }
+            FieldKind::Any(w) => {
+                *wild = Some(match wild.take() {
+                    None => w.clone(),
+                    Some(prev) if prev == *w => prev,
+                    Some(_) => Wildcard::Any,
+                });
+            }
+            FieldKind::Group(k) => match &self.m.types[k].kind {
+                TypeKind::Choice { variants } => {
+                    for v in variants {
+                        self.first_set(v, out, wild, depth + 1);
+                    }
+                }
+                TypeKind::Group { fields } => {
+                    for g in fields {
+                        self.first_set(g, out, wild, depth + 1);
+                        if g.occurs.bounds().0 > 0 {
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+
+    /// A `rt::First` literal for a set of fields (alternatives, or a group's fields).
+    fn first_literal(&self, fields: &[Field], sequence: bool) -> TokenStream {
+        let mut names = Vec::new();
+        let mut wild = None;
+        for f in fields {
+            self.first_set(f, &mut names, &mut wild, 0);
+            if sequence && f.occurs.bounds().0 > 0 {
+                break;
+            }
+        }
+        let names: Vec<TokenStream> = names
+            .iter()
+            .map(|q| {
+                let l = &q.name;
+                let id = self.ns_id(q);
+                quote!((#l, #id))
+            })
+            .collect();
+        let any = self.wild(wild.as_ref());
+        quote!(rt::First { names: &[#(#names),*], any: #any })
+    }
+
+    /// The table entry of a field.
+    fn particle(&self, f: &Field) -> TokenStream {
+        let (min, max) = bounds(f.occurs);
+        match &f.kind {
+            FieldKind::Element { qname, .. } => {
+                let l = &qname.name;
+                let id = self.ns_id(qname);
+                quote!(rt::P::el(#l, #id, #min, #max))
+            }
+            FieldKind::Any(w) => {
+                let w = self.wild(Some(w));
+                quote!(rt::P::any(#w, #min, #max))
+            }
+            FieldKind::Group(k) => {
+                let path = self.type_path(k);
+                let tr = match self.m.types[k].kind {
+                    TypeKind::Group { .. } => quote!(rt::Group),
+                    _ => quote!(rt::Choice),
+                };
+                quote!(rt::P::of(<#path as #tr>::FIRST, #min, #max))
+            }
+        }
+    }
+
+    /// The statement reading a field.
+    fn read_field(&self, f: &Field, access: TokenStream) -> TokenStream {
+        match f.occurs {
+            Occurs::Required => quote!(rt::set(r, &mut #access)),
+            Occurs::Optional => quote!(rt::fill(r, &mut #access)),
+            Occurs::Many { .. } => quote!(rt::push(r, &mut #access)),
+        }
+    }
+
+    /// The statement writing a field.
+    fn write_field(&self, f: &Field, access: TokenStream) -> TokenStream {
+        let tag = match &f.kind {
+            FieldKind::Element { qname, .. } => self.tag(qname),
+            _ => String::new(),
+        };
+        match f.occurs {
+            Occurs::Required => quote!(w.one(&#access, #tag);),
+            Occurs::Optional => quote!(w.opt(&#access, #tag);),
+            Occurs::Many { .. } => quote!(w.all(&#access, #tag);),
+        }
+    }
+
+    /// The documentation of a field: the schema's, then what it holds.
+    fn field_docs(&self, owner: &str, name: &str, f: &Field) -> TokenStream {
+        let mut d = f.doc.clone().unwrap_or_default();
+        let line = match &f.kind {
+            FieldKind::Element { qname, .. } => format!("Element `{}`.", self.tag(qname)),
+            FieldKind::Group(k) => match (&self.m.types[k].xml_name, &self.m.types[k].kind) {
+                (Some(q), _) => format!("Substitution group `{}`.", self.schema_name(q)),
+                (None, TypeKind::Choice { .. }) => "A choice of elements.".to_string(),
+                (None, _) => "A group of elements.".to_string(),
+            },
+            FieldKind::Any(_) => {
+                "Elements the schema leaves open (`xs:any`), kept as written.".to_string()
+            }
+        };
+        if !d.is_empty() {
+            d.push_str("\n\n");
+        }
+        d.push_str(&line);
+        let docs = doc_attrs(Some(&d));
+        let extra = self.extra_doc(&format!("{owner}.{name}"));
+        quote!(#docs #extra)
+    }
+
+    /// The parameters (name, type) and initialisers of `new` for a struct: the base's
+    /// required parts first (renamed `base_*` where an own part has the same name), then
+    /// its own.
+    fn ctor_parts(&self, k: &TypeKey) -> (Vec<(String, TokenStream)>, Vec<TokenStream>) {
+        let mut params: Vec<(String, TokenStream)> = Vec::new();
+        let mut inits = Vec::new();
+        let Some(s) = self.m.struct_of(k) else {
+            return (params, inits);
+        };
+        let special = &self.n.special[k];
+        let attrs = &self.n.attrs[k];
+        for (a, name) in s.attrs.iter().zip(attrs) {
+            let f = ident(name);
+            if a.required {
+                params.push((name.clone(), self.ty(&a.ty)));
+                inits.push(quote!(#f));
+            } else {
+                inits.push(quote!(#f: None));
+            }
+        }
+        if s.any_attribute.is_some() {
+            let f = ident(&special.other_attributes);
+            let v = self.empty_vec();
+            inits.push(quote!(#f: #v));
+        }
+        if let Some(t) = &s.text {
+            params.push((special.value.clone(), self.ty(t)));
+            let f = ident(&special.value);
+            inits.push(quote!(#f));
+        }
+        for (f, name) in s.fields.iter().zip(&self.n.fields[k]) {
+            let fname = ident(name);
+            match f.occurs {
+                Occurs::Required => {
+                    params.push((name.clone(), self.unboxed_item_ty(f)));
+                    if f.boxed {
+                        let b = self.prelude("Box");
+                        inits.push(quote!(#fname: #b::new(#fname)));
+                    } else {
+                        inits.push(quote!(#fname));
+                    }
+                }
+                Occurs::Optional => inits.push(quote!(#fname: None)),
+                Occurs::Many { .. } => {
+                    let v = self.empty_vec();
+                    inits.push(quote!(#fname: #v));
+                }
+            }
+        }
+        if s.mixed && s.base.is_none() {
+            let f = ident(&special.text);
+            let v = self.empty_vec();
+            inits.push(quote!(#f: #v));
+        }
+        if let Some(b) = &s.base {
+            let (mut bp, _) = self.ctor_parts(b);
+            for (n, _) in bp.iter_mut() {
+                while params.iter().any(|(o, _)| o == n) {
+                    *n = format!("base_{}", n.trim_start_matches("r#"));
+                }
+            }
+            let bf = ident(&self.n.base_fields[k]);
+            let path = self.type_path(b);
+            let args: Vec<_> = bp.iter().map(|(n, _)| ident(n)).collect();
+            let init = if bp.is_empty() {
+                self.default_value()
+            } else {
+                quote!(#path::new(#(#args),*))
+            };
+            inits.insert(0, quote!(#bf: #init));
+            bp.extend(params);
+            params = bp;
+        }
+        (params, inits)
+    }
+
+    fn struct_def(&self, t: &TypeDef, s: &Struct, docs: TokenStream) -> TokenStream {
+        let k = &t.key;
+        let owner = self.n.ty(k).to_string();
+        let name = ident(&owner);
+        let krate = &self.krate;
+        let special = &self.n.special[k];
+        let attr_names = &self.n.attrs[k];
+        let field_names = &self.n.fields[k];
+        let derives = if self.defaultable(k) {
+            quote!(#[derive(Debug, Clone, PartialEq, Default)])
+        } else {
+            quote!(#[derive(Debug, Clone, PartialEq)])
+        };
+        let mut decls = Vec::new();
+        let base = s.base.as_ref().map(|b| {
+            let bf = ident(&self.n.base_fields[k]);
+            let path = self.type_path(b);
+            let shown = self.m.types[b]
+                .xml_name
+                .as_ref()
+                .map(|q| self.schema_name(q))
+                .unwrap_or_else(|| self.n.ty(b).to_string());
+            let d = format!(
+                " The base type `{shown}`: its attributes and elements, reached through `Deref`."
+            );
+            decls.push(quote!(#[doc = #d] pub #bf: #path,));
+            (bf, path, b)
+        });
+        for (a, n) in s.attrs.iter().zip(attr_names) {
+            let f = ident(n);
+            let ty = self.ty(&a.ty);
+            let mut d = a.doc.clone().unwrap_or_default();
+            if !d.is_empty() {
+                d.push_str("\n\n");
+            }
+            d.push_str(&format!("Attribute `{}`", self.tag(&a.qname)));
+            if let Some(def) = &a.default {
+                d.push_str(&format!(" (default `{def}`)"));
+            }
+            if let Some(fixed) = &a.fixed {
+                d.push_str(&format!(" (fixed `{fixed}`)"));
+            }
+            d.push('.');
+            let docs = doc_attrs(Some(&d));
+            let extra = self.extra_doc(&format!("{owner}.{n}"));
+            let o = self.prelude("Option");
+            if a.required {
+                decls.push(quote!(#docs #extra pub #f: #ty,));
+            } else {
+                decls.push(quote!(#docs #extra pub #f: #o<#ty>,));
+            }
+        }
+        let vec = self.prelude("Vec");
+        if s.any_attribute.is_some() {
+            let f = ident(&special.other_attributes);
+            decls.push(quote!(
+                /// Attributes the schema leaves open (`xs:anyAttribute`), kept as written.
+                pub #f: #vec<#krate::rt::RawAttribute>,
+            ));
+        }
+        if let Some(tt) = &s.text {
+            let ty = self.ty(tt);
+            let f = ident(&special.value);
+            decls.push(quote!(
+                /// The element's text content.
+                pub #f: #ty,
+            ));
+        }
+        for (f, n) in s.fields.iter().zip(field_names) {
+            let fname = ident(n);
+            let ty = self.field_ty(f);
+            let docs = self.field_docs(&owner, n, f);
+            decls.push(quote!(#docs pub #fname: #ty,));
+        }
+        if s.mixed && s.base.is_none() {
+            let f = ident(&special.text);
+            let string = self.prelude("String");
+            decls.push(quote!(
+                /// Mixed content: the text before each child element, then the text after the last.
+                pub #f: #vec<#string>,
+            ));
+        }
+        let (params, inits) = self.ctor_parts(k);
+        let params: Vec<TokenStream> = params
+            .iter()
+            .map(|(n, t)| {
+                let n = ident(n);
+                quote!(#n: #t)
+            })
+            .collect();
+        let allow = if params.len() > 7 {
+            quote!(#[allow(clippy::too_many_arguments)])
+        } else {
+            quote!()
+        };
+        let ctor = if params.is_empty() {
+            quote!()
+        } else {
+            // With a `Default`, only the required parts are written out.
+            let body = if self.defaultable(k) {
+                let given: Vec<&TokenStream> = inits
+                    .iter()
+                    .filter(|i| {
+                        let t = i.to_string();
+                        !(t.ends_with(": None")
+                            || t.ends_with("new ()")
+                            || t.ends_with("default ()"))
+                    })
+                    .collect();
+                let d = self.default_value();
+                quote!(Self { #(#given,)* ..#d })
+            } else {
+                quote!(Self { #(#inits),* })
+            };
+            quote! {
+                impl #name {
+                    /// A value with the required parts given and everything optional left out.
+                    #allow
+                    pub fn new(#(#params),*) -> Self {
+                        #body
+                    }
+                }
+            }
+        };
+        // Reading: one arm per attribute and particle; the base's go to the base.
+        let derived = base.is_some();
+        let mut attr_arms = Vec::new();
+        for (i, (a, n)) in s.attrs.iter().zip(attr_names).enumerate() {
+            let f = ident(n);
+            let i = Literal::usize_unsuffixed(i);
+            let pat = if derived { quote!((0, #i)) } else { quote!(#i) };
+            if a.required {
+                attr_arms.push(quote!(#pat => rt::attr_set(a, &mut self.#f),));
+            } else {
+                attr_arms.push(quote!(#pat => rt::attr_opt(a, &mut self.#f),));
+            }
+        }
+        let mut particle_arms = Vec::new();
+        for (i, (f, n)) in s.fields.iter().zip(field_names).enumerate() {
+            let fname = ident(n);
+            let i = Literal::usize_unsuffixed(i);
+            let pat = if derived { quote!((0, #i)) } else { quote!(#i) };
+            let read = self.read_field(f, quote!(self.#fname));
+            particle_arms.push(quote!(#pat => #read,));
+        }
+        let (scrutinee, fallback, attr_fallback) = match &base {
+            Some((bf, _, _)) => (
+                quote!((d, i)),
+                quote!((0, i) => rt::no_field(r, i), _ => rt::Sink::particle(&mut self.#bf, d - 1, i, r),),
+                quote!((0, _) => a.unexpected(), _ => rt::Sink::attr(&mut self.#bf, d - 1, i, a),),
+            ),
+            None => (
+                quote!(i),
+                quote!(_ => rt::no_field(r, i),),
+                quote!(_ => a.unexpected(),),
+            ),
+        };
+        let depth_param = if derived { quote!(d) } else { quote!(_d) };
+        let particle_fn = match &base {
+            // The default: no particle.
+            None if s.fields.is_empty() => quote!(),
+            // Every particle is the base's.
+            Some((bf, _, _)) if s.fields.is_empty() => quote! {
+                fn particle(&mut self, d: usize, i: usize, r: &mut rt::Reader) -> rt::Res {
+                    rt::Sink::particle(&mut self.#bf, d - 1, i, r)
+                }
+            },
+            _ => quote! {
+                fn particle(&mut self, #depth_param: usize, i: usize, r: &mut rt::Reader) -> rt::Res {
+                    match #scrutinee { #(#particle_arms)* #fallback }
+                }
+            },
+        };
+        let base_attrs = base.as_ref().is_some_and(|(_, _, b)| self.has_attrs(b));
+        let attr_fn = match &base {
+            Some((bf, _, _)) if s.attrs.is_empty() && base_attrs => quote! {
+                fn attr(&mut self, d: usize, i: usize, a: &rt::Attr) -> rt::Res {
+                    rt::Sink::attr(&mut self.#bf, d - 1, i, a)
+                }
+            },
+            _ if s.attrs.is_empty() => quote!(),
+            _ => quote! {
+                fn attr(&mut self, #depth_param: usize, i: usize, a: &rt::Attr) -> rt::Res {
+                    match #scrutinee { #(#attr_arms)* #attr_fallback }
+                }
+            },
+        };
+        let other_fn = match (&s.any_attribute, &base) {
+            (Some(_), Some((bf, _, _))) => {
+                let f = ident(&special.other_attributes);
+                quote! {
+                    fn other_attr(&mut self, d: usize, a: #krate::rt::RawAttribute) {
+                        if d == 0 { self.#f.push(a) } else { rt::Sink::other_attr(&mut self.#bf, d - 1, a) }
+                    }
+                }
+            }
+            (Some(_), None) => {
+                let f = ident(&special.other_attributes);
+                quote! {
+                    fn other_attr(&mut self, _d: usize, a: #krate::rt::RawAttribute) {
+                        self.#f.push(a)
+                    }
+                }
+            }
+            (None, Some((bf, _, b))) if self.has_any_attribute(b) => quote! {
+                fn other_attr(&mut self, d: usize, a: #krate::rt::RawAttribute) {
+                    rt::Sink::other_attr(&mut self.#bf, d - 1, a)
+                }
+            },
+            _ => quote!(),
+        };
+        let text_fn = match (&s.text, &base) {
+            (Some(_), _) => {
+                let f = ident(&special.value);
+                quote! {
+                    fn text(&mut self, r: &mut rt::Reader) -> rt::Res {
+                        rt::set_text(r, &mut self.#f)
+                    }
+                }
+            }
+            (None, Some((bf, _, b))) if self.m.text_of(b).is_some() => quote! {
+                fn text(&mut self, r: &mut rt::Reader) -> rt::Res {
+                    rt::Sink::text(&mut self.#bf, r)
+                }
+            },
+            _ => quote!(),
+        };
+        let mixed_root = self.mixed_root(k);
+        let mixed_fn = match (&mixed_root, &base) {
+            (Some(0), _) => {
+                let f = ident(&special.text);
+                let string = self.prelude("String");
+                quote! {
+                    fn mixed(&mut self, text: #string) {
+                        self.#f.push(text)
+                    }
+                }
+            }
+            (Some(_), Some((bf, _, _))) => {
+                let string = self.prelude("String");
+                quote! {
+                    fn mixed(&mut self, text: #string) {
+                        rt::Sink::mixed(&mut self.#bf, text)
+                    }
+                }
+            }
+            _ => quote!(),
+        };
+        // The table.
+        let particles: Vec<TokenStream> = s.fields.iter().map(|f| self.particle(f)).collect();
+        let xml = t
+            .xml_name
+            .as_ref()
+            .map(|q| self.schema_name(q))
+            .unwrap_or_else(|| owner.clone());
+        let mut table = quote!(rt::Content::seq(#xml, &[#(#particles),*]));
+        if let Some((_, path, _)) = &base {
+            table = quote!(#table.base(<#path as rt::Complex>::CONTENT));
+        }
+        let attr_table: Vec<TokenStream> = s
+            .attrs
+            .iter()
+            .map(|a| {
+                let l = &a.qname.name;
+                let id = self.ns_id(&a.qname);
+                if a.required {
+                    quote!(rt::A::req(#l, #id))
+                } else {
+                    quote!(rt::A::opt(#l, #id))
+                }
+            })
+            .collect();
+        if !attr_table.is_empty() {
+            table = quote!(#table.attrs(&[#(#attr_table),*]));
+        }
+        if s.any_attribute.is_some() {
+            let any_attr = self.wild(s.any_attribute.as_ref());
+            table = quote!(#table.any_attr(#any_attr));
+        }
+        if self.m.text_of(k).is_some() {
+            table = quote!(#table.model(rt::Model::Simple));
+        } else if mixed_root.is_some() {
+            table = quote!(#table.model(rt::Model::Mixed));
+        } else if s.all {
+            table = quote!(#table.model(rt::Model::All));
+        }
+        // Writing.
+        let mut write_attrs = Vec::new();
+        let mut write_content = Vec::new();
+        if let Some((bf, _, _)) = &base {
+            write_attrs.push(quote!(rt::Complex::write_attrs(&self.#bf, w);));
+        }
+        for (a, n) in s.attrs.iter().zip(attr_names) {
+            let f = ident(n);
+            let tag = self.tag(&a.qname);
+            if a.required {
+                write_attrs.push(quote!(w.attr(#tag, &self.#f);));
+            } else {
+                write_attrs.push(quote!(w.attr_opt(#tag, self.#f.as_ref());));
+            }
+        }
+        if s.any_attribute.is_some() {
+            let f = ident(&special.other_attributes);
+            write_attrs.push(quote!(rt::write_attributes(w, &self.#f);));
+        }
+        if mixed_root == Some(0) {
+            let f = ident(&special.text);
+            write_content.push(quote!(w.mixed_begin(&self.#f);));
+        }
+        if let Some((bf, _, _)) = &base {
+            write_content.push(quote!(rt::Complex::write_content(&self.#bf, w);));
+        }
+        if s.text.is_some() {
+            let f = ident(&special.value);
+            write_content.push(quote!(w.text(&self.#f);));
+        }
+        for (f, n) in s.fields.iter().zip(field_names) {
+            let fname = ident(n);
+            write_content.push(self.write_field(f, quote!(self.#fname)));
+        }
+        if mixed_root == Some(0) {
+            write_content.push(quote!(w.mixed_end();));
+        }
+        let blank = if self.defaultable(k) {
+            quote!()
+        } else {
+            let mut inits = Vec::new();
+            if let Some((bf, path, _)) = &base {
+                inits.push(quote!(#bf: <#path as rt::Blank>::blank()));
+            }
+            for (a, n) in s.attrs.iter().zip(attr_names) {
+                let f = ident(n);
+                let v = if a.required {
+                    self.blank_ty(&a.ty)
+                } else {
+                    quote!(None)
+                };
+                inits.push(quote!(#f: #v));
+            }
+            if s.any_attribute.is_some() {
+                let f = ident(&special.other_attributes);
+                let v = self.empty_vec();
+                inits.push(quote!(#f: #v));
+            }
+            if let Some(tt) = &s.text {
+                let f = ident(&special.value);
+                let v = self.blank_ty(tt);
+                inits.push(quote!(#f: #v));
+            }
+            for (f, n) in s.fields.iter().zip(field_names) {
+                let fname = ident(n);
+                let v = self.blank_field(f);
+                inits.push(quote!(#fname: #v));
+            }
+            if s.mixed && s.base.is_none() {
+                let f = ident(&special.text);
+                let v = self.empty_vec();
+                inits.push(quote!(#f: #v));
+            }
+            quote! {
+                impl rt::Blank for #name {
+                    fn blank() -> Self {
+                        Self { #(#inits),* }
+                    }
+                }
+            }
+        };
+        let write_attrs = if write_attrs.is_empty() {
+            quote!()
+        } else {
+            quote!(fn write_attrs(&self, w: &mut rt::Writer) { #(#write_attrs)* })
+        };
+        let write_content = if write_content.is_empty() {
+            quote!()
+        } else {
+            quote!(fn write_content(&self, w: &mut rt::Writer) { #(#write_content)* })
+        };
+        let extends = match &base {
+            Some((bf, path, b)) => {
+                let ancestors: Vec<TokenStream> =
+                    self.m.bases(b).iter().map(|a| self.type_path(a)).collect();
+                quote!(#krate::__extends!(#name, #bf: #path #(, #ancestors)*);)
+            }
+            None => quote!(),
+        };
+        let as_self = if self.common_bases.contains(k) {
+            quote!(#krate::__as_self!(#name);)
+        } else {
+            quote!()
+        };
+        quote! {
+            #docs
+            #derives
+            pub struct #name { #(#decls)* }
+            #ctor
+            impl rt::Sink for #name {
+                #particle_fn
+                #attr_fn
+                #other_fn
+                #text_fn
+                #mixed_fn
+            }
+            impl rt::Complex for #name {
+                const CONTENT: &'static rt::Content = &#table;
+                #write_attrs
+                #write_content
+            }
+            #blank
+            #krate::__complex!(#name);
+            #extends
+            #as_self
+        }
+    }
+
+    /// Whether a struct or one of its bases has attributes.
+    fn has_attrs(&self, k: &TypeKey) -> bool {
+        !self.m.all_attrs(k).is_empty()
+    }
+
+    /// Whether a struct or one of its bases keeps open attributes.
+    fn has_any_attribute(&self, k: &TypeKey) -> bool {
+        std::iter::once(k.clone()).chain(self.m.bases(k)).any(|b| {
+            self.m
+                .struct_of(&b)
+                .is_some_and(|s| s.any_attribute.is_some())
+        })
+    }
+
+    /// How many extension steps up the struct holding the mixed text is (0: this one).
+    fn mixed_root(&self, k: &TypeKey) -> Option<usize> {
+        let chain: Vec<TypeKey> = std::iter::once(k.clone()).chain(self.m.bases(k)).collect();
+        if !self.m.struct_of(k).is_some_and(|s| s.mixed) {
+            return None;
+        }
+        // The root-most struct that is mixed declares the text field.
+        chain
+            .iter()
+            .rposition(|c| self.m.struct_of(c).is_some_and(|s| s.mixed))
+    }
+
+    fn group_def(&self, t: &TypeDef, fields: &[Field], docs: TokenStream) -> TokenStream {
+        let k = &t.key;
+        let owner = self.n.ty(k).to_string();
+        let name = ident(&owner);
+        let krate = &self.krate;
+        let names = &self.n.fields[k];
+        let derives = if self.defaultable(k) {
+            quote!(#[derive(Debug, Clone, PartialEq, Default)])
+        } else {
+            quote!(#[derive(Debug, Clone, PartialEq)])
+        };
+        let mut decls = Vec::new();
+        let mut arms = Vec::new();
+        let mut writes = Vec::new();
+        let mut inits = Vec::new();
+        for (i, (f, n)) in fields.iter().zip(names).enumerate() {
+            let fname = ident(n);
+            let ty = self.field_ty(f);
+            let docs = self.field_docs(&owner, n, f);
+            decls.push(quote!(#docs pub #fname: #ty,));
+            let i = Literal::usize_unsuffixed(i);
+            let read = self.read_field(f, quote!(self.#fname));
+            arms.push(quote!(#i => #read,));
+            writes.push(self.write_field(f, quote!(self.#fname)));
+            let v = self.blank_field(f);
+            inits.push(quote!(#fname: #v));
+        }
+        let particles: Vec<TokenStream> = fields.iter().map(|f| self.particle(f)).collect();
+        let first = self.first_literal(fields, true);
+        let blank = if self.defaultable(k) {
+            quote!()
+        } else {
+            quote! {
+                impl rt::Blank for #name {
+                    fn blank() -> Self {
+                        Self { #(#inits),* }
+                    }
+                }
+            }
+        };
+        quote! {
+            #docs
+            #derives
+            pub struct #name { #(#decls)* }
+            impl rt::Sink for #name {
+                fn particle(&mut self, _d: usize, i: usize, r: &mut rt::Reader) -> rt::Res {
+                    match i { #(#arms)* _ => rt::no_field(r, i), }
+                }
+            }
+            impl rt::Group for #name {
+                const CONTENT: &'static rt::Content = &rt::Content::seq(#owner, &[#(#particles),*]);
+                const FIRST: rt::First = #first;
+                fn write_content(&self, w: &mut rt::Writer) { #(#writes)* }
+            }
+            #blank
+            #krate::__group!(#name);
+        }
+    }
+
+    /// The expression reading a choice alternative (the reader on its first element).
+    fn read_alternative(&self, v: &Field, vname: &proc_macro2::Ident) -> TokenStream {
+        match v.occurs {
+            Occurs::Many { .. } => {
+                let first = self.first_literal(std::slice::from_ref(v), false);
+                quote!(Self::#vname(rt::read_run(r, #first)?))
+            }
+            _ => quote!(Self::#vname(rt::read(r)?)),
+        }
+    }
+
+    fn choice_def(&self, t: &TypeDef, variants: &[Field], docs: TokenStream) -> TokenStream {
+        let k = &t.key;
+        let owner = self.n.ty(k).to_string();
+        let name = ident(&owner);
+        let names = &self.n.fields[k];
+        let mut decls = Vec::new();
+        let mut arms = Vec::new();
+        let mut wildcard = None;
+        let mut writes = Vec::new();
+        for (v, n) in variants.iter().zip(names) {
+            let vname = ident(n);
+            let ty = self.field_ty(v);
+            let line = match &v.kind {
+                FieldKind::Element { qname, .. } => format!("Element `{}`.", self.tag(qname)),
+                FieldKind::Group(_) => "A group of elements.".to_string(),
+                FieldKind::Any(_) => {
+                    "An element the schema leaves open, kept as written.".to_string()
+                }
+            };
+            let d = match &v.doc {
+                Some(d) => format!("{d}\n\n{line}"),
+                None => line,
+            };
+            let vdocs = doc_attrs(Some(&d));
+            let extra = self.extra_doc(&format!("{owner}::{n}"));
+            decls.push(quote!(#vdocs #extra #vname(#ty),));
+            let read = self.read_alternative(v, &vname);
+            match &v.kind {
+                FieldKind::Element { qname, .. } => {
+                    let l = &qname.name;
+                    let id = self.ns_id(qname);
+                    arms.push(quote!((#l, #id) => #read,));
+                }
+                FieldKind::Group(_) => {
+                    let mut first = Vec::new();
+                    let mut any = None;
+                    self.first_set(v, &mut first, &mut any, 0);
+                    for q in first {
+                        let l = &q.name;
+                        let id = self.ns_id(&q);
+                        arms.push(quote!((#l, #id) => #read,));
+                    }
+                    if any.is_some() && wildcard.is_none() {
+                        wildcard = Some(quote!(_ => #read,));
+                    }
+                }
+                FieldKind::Any(_) => {
+                    if wildcard.is_none() {
+                        wildcard = Some(quote!(_ => #read,));
+                    }
+                }
+            }
+            let write = match v.occurs {
+                Occurs::Many { .. } => {
+                    let tag = match &v.kind {
+                        FieldKind::Element { qname, .. } => self.tag(qname),
+                        _ => String::new(),
+                    };
+                    quote!(w.all(v, #tag))
+                }
+                _ => {
+                    let tag = match &v.kind {
+                        FieldKind::Element { qname, .. } => self.tag(qname),
+                        _ => String::new(),
+                    };
+                    quote!(w.one(v, #tag))
+                }
+            };
+            writes.push(quote!(Self::#vname(v) => #write,));
+        }
+        let first = self.first_literal(variants, false);
+        let fallback = match wildcard {
+            Some(w) => w,
+            None => quote!(_ => return rt::no_alternative(r, <Self as rt::Choice>::FIRST),),
+        };
+        let common = self.common_base_impl(t, variants, names);
+        quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name { #(#decls)* }
+            impl rt::Choice for #name {
+                const FIRST: rt::First = #first;
+            }
+            impl rt::Value for #name {
+                fn read_value(r: &mut rt::Reader) -> rt::Result<Self> {
+                    Ok(match (r.local(), r.ns()) {
+                        #(#arms)*
+                        #fallback
+                    })
+                }
+                fn write_value(&self, w: &mut rt::Writer, _tag: &str) {
+                    match self { #(#writes)* }
+                }
+            }
+            #common
+        }
+    }
+
+    /// `AsRef`/`AsMut` of the common base of a choice's alternatives.
+    fn common_base_impl(&self, t: &TypeDef, variants: &[Field], names: &[String]) -> TokenStream {
+        let Some(base) = common_base(self.m, t) else {
+            return quote!();
+        };
+        if variants.iter().any(|v| {
+            !matches!(v.occurs, Occurs::Required)
+                || matches!(v.kind, FieldKind::Element { nillable: true, .. })
+        }) {
+            return quote!();
+        }
+        let name = ident(self.n.ty(&t.key));
+        let krate = &self.krate;
+        let path = self.type_path(&base);
+        let boxed: Vec<_> = variants
+            .iter()
+            .zip(names)
+            .filter(|(v, _)| v.boxed)
+            .map(|(_, n)| ident(n))
+            .collect();
+        let inline: Vec<_> = variants
+            .iter()
+            .zip(names)
+            .filter(|(v, _)| !v.boxed)
+            .map(|(_, n)| ident(n))
+            .collect();
+        quote!(#krate::__common_base!(#name, #path; #(#boxed),*; #(#inline),*);)
+    }
+
+    /// An element of an abstract type: the derived type named by `xsi:type`.
+    fn derived_def(&self, t: &TypeDef, variants: &[Field], docs: TokenStream) -> TokenStream {
+        let k = &t.key;
+        let name = ident(self.n.ty(k));
+        let names = &self.n.fields[k];
+        let base = t
+            .xml_name
+            .as_ref()
+            .map(|q| self.schema_name(q))
+            .unwrap_or_default();
+        let mut decls = Vec::new();
+        let mut arms = Vec::new();
+        let mut writes = Vec::new();
+        let mut shown_names = Vec::new();
+        for (v, n) in variants.iter().zip(names) {
+            let FieldKind::Element { qname, .. } = &v.kind else {
+                continue;
+            };
+            let vname = ident(n);
+            let ty = self.item_ty(v);
+            let shown = self.schema_name(qname);
+            let d = format!(" `xsi:type=\"{shown}\"`.");
+            decls.push(quote!(#[doc = #d] #vname(#ty),));
+            let l = &qname.name;
+            let id = self.ns_id(qname);
+            arms.push(quote!((#l, #id) => Self::#vname(rt::read(r)?),));
+            writes.push(quote!(Self::#vname(v) => { w.next_xsi_type(#shown); w.one(v, tag) }));
+            shown_names.push(shown);
+        }
+        let expected = shown_names.join(", ");
+        let missing =
+            format!("an element of the abstract type {base} needs an xsi:type, one of: {expected}");
+        let common = self.common_base_impl(t, variants, names);
+        quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name { #(#decls)* }
+            impl rt::Value for #name {
+                fn read_value(r: &mut rt::Reader) -> rt::Result<Self> {
+                    let Some((ns, local)) = r.xsi_type()? else {
+                        return Err(r.error(rt::ErrorKind::Other(#missing.into())));
+                    };
+                    Ok(match (local.as_str(), ns) {
+                        #(#arms)*
+                        _ => return Err(r.error(rt::ErrorKind::InvalidValue {
+                            what: "xsi:type".into(),
+                            value: local,
+                            reason: #expected.into(),
+                        })),
+                    })
+                }
+                fn write_value(&self, w: &mut rt::Writer, tag: &str) {
+                    match self { #(#writes)* }
+                }
+            }
+            #common
+        }
+    }
+
+    fn enum_def(
+        &self,
+        t: &TypeDef,
+        values: &[(String, Option<String>)],
+        collapse: bool,
+        docs: TokenStream,
+    ) -> TokenStream {
+        let krate = &self.krate;
+        let owner = self.n.ty(&t.key).to_string();
+        let name = ident(&owner);
+        let (variants, other) = &self.n.enum_variants[&t.key];
+        let other = ident(other);
+        let string = self.prelude("String");
+        let option = self.prelude("Option");
+        let decls: Vec<TokenStream> = values
+            .iter()
+            .zip(variants)
+            .map(|((v, d), n)| {
+                // The value as written, unless the variant's name is the value itself.
+                let doc = match d {
+                    Some(d) => Some(format!("`{v}`: {d}")),
+                    None if v != n => Some(format!("`{v}`")),
+                    None => None,
+                };
+                let docs = doc_attrs(doc.as_deref());
+                let extra = self.extra_doc(&format!("{owner}::{n}"));
+                let n = ident(n);
+                quote!(#docs #extra #n,)
+            })
+            .collect();
+        let table: Vec<TokenStream> = values
+            .iter()
+            .zip(variants)
+            .map(|((v, _), n)| {
+                let n = ident(n);
+                quote!((#v, Self::#n))
+            })
+            .collect();
+        quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+            pub enum #name {
+                #(#decls)*
+                /// A value the schema does not list (servers send values newer than their schema), kept as sent.
+                #other(#string),
+            }
+            impl rt::Enumeration for #name {
+                const VALUES: &'static [(&'static str, Self)] = &[#(#table),*];
+                const COLLAPSE: bool = #collapse;
+                fn unknown(value: #string) -> Self {
+                    Self::#other(value)
+                }
+                fn unknown_value(&self) -> #option<&str> {
+                    match self { Self::#other(v) => Some(v), _ => None }
+                }
+            }
+            #krate::__enumeration!(#name);
+        }
+    }
+
+    /// `true`, or the check that an integer value `v` is within the inclusive/exclusive
+    /// bounds of the alias chain of `t`.
+    fn range_guard(&self, t: &TyRef) -> TokenStream {
+        let mut checks = Vec::new();
+        let mut cur = t;
+        for _ in 0..64 {
+            let TyRef::Named(k) = cur else { break };
+            let def = &self.m.types[k];
+            let TypeKind::Alias(inner) = &def.kind else {
+                break;
+            };
+            let f = &def.facets;
+            let num = |v: &Option<String>| v.as_ref().and_then(|v| v.trim().parse::<i64>().ok());
+            if let Some(v) = num(&f.min_inclusive) {
+                let v = Literal::i64_unsuffixed(v);
+                checks.push(quote!(v >= #v));
+            }
+            if let Some(v) = num(&f.max_inclusive) {
+                let v = Literal::i64_unsuffixed(v);
+                checks.push(quote!(v <= #v));
+            }
+            if let Some(v) = num(&f.min_exclusive) {
+                let v = Literal::i64_unsuffixed(v);
+                checks.push(quote!(v > #v));
+            }
+            if let Some(v) = num(&f.max_exclusive) {
+                let v = Literal::i64_unsuffixed(v);
+                checks.push(quote!(v < #v));
+            }
+            cur = inner;
+        }
+        let integer = matches!(
+            cur,
+            TyRef::Builtin(
+                Builtin::I8
+                    | Builtin::I16
+                    | Builtin::I32
+                    | Builtin::I64
+                    | Builtin::I128
+                    | Builtin::U8
+                    | Builtin::U16
+                    | Builtin::U32
+                    | Builtin::U64
+            )
+        );
+        if checks.is_empty() || !integer {
+            quote!(true)
+        } else {
+            quote!(#(#checks)&&*)
+        }
+    }
+
+    fn union_def(&self, t: &TypeDef, members: &[TyRef], docs: TokenStream) -> TokenStream {
+        let krate = &self.krate;
+        let string = self.prelude("String");
+        let result = self.prelude("Result");
+        let name = ident(self.n.ty(&t.key));
+        let mut decls = Vec::new();
+        let mut parses = Vec::new();
+        let mut writes = Vec::new();
+        for (m, n) in members.iter().zip(&self.n.union_variants[&t.key]) {
+            let v = ident(n);
+            let ty = self.ty(m);
+            decls.push(quote!(#v(#ty),));
+            // A member's numeric range decides between members of one base type (such as
+            // a range and a marker value of xs:int).
+            let guard = self.range_guard(m);
+            parses.push(quote! {
+                if let Ok(v) = <#ty as rt::Text>::parse_text(s) {
+                    if #guard {
+                        return Ok(Self::#v(v));
+                    }
+                }
+            });
+            writes.push(quote!(Self::#v(v) => rt::Text::write_text(v, out),));
+        }
+        quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name { #(#decls)* }
+            impl rt::Text for #name {
+                fn parse_text(s: &str) -> #result<Self, #string> {
+                    #(#parses)*
+                    Err("matches none of the union's member types".into())
+                }
+                fn write_text(&self, out: &mut #string) {
+                    match self { #(#writes)* }
+                }
+            }
+            #krate::text_value!(#name);
+        }
+    }
+
+    /// Types used by exactly one global element: those get an `Element` impl.
+    pub(crate) fn unique_element_types(&self) -> BTreeMap<TypeKey, (usize, String)> {
+        let mut count: BTreeMap<TypeKey, Vec<(usize, String)>> = BTreeMap::new();
+        for ((ns, name), g) in &self.m.elements {
+            if let TyRef::Named(k) = &g.ty {
+                if matches!(self.m.types[k].kind, TypeKind::Struct(_)) {
+                    count
+                        .entry(k.clone())
+                        .or_default()
+                        .push((*ns, name.clone()));
+                }
+            }
+        }
+        count
+            .into_iter()
+            .filter(|(_, v)| v.len() == 1)
+            .map(|(k, mut v)| (k, v.remove(0)))
+            .collect()
+    }
+
+    pub(super) fn element_impls(&self, ns: usize) -> TokenStream {
+        let krate = &self.krate;
+        let mut out = Vec::new();
+        for (k, (ens, ename)) in self.unique_element_types() {
+            if k.ns != ns {
+                continue;
+            }
+            let g = &self.m.elements[&(ens, ename.clone())];
+            if g.is_abstract {
+                continue;
+            }
+            let name = ident(self.n.ty(&k));
+            let tag = self.tag(&g.qname);
+            let nsid = self.ns_id(&g.qname);
+            out.push(quote! {
+                #krate::__element!(#name, #ename, #tag, #nsid, super::NAMESPACES);
+            });
+        }
+        quote!(#(#out)*)
+    }
+
+    pub(super) fn global_enum(&self) -> TokenStream {
+        let mut decls = Vec::new();
+        let mut arms = Vec::new();
+        let mut writes = Vec::new();
+        let mut tags = Vec::new();
+        for (k, g) in &self.m.elements {
+            let Some(v) = self.n.globals.get(k) else {
+                continue;
+            };
+            let v = ident(v);
+            let ty = match &g.ty {
+                TyRef::Builtin(b) => self.builtin(*b),
+                TyRef::Named(k) => self.root_type_path(k),
+            };
+            let tag = self.tag(&g.qname);
+            let doc = format!(" Element `{tag}`.");
+            decls.push(quote!(#[doc = #doc] #v(#ty),));
+            let local = &g.qname.name;
+            let id = self.ns_id(&g.qname);
+            arms.push(quote!((#local, #id) => Self::#v(rt::read(r)?),));
+            writes.push(quote!(Self::#v(v) => w.one(v, #tag),));
+            tags.push(quote!(Self::#v(_) => #tag,));
+        }
+        if decls.is_empty() {
+            return quote!();
+        }
+        quote! {
+            /// Any global element of the schema, chosen by element name: the children of a
+            /// SOAP header and body, or the root of a document.
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum GlobalElement { #(#decls)* }
+            impl rt::Value for GlobalElement {
+                fn read_value(r: &mut rt::Reader) -> rt::Result<Self> {
+                    Ok(match (r.local(), r.ns()) {
+                        #(#arms)*
+                        _ => return Err(r.unexpected_error(&[])),
+                    })
+                }
+                fn write_value(&self, w: &mut rt::Writer, _tag: &str) {
+                    match self { #(#writes)* }
+                }
+            }
+            impl rt::Tagged for GlobalElement {
+                fn element_tag(&self) -> &'static str {
+                    self.tag()
+                }
+            }
+            impl GlobalElement {
+                /// The qualified element name as written.
+                pub fn tag(&self) -> &'static str {
+                    match self { #(#tags)* }
+                }
+                /// Reads a document whose root is any global element.
+                pub fn from_document(xml: &str) -> rt::Result<Self> {
+                    rt::read_document(xml, NAMESPACES, rt::ReadOptions::default())
+                }
+                /// Reads a document with explicit options.
+                pub fn from_document_with(xml: &str, options: rt::ReadOptions) -> rt::Result<Self> {
+                    rt::read_document(xml, NAMESPACES, options)
+                }
+                /// Writes the element as a document.
+                pub fn to_document(&self) -> String {
+                    rt::write_document(self, NAMESPACES)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! Layout decisions on the resolved model: which fields are boxed, to break recursion and
+//! to keep large optional parts out of line.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Builtin, Field, FieldKind, Model, Occurs, TyRef, TypeKey, TypeKind};
+
+/// Optional parts and choice alternatives larger than this (estimated bytes) are boxed.
+const BOX_THRESHOLD: usize = 16;
+
+/// The type a field holds inline when it holds element content (none for lists, which
+/// are out of line already).
+fn inline_target(m: &Model, f: &Field) -> Option<TypeKey> {
+    if f.occurs.is_many() {
+        return None;
+    }
+    let k = match &f.kind {
+        FieldKind::Element {
+            ty: TyRef::Named(k),
+            ..
+        } => k,
+        FieldKind::Group(k) => k,
+        _ => return None,
+    };
+    m.types
+        .get(k)
+        .filter(|t| t.kind.is_element_content())
+        .map(|_| k.clone())
+}
+
+/// Boxes every field through which a type can contain itself without a `Vec` between (a
+/// base is held inline, so it counts as an edge that cannot be boxed).
+pub(super) fn box_recursion(m: &mut Model) {
+    let mut edges: BTreeMap<TypeKey, BTreeSet<TypeKey>> = BTreeMap::new();
+    for (k, t) in &m.types {
+        let e = edges.entry(k.clone()).or_default();
+        for f in t.kind.children() {
+            if let Some(to) = inline_target(m, f) {
+                e.insert(to);
+            }
+        }
+        if let TypeKind::Struct(s) = &t.kind {
+            if let Some(b) = &s.base {
+                e.insert(b.clone());
+            }
+        }
+    }
+    let reaches = |from: &TypeKey, to: &TypeKey| -> bool {
+        let mut stack = vec![from.clone()];
+        let mut seen = BTreeSet::new();
+        while let Some(n) = stack.pop() {
+            if &n == to {
+                return true;
+            }
+            if !seen.insert(n.clone()) {
+                continue;
+            }
+            if let Some(next) = edges.get(&n) {
+                stack.extend(next.iter().cloned());
+            }
+        }
+        false
+    };
+    let mut to_box: Vec<(TypeKey, usize)> = Vec::new();
+    for (k, t) in &m.types {
+        for (i, f) in t.kind.children().iter().enumerate() {
+            if let Some(to) = inline_target(m, f) {
+                if reaches(&to, k) {
+                    to_box.push((k.clone(), i));
+                }
+            }
+        }
+    }
+    for (k, i) in to_box {
+        if let Some(t) = m.types.get_mut(&k) {
+            t.kind.children_mut()[i].boxed = true;
+        }
+    }
+}
+
+/// An estimate of `size_of` of a generated type (boxed fields count as a pointer).
+fn approx_size(model: &Model, t: &TyRef) -> usize {
+    fn go(
+        model: &Model,
+        t: &TyRef,
+        memo: &mut BTreeMap<TypeKey, usize>,
+        visiting: &mut BTreeSet<TypeKey>,
+    ) -> usize {
+        let k = match t {
+            TyRef::Builtin(b) => {
+                return match b {
+                    Builtin::Bool | Builtin::I8 | Builtin::U8 => 1,
+                    Builtin::I16 | Builtin::U16 => 2,
+                    Builtin::I32 | Builtin::U32 | Builtin::F32 => 4,
+                    Builtin::I64 | Builtin::U64 | Builtin::F64 => 8,
+                    Builtin::I128 => 16,
+                    Builtin::AnyType => 96,
+                    _ => 24,
+                }
+            }
+            TyRef::Named(k) => k,
+        };
+        if let Some(v) = memo.get(k) {
+            return *v;
+        }
+        if !visiting.insert(k.clone()) {
+            return 8;
+        }
+        let field =
+            |f: &Field, memo: &mut BTreeMap<TypeKey, usize>, visiting: &mut BTreeSet<TypeKey>| {
+                if f.boxed {
+                    return 8;
+                }
+                if f.occurs.is_many() {
+                    return 24;
+                }
+                let item = match &f.kind {
+                    FieldKind::Element { ty, .. } => go(model, ty, memo, visiting),
+                    FieldKind::Group(g) => go(model, &TyRef::Named(g.clone()), memo, visiting),
+                    FieldKind::Any(_) => 96,
+                };
+                match f.occurs {
+                    Occurs::Optional if item <= 8 => item + 8,
+                    _ => item,
+                }
+            };
+        let size = match &model.types[k].kind {
+            TypeKind::Struct(s) => {
+                let mut n = 0;
+                if let Some(b) = &s.base {
+                    n += go(model, &TyRef::Named(b.clone()), memo, visiting);
+                }
+                for a in &s.attrs {
+                    let v = go(model, &a.ty, memo, visiting);
+                    n += if !a.required && v <= 8 { v + 8 } else { v };
+                }
+                for f in &s.fields {
+                    n += field(f, memo, visiting);
+                }
+                if let Some(t) = &s.text {
+                    n += go(model, t, memo, visiting);
+                }
+                n + 24 * (s.mixed as usize + s.any_attribute.is_some() as usize)
+            }
+            TypeKind::Group { fields } => fields.iter().map(|f| field(f, memo, visiting)).sum(),
+            TypeKind::Choice { variants } | TypeKind::Derived { variants } => {
+                8 + variants
+                    .iter()
+                    .map(|v| field(v, memo, visiting))
+                    .max()
+                    .unwrap_or(0)
+            }
+            TypeKind::Enum { .. } | TypeKind::List(_) => 24,
+            TypeKind::Alias(inner) => go(model, inner, memo, visiting),
+            TypeKind::Union(members) => {
+                8 + members
+                    .iter()
+                    .map(|m| go(model, m, memo, visiting))
+                    .max()
+                    .unwrap_or(0)
+            }
+        };
+        visiting.remove(k);
+        memo.insert(k.clone(), size);
+        size
+    }
+    go(model, t, &mut BTreeMap::new(), &mut BTreeSet::new())
+}
+
+/// Boxes optional parts and choice alternatives of more than [`BOX_THRESHOLD`] bytes, so
+/// that a value holds in place only what its document had: a `FindItem` response's
+/// messages do not each carry room for every absent part of `t:ItemType`.
+pub(super) fn box_large(model: &mut Model) {
+    let mut to_box: Vec<(TypeKey, usize)> = Vec::new();
+    let mut sizes: BTreeMap<TyRef, usize> = BTreeMap::new();
+    for (k, t) in &model.types {
+        let in_choice = matches!(t.kind, TypeKind::Choice { .. } | TypeKind::Derived { .. });
+        for (i, f) in t.kind.children().iter().enumerate() {
+            let candidate = !f.boxed
+                && match f.occurs {
+                    Occurs::Optional => true,
+                    Occurs::Required => in_choice,
+                    Occurs::Many { .. } => false,
+                };
+            if !candidate {
+                continue;
+            }
+            let ty = match &f.kind {
+                FieldKind::Element {
+                    ty,
+                    nillable: false,
+                    ..
+                } => ty.clone(),
+                FieldKind::Group(g) => TyRef::Named(g.clone()),
+                _ => continue,
+            };
+            if !matches!(&ty, TyRef::Named(k) if model.types[k].kind.is_element_content()) {
+                continue;
+            }
+            let size = *sizes
+                .entry(ty.clone())
+                .or_insert_with(|| approx_size(model, &ty));
+            if size > BOX_THRESHOLD {
+                to_box.push((k.clone(), i));
+            }
+        }
+    }
+    for (k, i) in to_box {
+        if let Some(t) = model.types.get_mut(&k) {
+            t.kind.children_mut()[i].boxed = true;
+        }
+    }
+}
