@@ -4,6 +4,7 @@
 //! [`RawElement`] for wildcard content).
 
 pub(crate) mod any;
+mod datetime;
 pub(crate) mod error;
 pub(crate) mod reader;
 pub(crate) mod value;
