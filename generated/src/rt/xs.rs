@@ -86,13 +86,24 @@ lexical!(
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Base64Binary(pub Vec<u8>);
 
+impl Base64Binary {
+    /// Decodes the text as libxml2 accepts it (see [`super::lexical::decode_base64_strict`]):
+    /// what strict reading and [`Text::parse_text`] use.
+    pub fn parse_strict(s: &str) -> Result<Self, String> {
+        super::lexical::decode_base64_strict(s).map(Base64Binary)
+    }
+
+    /// Decodes the text as the default reading does, also without `=` padding or with
+    /// non-zero unused bits, saying which repair was made (see
+    /// [`super::lexical::decode_base64_lenient`]).
+    pub fn parse_lenient(s: &str) -> Result<(Self, Option<super::lexical::Repair>), String> {
+        super::lexical::decode_base64_lenient(s).map(|(v, r)| (Base64Binary(v), r))
+    }
+}
+
 impl Text for Base64Binary {
     fn parse_text(s: &str) -> Result<Self, String> {
-        let compact: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-        base64::engine::general_purpose::STANDARD
-            .decode(compact.as_bytes())
-            .map(Base64Binary)
-            .map_err(|e| format!("not valid base64 ({e})"))
+        Self::parse_strict(s)
     }
     fn write_text(&self, out: &mut String) {
         base64::engine::general_purpose::STANDARD.encode_string(&self.0, out)
