@@ -643,4 +643,54 @@ mod tests {
         let deep = "(".repeat(10_000) + &")".repeat(10_000);
         assert!(translate(&deep).is_err());
     }
+
+    /// Random strings of metacharacters: an error or a compiled pattern, never a panic.
+    #[test]
+    fn random_patterns_never_panic() {
+        const PIECES: &[&str] = &[
+            "a",
+            "(",
+            ")",
+            "[",
+            "]",
+            "^",
+            "-",
+            "\\",
+            "|",
+            "?",
+            "*",
+            "+",
+            "{",
+            "}",
+            ",",
+            "1",
+            "2",
+            ".",
+            "\\p{",
+            "Lu",
+            "IsBasicLatin",
+            "\\d",
+            "\\i",
+            "-[",
+            "$",
+            "é",
+        ];
+        let mut state = 7u64;
+        for _ in 0..20_000 {
+            let mut p = String::new();
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let n = (state >> 59) as usize;
+            for _ in 0..n {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                p.push_str(PIECES[(state >> 33) as usize % PIECES.len()]);
+            }
+            if let Ok(r) = compile(&p) {
+                let _ = r.is_match("abc");
+            }
+        }
+    }
 }
