@@ -472,7 +472,7 @@ pub fn run(shared: &Path, config: &Config, mut progress: impl FnMut(usize)) -> R
     let mut pending: Vec<(usize, String, mutate::Mutation, String)> = Vec::new();
     for i in 0..config.documents {
         let kind = KINDS[i % KINDS.len()];
-        let from_samples = (i / KINDS.len()).is_multiple_of(2) && !samples.is_empty();
+        let from_samples = (i / KINDS.len()) & 1 == 0 && !samples.is_empty();
         let mut g = Gen::new(
             config
                 .seed
