@@ -6,6 +6,11 @@
 
 pub use crate::rt::any::write_attributes;
 pub use crate::rt::content::*;
+pub use crate::rt::facets::{Facets, Kind as FacetKind, WhiteSpace};
+pub use crate::rt::lexical::{
+    char_ref_code, classify_char_ref, decode_base64_lenient, decode_base64_strict,
+    first_forbidden_char, CharRef, Repair,
+};
 pub use crate::rt::reader::{
     Attr, AttrIter, Reader, NS_NONE, NS_OTHER, NS_SOAP, NS_XML, NS_XSI, SOAP_ENV, XML, XSI,
 };

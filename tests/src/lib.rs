@@ -9,6 +9,10 @@ use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
+/// The differential test of strict reading against libxml2 (needs the official material).
+#[cfg(ews_shared)]
+pub mod differential;
+pub mod mutate;
 pub mod random;
 
 /// Bindings generated from the official office365 schema set; only with the shared

@@ -2,7 +2,8 @@
 //! `../shared/ews-schemas/office365`): decode and encode throughput on generated FindItem
 //! responses of several sizes and on the whole documented sample corpus
 //! (`EWS_SHARED_DIR`, default `../shared`), for profiling work. Prints one line per case:
-//! median and best of the timed rounds.
+//! median and best of the timed rounds; first the throughput of the writer's XML 1.0 character
+//! check (`rt::lexical::first_forbidden_char`).
 
 use std::time::{Duration, Instant};
 
@@ -82,7 +83,26 @@ fn cases(docs: &[(String, String)], label: &str) {
     );
 }
 
+/// The writer's character check over a whole document: ASCII markup, then text with
+/// non-ASCII letters and line breaks.
+fn char_check() {
+    let ascii = ews_tools::find_item_response(5000);
+    let mixed = "Grüße aus Köln, 日本語のテキスト,\nline two\twith a tab. ".repeat(20_000);
+    for (name, text) in [("ascii", &ascii), ("non-ascii", &mixed)] {
+        report(
+            &format!("first_forbidden_char {name}"),
+            text.len(),
+            stats(|| {
+                std::hint::black_box(ewsgen::rt::lexical::first_forbidden_char(
+                    std::hint::black_box(text),
+                ));
+            }),
+        );
+    }
+}
+
 fn main() {
+    char_check();
     for n in [50, 500, 5000] {
         let doc = ews_tools::find_item_response(n);
         cases(

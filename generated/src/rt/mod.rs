@@ -5,11 +5,15 @@
 
 pub(crate) mod any;
 pub(crate) mod content;
+mod datetime;
 pub(crate) mod error;
+pub mod facets;
+pub mod lexical;
 pub(crate) mod reader;
 pub(crate) mod value;
 pub(crate) mod writer;
 pub mod xs;
+mod xsd_regex;
 
 pub use any::{RawAttribute, RawElement, RawNode};
 pub use error::{Error, ErrorKind, Result};

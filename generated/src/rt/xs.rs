@@ -1,12 +1,15 @@
-//! XML Schema built-in types that have no exact Rust counterpart. Date and time values keep
-//! their lexical form (with or without a zone, with any fraction) so they survive a round
-//! trip unchanged; they are checked when read.
+//! XML Schema built-in types that have no exact Rust counterpart. Date and time values are
+//! typed ([`DateTime`], [`Date`], [`Time`], [`Duration`]) and keep how they were written
+//! (zone form, fraction digits), so they survive a round trip unchanged; they are checked
+//! when read.
 
 use std::fmt;
 
 use base64::Engine as _;
 
 use super::value::Text;
+
+pub use super::datetime::{Date, DateTime, Duration, Fraction, Time, Zone};
 
 macro_rules! lexical {
     ($(#[$m:meta])* $name:ident, $check:path) => {
@@ -52,141 +55,6 @@ macro_rules! lexical {
     };
 }
 
-fn digits(s: &str, n: usize) -> Option<&str> {
-    let b = s.as_bytes();
-    if b.len() >= n && b[..n].iter().all(u8::is_ascii_digit) {
-        Some(&s[n..])
-    } else {
-        None
-    }
-}
-
-fn check_date_part(s: &str) -> Result<&str, String> {
-    let s = s.strip_prefix('-').unwrap_or(s);
-    let mut year_len = 0;
-    while s.as_bytes().get(year_len).is_some_and(u8::is_ascii_digit) {
-        year_len += 1;
-    }
-    if year_len < 4 {
-        return Err("expected a year of at least four digits".into());
-    }
-    let rest = &s[year_len..];
-    let rest = rest
-        .strip_prefix('-')
-        .ok_or("expected `-` after the year")?;
-    let rest = digits(rest, 2).ok_or("expected a two-digit month")?;
-    let month: u32 = s[year_len + 1..year_len + 3]
-        .parse()
-        .map_err(|_| "bad month")?;
-    let rest = rest
-        .strip_prefix('-')
-        .ok_or("expected `-` after the month")?;
-    let day_s = rest.get(..2).unwrap_or("");
-    let rest = digits(rest, 2).ok_or("expected a two-digit day")?;
-    let day: u32 = day_s.parse().map_err(|_| "bad day")?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return Err("month or day out of range".into());
-    }
-    Ok(rest)
-}
-
-fn check_time_part(s: &str) -> Result<&str, String> {
-    let hh = s.get(..2).unwrap_or("");
-    let rest = digits(s, 2).ok_or("expected a two-digit hour")?;
-    let rest = rest
-        .strip_prefix(':')
-        .ok_or("expected `:` after the hour")?;
-    let mm = rest.get(..2).unwrap_or("");
-    let rest = digits(rest, 2).ok_or("expected two-digit minutes")?;
-    let rest = rest
-        .strip_prefix(':')
-        .ok_or("expected `:` after the minutes")?;
-    let ss = rest.get(..2).unwrap_or("");
-    let mut rest = digits(rest, 2).ok_or("expected two-digit seconds")?;
-    if let Some(frac) = rest.strip_prefix('.') {
-        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
-        if n == 0 {
-            return Err("expected digits after the decimal point".into());
-        }
-        rest = &frac[n..];
-    }
-    let (h, m, sec): (u32, u32, u32) = (
-        hh.parse().map_err(|_| "bad hour")?,
-        mm.parse().map_err(|_| "bad minutes")?,
-        ss.parse().map_err(|_| "bad seconds")?,
-    );
-    if h > 24 || m > 59 || sec > 60 {
-        return Err("hour, minutes or seconds out of range".into());
-    }
-    Ok(rest)
-}
-
-fn check_zone(s: &str) -> Result<(), String> {
-    if s.is_empty() || s == "Z" {
-        return Ok(());
-    }
-    let rest = s
-        .strip_prefix('+')
-        .or_else(|| s.strip_prefix('-'))
-        .ok_or("unexpected text after the value")?;
-    let rest = digits(rest, 2).ok_or("expected a two-digit zone hour")?;
-    let rest = rest.strip_prefix(':').ok_or("expected `:` in the zone")?;
-    let rest = digits(rest, 2).ok_or("expected two-digit zone minutes")?;
-    if rest.is_empty() {
-        Ok(())
-    } else {
-        Err("unexpected text after the zone".into())
-    }
-}
-
-fn check_date_time(s: &str) -> Result<(), String> {
-    let rest = check_date_part(s)?;
-    let rest = rest
-        .strip_prefix('T')
-        .ok_or("expected `T` between date and time")?;
-    check_zone(check_time_part(rest)?)
-}
-
-fn check_date(s: &str) -> Result<(), String> {
-    check_zone(check_date_part(s)?)
-}
-
-fn check_time(s: &str) -> Result<(), String> {
-    check_zone(check_time_part(s)?)
-}
-
-fn check_duration(s: &str) -> Result<(), String> {
-    let s = s.strip_prefix('-').unwrap_or(s);
-    let body = s.strip_prefix('P').ok_or("a duration starts with `P`")?;
-    if body.is_empty() || body == "T" || body.ends_with('T') {
-        return Err("a duration needs at least one component".into());
-    }
-    let mut in_time = false;
-    let mut num = String::new();
-    let mut seen_any = false;
-    for c in body.chars() {
-        match c {
-            'T' if !in_time && num.is_empty() => in_time = true,
-            '0'..='9' | '.' => num.push(c),
-            'Y' | 'M' | 'D' | 'H' | 'S' if !num.is_empty() => {
-                if num.contains('.') && c != 'S' {
-                    return Err("only seconds may have a fraction".into());
-                }
-                if !in_time && matches!(c, 'H' | 'S') || in_time && matches!(c, 'Y' | 'D') {
-                    return Err(format!("`{c}` in the wrong part of the duration"));
-                }
-                num.clear();
-                seen_any = true;
-            }
-            _ => return Err(format!("unexpected `{c}` in a duration")),
-        }
-    }
-    if !num.is_empty() || !seen_any {
-        return Err("a number without a unit".into());
-    }
-    Ok(())
-}
-
 fn check_decimal(s: &str) -> Result<(), String> {
     let t = s.strip_prefix(['+', '-']).unwrap_or(s);
     let (int, frac) = t.split_once('.').unwrap_or((t, ""));
@@ -204,26 +72,6 @@ fn check_any(_s: &str) -> Result<(), String> {
 }
 
 lexical!(
-    /// `xs:dateTime`, kept in its lexical form (`2024-01-31T09:30:00Z`, with or without a zone).
-    DateTime,
-    check_date_time
-);
-lexical!(
-    /// `xs:date`, kept in its lexical form.
-    Date,
-    check_date
-);
-lexical!(
-    /// `xs:time`, kept in its lexical form.
-    Time,
-    check_time
-);
-lexical!(
-    /// `xs:duration` (`P1DT2H`), kept in its lexical form.
-    Duration,
-    check_duration
-);
-lexical!(
     /// `xs:decimal`, kept in its lexical form (no precision is lost).
     Decimal,
     check_decimal
@@ -238,13 +86,24 @@ lexical!(
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Base64Binary(pub Vec<u8>);
 
+impl Base64Binary {
+    /// Decodes the text as libxml2 accepts it (see [`super::lexical::decode_base64_strict`]):
+    /// what strict reading and [`Text::parse_text`] use.
+    pub fn parse_strict(s: &str) -> Result<Self, String> {
+        super::lexical::decode_base64_strict(s).map(Base64Binary)
+    }
+
+    /// Decodes the text as the default reading does, also without `=` padding or with
+    /// non-zero unused bits, saying which repair was made (see
+    /// [`super::lexical::decode_base64_lenient`]).
+    pub fn parse_lenient(s: &str) -> Result<(Self, Option<super::lexical::Repair>), String> {
+        super::lexical::decode_base64_lenient(s).map(|(v, r)| (Base64Binary(v), r))
+    }
+}
+
 impl Text for Base64Binary {
     fn parse_text(s: &str) -> Result<Self, String> {
-        let compact: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-        base64::engine::general_purpose::STANDARD
-            .decode(compact.as_bytes())
-            .map(Base64Binary)
-            .map_err(|e| format!("not valid base64 ({e})"))
+        Self::parse_strict(s)
     }
     fn write_text(&self, out: &mut String) {
         base64::engine::general_purpose::STANDARD.encode_string(&self.0, out)
@@ -259,7 +118,7 @@ pub struct HexBinary(pub Vec<u8>);
 impl Text for HexBinary {
     fn parse_text(s: &str) -> Result<Self, String> {
         let s = s.trim();
-        if !s.len().is_multiple_of(2) {
+        if s.len() % 2 != 0 {
             return Err("hex binary needs an even number of digits".into());
         }
         if !s.bytes().all(|b| b.is_ascii_hexdigit()) {
