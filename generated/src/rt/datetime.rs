@@ -1241,8 +1241,8 @@ impl Duration {
             self.seconds,
         ]
         .iter()
-        .all(|n| n.map_or(true, |n| n.value == 0))
-            && self.fraction.as_ref().map_or(true, Fraction::is_zero)
+        .all(|n| n.is_none_or(|n| n.value == 0))
+            && self.fraction.as_ref().is_none_or(Fraction::is_zero)
     }
 
     /// The length in seconds and nanoseconds when it has no years or months (whose length

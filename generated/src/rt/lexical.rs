@@ -315,7 +315,7 @@ pub fn decode_base64_lenient(s: &str) -> Result<(Vec<u8>, Option<Repair>), Strin
     let v = LENIENT
         .decode(&*c)
         .map_err(|e| format!("not valid base64, even without padding ({e})"))?;
-    let padded = c.len() % 4 == 0;
+    let padded = c.len().is_multiple_of(4);
     let repair = if !padded {
         Repair::Base64Padding
     } else {
