@@ -303,7 +303,7 @@ impl Http {
                 method = %out.method,
                 url = %out.url,
                 client_request_id = %client_request_id,
-                body,
+                body = %body,
                 "request body"
             );
         }
@@ -347,8 +347,8 @@ impl Http {
             status,
             duration_ms = elapsed.as_millis() as u64,
             client_request_id = %info.client_request_id,
-            request_id = info.request_id.as_deref().unwrap_or(""),
-            be_server = info.be_server.as_deref().unwrap_or(""),
+            request_id = %info.request_id.as_deref().unwrap_or("-"),
+            be_server = %info.be_server.as_deref().unwrap_or("-"),
             bytes = bytes.len(),
             "HTTP exchange"
         );
