@@ -1042,9 +1042,9 @@ async fn ntlm_authenticates_on_one_kept_alive_connection() {
 }
 
 /// Runs futures concurrently on the current thread.
-async fn futures_join<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output>
+async fn futures_join<F>(futures: Vec<F>) -> Vec<F::Output>
 where
-    F: Send + 'static,
+    F: std::future::Future + Send + 'static,
     F::Output: Send + 'static,
 {
     let set: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
