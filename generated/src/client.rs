@@ -337,6 +337,7 @@ pub struct ClientBuilder {
     roots: Vec<reqwest::Certificate>,
     resolve: Vec<(String, SocketAddr)>,
     resolve_only: bool,
+    no_proxy: bool,
     problems: Vec<String>,
 }
 
@@ -354,6 +355,7 @@ impl fmt::Debug for ClientBuilder {
             .field("extra_root_certificates", &self.roots.len())
             .field("resolve", &self.resolve)
             .field("resolve_only", &self.resolve_only)
+            .field("no_proxy", &self.no_proxy)
             .finish_non_exhaustive()
     }
 }
@@ -375,6 +377,7 @@ impl Default for ClientBuilder {
             roots: Vec::new(),
             resolve: Vec::new(),
             resolve_only: false,
+            no_proxy: false,
             problems: Vec::new(),
         }
     }
@@ -495,9 +498,17 @@ impl ClientBuilder {
     }
 
     /// Connects only to hosts given with [`ClientBuilder::resolve`]: any other host is a
-    /// transport error, without a DNS look-up.
+    /// transport error, without a DNS look-up (and no proxy is used).
     pub fn resolve_overrides_only(mut self, only: bool) -> Self {
         self.resolve_only = only;
+        self
+    }
+
+    /// Uses no proxy. Otherwise the proxies of the environment (`HTTPS_PROXY`, `HTTP_PROXY`,
+    /// `ALL_PROXY`, `NO_PROXY`) are used; a proxy resolves host names itself, so
+    /// [`ClientBuilder::resolve`] overrides do not apply through it.
+    pub fn no_proxy(mut self) -> Self {
+        self.no_proxy = true;
         self
     }
 
@@ -512,6 +523,7 @@ impl ClientBuilder {
             roots: self.roots.clone(),
             resolve: self.resolve.clone(),
             resolve_only: self.resolve_only,
+            no_proxy: self.no_proxy,
         })
     }
 

@@ -1579,6 +1579,12 @@ async fn run(name: &str, args: &[&str], env: &[(&str, &str)]) -> std::process::O
         "EWS_RESOLVE",
         "EWS_CA_FILE",
         "RUST_LOG",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
     ] {
         cmd.env_remove(var);
     }

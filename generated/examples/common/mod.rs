@@ -6,6 +6,7 @@
 //! - `EWS_AUTH=basic|ntlm|bearer` (default: bearer when `EWS_TOKEN` is set, else basic);
 //! - `EWS_VERSION`: `RequestServerVersion` (default `Exchange2013`, any value sent as given);
 //! - `EWS_RESOLVE=host=ip:port,host=ip:port`: host-to-address overrides (split DNS, tests);
+//!   when set, no proxy of the environment is used (it would resolve the names itself);
 //! - `EWS_CA_FILE=path.pem`: an extra root certificate (a private CA);
 //! - `RUST_LOG` (such as `RUST_LOG=ewsgen=debug` or `RUST_LOG=ews=trace`): logs on stderr.
 //!
@@ -83,6 +84,7 @@ pub fn builder(
         (other, ..) => return Err(format!("EWS_AUTH={other} is not basic, ntlm or bearer")),
     };
     if let Some(resolve) = var("EWS_RESOLVE") {
+        b = b.no_proxy();
         for entry in resolve.split(',').map(str::trim).filter(|e| !e.is_empty()) {
             let (host, addr) = entry
                 .split_once('=')

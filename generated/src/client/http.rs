@@ -24,6 +24,7 @@ pub(crate) struct Settings {
     pub roots: Vec<reqwest::Certificate>,
     pub resolve: Vec<(String, SocketAddr)>,
     pub resolve_only: bool,
+    pub no_proxy: bool,
 }
 
 /// Refuses every name not given with `resolve` (reqwest consults the overrides first).
@@ -54,8 +55,11 @@ impl Settings {
             .redirect(reqwest::redirect::Policy::none())
             .http1_only()
             .gzip(true)
-            .deflate(true)
-            .no_proxy();
+            .deflate(true);
+        // A proxy would resolve the names itself: with the overrides only, none is used.
+        if self.no_proxy || self.resolve_only {
+            b = b.no_proxy();
+        }
         if !self.roots.is_empty() {
             b = b.tls_certs_merge(self.roots.iter().cloned());
         }
