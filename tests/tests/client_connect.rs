@@ -776,6 +776,36 @@ async fn autodiscover_asks_the_json_endpoint() {
         format!("https://autodiscover-s.outlook.com{json_path}")
     );
 
+    // The http GET leading back to a URL already asked is no loop: the search goes on.
+    let server = Server::start(move |r, _| match (r.tls, r.host()) {
+        (false, _) => resp(302, "").header(
+            "Location",
+            "https://autodiscover.contoso.test/autodiscover/autodiscover.xml",
+        ),
+        (true, "autodiscover-s.outlook.com") => resp(
+            200,
+            r#"{"Protocol":"EWS","Url":"https://outlook.office365.com/EWS/Exchange.asmx"}"#,
+        ),
+        _ => resp(404, "no"),
+    })
+    .await;
+    let (a, _) = autodiscover(&server, false);
+    let found = a.discover(USER).await.expect("found by the JSON endpoint");
+    assert_eq!(
+        found.ews_url,
+        "https://outlook.office365.com/EWS/Exchange.asmx"
+    );
+    let urls: Vec<String> = server.requests().iter().map(Req::url).collect();
+    assert_eq!(
+        urls,
+        [
+            "https://contoso.test/autodiscover/autodiscover.xml",
+            "https://autodiscover.contoso.test/autodiscover/autodiscover.xml",
+            "http://autodiscover.contoso.test/autodiscover/autodiscover.xml",
+            "https://autodiscover-s.outlook.com/autodiscover/autodiscover.json/v1.0/alice@contoso.test?Protocol=EWS",
+        ]
+    );
+
     // An error answer is an outcome.
     let server = Server::start(|_, _| {
         resp(

@@ -373,7 +373,7 @@ impl Autodiscover {
             format!("https://{domain}/autodiscover/autodiscover.xml"),
             format!("https://autodiscover.{domain}/autodiscover/autodiscover.xml"),
         ] {
-            match self.post_chain(&url, email, false, run).await? {
+            match self.post_chain(&url, email, run).await? {
                 Step::Nothing => {}
                 other => return Ok(other),
             }
@@ -429,23 +429,20 @@ impl Autodiscover {
     }
 
     /// POSTs the POX request to `url`, following redirectUrl answers and 3xx.
-    async fn post_chain(
-        &self,
-        url: &str,
-        email: &str,
-        redirected: bool,
-        run: &mut Run,
-    ) -> Result<Step, Stop> {
+    async fn post_chain(&self, url: &str, email: &str, run: &mut Run) -> Result<Step, Stop> {
         let mut url = url.to_string();
-        let mut redirected = redirected;
+        // The URLs of this chain of redirects: one met again is a loop. A URL asked before,
+        // outside the chain (a step of the sequence a redirect leads back to), already has
+        // its outcome in the list.
+        let mut chain: HashSet<String> = HashSet::new();
         loop {
             let key = format!("{} {}", url, email.to_ascii_lowercase());
+            if !chain.insert(key.clone()) {
+                return Err(ErrorKind::Loop(format!(
+                    "{url} was already asked about {email}"
+                )));
+            }
             if !run.asked.insert(key) {
-                if redirected {
-                    return Err(ErrorKind::Loop(format!(
-                        "{url} was already asked about {email}"
-                    )));
-                }
                 return Ok(Step::Nothing);
             }
             let mut attempt = Attempt {
@@ -579,7 +576,6 @@ impl Autodiscover {
             self.record(run, attempt, Step::Nothing);
             self.count_redirect(run)?;
             url = next;
-            redirected = true;
         }
     }
 
@@ -638,7 +634,7 @@ impl Autodiscover {
         attempt.outcome = format!("HTTP {status} to {target}");
         self.record(run, attempt, Step::Nothing);
         self.count_redirect(run)?;
-        self.post_chain(&target, email, true, run).await
+        self.post_chain(&target, email, run).await
     }
 
     /// Exchange Online's JSON endpoint (anonymous GET), following its https redirects.

@@ -237,7 +237,9 @@ impl Http {
             let challenge = self.exchange(&slot.http, out, Some(negotiate), "").await?;
             if challenge.status != 401 {
                 // The server does not ask for authentication: send the request itself.
-                return self.exchange(&slot.http, out, None, out.body).await;
+                let answer = self.exchange(&slot.http, out, None, out.body).await?;
+                slot.authenticated = answer.status != 401;
+                return Ok(answer);
             }
             let token = match ntlm::offered(&challenge.www_authenticate, scheme) {
                 Some(Some(token)) => token,
