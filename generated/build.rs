@@ -1,4 +1,4 @@
-//! Generates the bindings from `schemas/` (or the folder in `EWS_SCHEMA_DIR`), keeping only
+//! Generates the bindings from `schemas/` (the IM family; or the folder in `EWS_SCHEMA_DIR`), keeping only
 //! the operations in `EWS_OPERATIONS` (comma-separated) when it is set, and making optional
 //! the required child elements listed in `EWS_OPTIONAL_ELEMENTS` (comma-separated
 //! `Type/Element` rules, see `ews_codegen::Builder::optional_element`).
@@ -10,19 +10,29 @@ fn main() {
     println!("cargo:rerun-if-env-changed=EWS_OPERATIONS");
     println!("cargo:rerun-if-env-changed=EWS_OPTIONAL_ELEMENTS");
     println!("cargo:rerun-if-changed=build.rs");
-    // A relative EWS_SCHEMA_DIR is taken from the workspace root (where the README's
-    // commands run), not from this crate's folder.
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    // The default schema set is the packaged copy of the repository's `schemas/` (a test
+    // keeps the two identical), so a crate depending on the published package gets working
+    // bindings with no files of its own.
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dir = match std::env::var_os("EWS_SCHEMA_DIR") {
         Some(d) if !d.is_empty() => {
             let d = PathBuf::from(d);
+            // Inside this repository a relative EWS_SCHEMA_DIR is taken from the workspace
+            // root (where the README's commands run), not from this crate's folder.
+            let root = manifest.join("..");
             if d.is_absolute() {
                 d
-            } else {
+            } else if root.join("generated/build.rs").is_file() {
                 root.join(d)
+            } else {
+                eprintln!(
+                    "error: EWS_SCHEMA_DIR={} is relative: give an absolute path",
+                    d.display()
+                );
+                std::process::exit(1);
             }
         }
-        _ => root.join("schemas"),
+        _ => manifest.join("schemas"),
     };
     let mut b = ews_codegen::Builder::new();
     b.schema_dir(&dir);

@@ -105,8 +105,18 @@ impl Builder {
         self
     }
 
-    /// Also emits a module `arbitrary` building random values of every type, through the
-    /// support module at `support_path` (see [`crate::arbitrary`]). For property tests.
+    /// Also emits a module `arbitrary` building random values of every type, for property
+    /// tests: `impl Arbitrary for T` for every struct, group, choice, enumeration and union,
+    /// and `ELEMENTS`, every global element with a function building a random one.
+    ///
+    /// The values come from the support module at `support_path` (written by the user of
+    /// this option), which provides `trait Arbitrary { fn arbitrary(g: &mut Gen) -> Self; }`,
+    /// a `struct Gen` with `below(n)`, `at_limit()`, `descend(f)`, `option(f)`,
+    /// `vec(min, f)`, `non_empty_vec(min, f)`, `nillable(f)`, `bool()`, `string(&Facets)`,
+    /// `language()`, `uri()`, `int(lo, hi)`, `float()`, `decimal()`, `date_time()`,
+    /// `date()`, `time()`, `duration()`, `lexical()`, `bytes()`, `raw_element()` and
+    /// `raw_named(ns, name)`, and a `struct Facets` with public fields `patterns`, `length`,
+    /// `min_length`, `max_length`. The project's `tests/src/random.rs` is one.
     pub fn emit_arbitrary(&mut self, support_path: impl Into<String>) -> &mut Self {
         self.emit.arbitrary = Some(support_path.into());
         self
@@ -119,7 +129,8 @@ impl Builder {
     }
 
     /// Makes a required child element optional: `Type/Element`, such as
-    /// `AddDistributionGroupToImListType/DisplayName` (see [`model::relax_required`]). For
+    /// `AddDistributionGroupToImListType/DisplayName` (the type may carry its prefix,
+    /// `m:GetPersonaResponseMessageType/Persona`). For
     /// servers that leave out elements their schema requires; reading then gives `None`
     /// (or an empty list) instead of an error. Generation fails if the rule matches nothing.
     pub fn optional_element(&mut self, rule: impl Into<String>) -> &mut Self {
@@ -291,8 +302,16 @@ impl Builder {
     }
 }
 
+impl Generated {
+    /// Writes the code to `path` unless the file already holds exactly that; `true` when
+    /// it wrote.
+    pub fn write_if_changed(&self, path: &Path) -> Result<bool> {
+        write_if_changed(path, &self.code)
+    }
+}
+
 /// Writes `content` to `path` unless the file already holds exactly that.
-pub fn write_if_changed(path: &Path, content: &str) -> Result<bool> {
+fn write_if_changed(path: &Path, content: &str) -> Result<bool> {
     if std::fs::read(path).is_ok_and(|old| old == content.as_bytes()) {
         return Ok(false);
     }

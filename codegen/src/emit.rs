@@ -27,7 +27,7 @@ pub struct EmitOptions {
     /// Per-item documentation lines to add (for example "Since: exchange2016"), keyed by
     /// type name, `Type.field` or `Type::Variant`.
     pub extra_docs: BTreeMap<String, String>,
-    /// Path of a random-value support module (see [`crate::arbitrary`]): when set, a module
+    /// Path of a random-value support module (see [`crate::Builder::emit_arbitrary`]): when set, a module
     /// `arbitrary` with an `Arbitrary` impl for every type is emitted too.
     pub arbitrary: Option<String>,
 }

@@ -255,6 +255,7 @@ impl Emitter<'_> {
                 quote!(::std::vec![self as &dyn #krate::response::ResponseMessage<Code = #code>])
             } else {
                 quote! {{
+                    #[allow(unused_imports)]
                     use #krate::response::ResponseMessages as _;
                     let mut out: ::std::vec::Vec<&dyn #krate::response::ResponseMessage<Code = #code>> =
                         ::std::vec::Vec::new();
@@ -306,6 +307,7 @@ impl Emitter<'_> {
             impl #krate::response::ResponseMessages for GlobalElement {
                 type Code = #code;
                 fn response_messages(&self) -> ::std::vec::Vec<&dyn #krate::response::ResponseMessage<Code = #code>> {
+                    #[allow(unused_imports)]
                     use #krate::response::ResponseMessages as _;
                     #[allow(unreachable_patterns)]
                     match self {

@@ -6,22 +6,24 @@
 //! into a resolved [`model::Model`]; [`emit::emit`] renders formatted Rust source. The
 //! [`Builder`] drives them from a `build.rs`.
 
-pub mod arbitrary;
+#![warn(missing_docs)]
+
 pub mod diff;
-pub mod dom;
 pub mod emit;
-pub mod error;
 pub mod model;
-pub mod names;
-pub mod wsdl;
 pub mod xsd;
 
+mod arbitrary;
 mod builder;
+mod dom;
+mod error;
+mod names;
+mod wsdl;
 
-pub use builder::{write_if_changed as builder_write, Builder, Generated, SchemaSource};
-pub use error::{Error, Result};
+pub use builder::{Builder, Generated, SchemaSource};
+pub use error::{Error, Loc, Result};
 
 /// The XML Schema namespace.
-pub const XS_NS: &str = "http://www.w3.org/2001/XMLSchema";
+pub(crate) const XS_NS: &str = "http://www.w3.org/2001/XMLSchema";
 /// The `xml:` namespace, built in.
-pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+pub(crate) const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";

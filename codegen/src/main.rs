@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use ews_codegen::Builder;
 
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -138,7 +139,7 @@ fn run() -> Result<(), String> {
                     std::fs::create_dir_all(parent)
                         .map_err(|e| format!("{}: {e}", parent.display()))?;
                 }
-                ews_codegen::builder_write(&out, &g.code).map_err(|e| e.to_string())?;
+                g.write_if_changed(&out).map_err(|e| e.to_string())?;
                 eprintln!(
                     "wrote {} ({} lines, {} types, {} operations)",
                     out.display(),

@@ -473,10 +473,10 @@ pub fn resolve(set: &SchemaSet, operations: Option<Vec<Operation>>) -> Result<Mo
 }
 
 /// Optional parts and choice alternatives larger than this (estimated bytes) are boxed.
-pub const BOX_THRESHOLD: usize = 16;
+pub(crate) const BOX_THRESHOLD: usize = 16;
 
 /// An estimate of `size_of` of a generated type (boxed fields count as a pointer).
-pub fn approx_size(model: &Model, t: &TyRef) -> usize {
+pub(crate) fn approx_size(model: &Model, t: &TyRef) -> usize {
     fn go(
         model: &Model,
         t: &TyRef,
@@ -1624,7 +1624,7 @@ fn dedupe_names(attrs: &mut [Attribute], fields: &mut [Field], reserved: &[&str]
 
 /// Operations from request/response element pairs: `X` with `XResponse`, or `XRequest`
 /// with `XResponse`, in every namespace.
-pub fn paired_operations(model: &Model) -> Vec<Operation> {
+pub(crate) fn paired_operations(model: &Model) -> Vec<Operation> {
     let mut ops = Vec::new();
     for ((ns, name), e) in &model.elements {
         if name.ends_with("Response") || name.ends_with("ResponseMessage") || e.is_abstract {
@@ -1649,7 +1649,7 @@ pub fn paired_operations(model: &Model) -> Vec<Operation> {
 }
 
 /// SOAP header elements of EWS, kept by the operation filter.
-pub const EWS_HEADERS: &[&str] = &[
+pub(crate) const EWS_HEADERS: &[&str] = &[
     "RequestServerVersion",
     "ServerVersionInfo",
     "MailboxCulture",
@@ -1666,7 +1666,7 @@ pub const EWS_HEADERS: &[&str] = &[
 /// inherited). A required element becomes an `Option`; a list with `minOccurs` above zero
 /// may be empty. A rule that matches no element is an error, so a misspelt rule is not
 /// silently ignored.
-pub fn relax_required(model: &mut Model, rules: &[String]) -> Result<()> {
+pub(crate) fn relax_required(model: &mut Model, rules: &[String]) -> Result<()> {
     for rule in rules {
         let (ty, el) = rule
             .split_once('/')
@@ -1709,7 +1709,7 @@ pub fn relax_required(model: &mut Model, rules: &[String]) -> Result<()> {
 }
 
 /// Keeps only the named operations, their headers, and the types they reach.
-pub fn filter_operations(mut model: Model, names: &[String]) -> Result<Model> {
+pub(crate) fn filter_operations(mut model: Model, names: &[String]) -> Result<Model> {
     let known: BTreeSet<&str> = model.operations.iter().map(|o| o.name.as_str()).collect();
     for n in names {
         if !known.contains(n.as_str()) {

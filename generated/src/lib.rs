@@ -6,6 +6,8 @@
 //! envelope, typed headers and faults; [`response`] the response messages and their
 //! `Result` helper; `client` (cargo feature `client`) an async HTTP client.
 
+#![warn(missing_docs)]
+
 extern crate self as ewsgen;
 
 #[cfg(feature = "client")]

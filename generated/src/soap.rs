@@ -204,6 +204,7 @@ impl<T: Value> Envelope<T> {
 /// start tag. Returns the fault, if the body holds one, and the elements skipped or kept
 /// under [`ReadOptions::unknown_elements`]. A missing `soap:Header` is fine; attributes on
 /// `soap:Body` are ignored.
+#[doc(hidden)]
 pub fn read_envelope(
     input: &str,
     namespaces: Namespaces,
@@ -262,9 +263,11 @@ pub trait Headers: Default {
     /// The qualified names (`t:MailboxCulture`) of the headers present, in writing order.
     fn present(&self) -> Vec<&'static str>;
     /// Writes the headers present.
+    #[doc(hidden)]
     fn write_headers(&self, w: &mut Writer);
     /// Reads the header element the reader stands on into its field; `Ok(false)` (nothing
     /// read) when it is not one of these headers.
+    #[doc(hidden)]
     fn read_header(&mut self, r: &mut Reader<'_>) -> Result<bool>;
 }
 

@@ -11,8 +11,9 @@ use quick_xml::NsReader;
 
 pub mod random;
 
-/// Bindings generated from the official office365 schema set (empty, with
-/// `AVAILABLE == false`, when the shared material is missing outside CI).
+/// Bindings generated from the official office365 schema set; only with the shared
+/// material (`cfg(ews_shared)`, set by the build script).
+#[cfg(ews_shared)]
 #[allow(
     clippy::all,
     clippy::pedantic,
@@ -32,6 +33,7 @@ pub mod office365 {
 /// leave out made optional (`Builder::optional_element`):
 /// `AddDistributionGroupToImListType/DisplayName`, `GetPersonaResponseMessageType/Persona`,
 /// `NonEmptyArrayOfItemIdsType/ItemId`.
+#[cfg(ews_shared)]
 #[allow(
     clippy::all,
     clippy::pedantic,
@@ -63,27 +65,20 @@ pub mod own {
 }
 
 /// The folder holding `ews-schemas/` and `ews-samples/`: `EWS_SHARED_DIR`, or `../shared`
-/// beside the workspace. Panics (failing the test) when it is missing under `CI=true`;
-/// elsewhere returns `None` so a developer without the material sees a skip message.
-pub fn shared_dir() -> Option<PathBuf> {
+/// beside the workspace. Only the tests compiled with `cfg(ews_shared)` (set by the build
+/// script when the material is there) call it; it panics, failing the test, when the
+/// material has gone since the build.
+pub fn shared_dir() -> PathBuf {
     let dir = match std::env::var_os("EWS_SHARED_DIR") {
         Some(d) => PathBuf::from(d),
         None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
     };
-    if dir.join("ews-schemas").is_dir() && dir.join("ews-samples").is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "the shared EWS material is missing at {} (set EWS_SHARED_DIR)",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "skipping: the shared EWS material is missing at {}",
+    assert!(
+        dir.join("ews-schemas").is_dir() && dir.join("ews-samples").is_dir(),
+        "the shared EWS material is missing at {} (set EWS_SHARED_DIR)",
         dir.display()
     );
-    None
+    dir
 }
 
 /// An element tree for comparisons: names resolved, attributes sorted, namespace

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use ews_tests::{shared_dir, xml_equivalent};
+use ews_tests::xml_equivalent;
 
 fn run(args: &[&Path]) -> (String, i32) {
     let out = Command::new(env!("CARGO_BIN_EXE_ews-roundtrip"))
@@ -22,6 +22,64 @@ fn run(args: &[&Path]) -> (String, i32) {
     )
 }
 
+/// SetImGroup documents written for these tests (request, success, error), in the shape
+/// Exchange sends them.
+const SOAP: &str = "http://schemas.xmlsoap.org/soap/envelope/";
+const DOCS: [(&str, &str); 3] = [
+    (
+        "SetImGroup.request.xml",
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<soap:Envelope xmlns:soap="SOAP" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages">
+  <soap:Header>
+    <t:RequestServerVersion Version="Exchange2013"/>
+    <t:MailboxCulture>en-US</t:MailboxCulture>
+  </soap:Header>
+  <soap:Body>
+    <m:SetImGroup>
+      <m:GroupId Id="AAMkAGQ1" ChangeKey="EgAAAA=="/>
+      <m:NewDisplayName>Friends</m:NewDisplayName>
+    </m:SetImGroup>
+  </soap:Body>
+</soap:Envelope>"#,
+    ),
+    (
+        "SetImGroup.response.xml",
+        r#"<s:Envelope xmlns:s="SOAP">
+  <s:Header>
+    <h:ServerVersionInfo MajorVersion="15" MinorVersion="0" MajorBuildNumber="800" MinorBuildNumber="5" Version="V2_6" xmlns:h="http://schemas.microsoft.com/exchange/services/2006/types" xmlns="http://schemas.microsoft.com/exchange/services/2006/types"/>
+  </s:Header>
+  <s:Body>
+    <SetImGroupResponse ResponseClass="Success" xmlns="http://schemas.microsoft.com/exchange/services/2006/messages">
+      <ResponseCode>NoError</ResponseCode>
+    </SetImGroupResponse>
+  </s:Body>
+</s:Envelope>"#,
+    ),
+    (
+        "SetImGroup.error.xml",
+        r#"<s:Envelope xmlns:s="SOAP">
+  <s:Body>
+    <SetImGroupResponse ResponseClass="Error" xmlns="http://schemas.microsoft.com/exchange/services/2006/messages">
+      <MessageText>An IM group with the specified display name already exists.</MessageText>
+      <ResponseCode>ErrorImGroupDisplayNameAlreadyExists</ResponseCode>
+      <DescriptiveLinkKey>0</DescriptiveLinkKey>
+    </SetImGroupResponse>
+  </s:Body>
+</s:Envelope>"#,
+    ),
+];
+
+/// Writes the test documents into `dir`; their paths, in order.
+fn write_docs(dir: &Path) -> Vec<PathBuf> {
+    DOCS.iter()
+        .map(|(name, text)| {
+            let p = dir.join(name);
+            std::fs::write(&p, text.replace("\"SOAP\"", &format!("\"{SOAP}\""))).expect("write");
+            p
+        })
+        .collect()
+}
+
 fn scratch(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("ews-roundtrip-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
@@ -31,9 +89,8 @@ fn scratch(name: &str) -> PathBuf {
 
 #[test]
 fn prints_a_line_per_file_and_a_total() {
-    let Some(shared) = shared_dir() else { return };
-    let samples = shared.join("ews-samples");
     let dir = scratch("lines");
+    let docs = write_docs(&dir);
     let bad = dir.join("broken.xml");
     std::fs::write(&bad, "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\">\n  <soap:Body>\n    <x>").unwrap();
     let deep = dir.join("deep.xml");
@@ -47,11 +104,17 @@ fn prints_a_line_per_file_and_a_total() {
     )
     .unwrap();
     let missing = dir.join("missing.xml");
-    let good = samples.join("SetImGroup.request.1.xml");
-    let error = samples.join("SetImGroup.error.1.xml");
-    // Printed with `https://` as the SOAP namespace.
-    let https = samples.join("AddDelegate.request.1.xml");
-    let (stdout, code) = run(&[&good, &bad, &deep, &missing, &error, &https]);
+    let (good, error) = (&docs[0], &docs[2]);
+    // `https://` as the SOAP namespace, as some documentation samples print it.
+    let https = dir.join("https.xml");
+    std::fs::write(
+        &https,
+        std::fs::read_to_string(good)
+            .unwrap()
+            .replace("http://schemas.xmlsoap", "https://schemas.xmlsoap"),
+    )
+    .unwrap();
+    let (stdout, code) = run(&[good, &bad, &deep, &missing, error, &https]);
     assert_eq!(code, 0, "{stdout}");
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 7, "{stdout}");
@@ -82,16 +145,10 @@ fn prints_a_line_per_file_and_a_total() {
 
 #[test]
 fn out_writes_each_envelope_back() {
-    let Some(shared) = shared_dir() else { return };
-    let samples = shared.join("ews-samples");
     let dir = scratch("out");
     let out = dir.join("written");
-    let names = [
-        "SetImGroup.request.1.xml",
-        "SetImGroup.response.1.xml",
-        "SetImGroup.error.1.xml",
-    ];
-    let files: Vec<PathBuf> = names.iter().map(|n| samples.join(n)).collect();
+    let files = write_docs(&dir);
+    let names: Vec<&str> = DOCS.iter().map(|(n, _)| *n).collect();
     let mut args: Vec<&Path> = vec![Path::new("--out"), &out];
     args.extend(files.iter().map(PathBuf::as_path));
     let (stdout, code) = run(&args);

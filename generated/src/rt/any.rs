@@ -117,6 +117,7 @@ impl RawElement {
 
     /// Reads the element the reader is positioned on (iteratively: deep nesting does not
     /// grow the stack, and the reader's depth limit applies).
+    #[doc(hidden)]
     pub fn read(r: &mut Reader<'_>) -> Result<RawElement> {
         let ns = r.ns_uri_checked()?;
         let root = element_head(r, &r.cur_start().clone(), ns)?;
@@ -169,6 +170,7 @@ impl RawElement {
     }
 
     /// Writes the element back, declaring the namespaces the writer does not know.
+    #[doc(hidden)]
     pub fn write(&self, w: &mut Writer) {
         // Iterative to keep deep trees off the stack.
         enum Step<'e> {

@@ -83,7 +83,7 @@ const STACK_RED_ZONE: usize = 128 * 1024;
 const STACK_SEGMENT: usize = 4 * 1024 * 1024;
 
 /// Like [`fill`], for element content that may nest deeply: the stack grows on the heap
-/// when little of it is left, so that only [`ReadOptions::max_depth`] bounds the nesting.
+/// when little of it is left, so that only [`ReadOptions::max_depth`](crate::rt::ReadOptions::max_depth) bounds the nesting.
 #[inline]
 pub fn fill_nested<T: Value>(r: &mut Reader<'_>, slot: &mut Option<T>) -> Result<()> {
     stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || fill(r, slot))
