@@ -313,7 +313,7 @@ impl<'m> Emitter<'m> {
                     && fields.iter().all(|f| self.field_defaultable(f, visiting))
                     && text
                         .as_ref()
-                        .is_none_or(|t| self.tyref_defaultable(t, visiting))
+                        .map_or(true, |t| self.tyref_defaultable(t, visiting))
             }
             TypeKind::Group { fields } => {
                 fields.iter().all(|f| self.field_defaultable(f, visiting))
