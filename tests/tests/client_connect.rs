@@ -94,7 +94,8 @@ fn pki() -> &'static Pki {
 fn ca_file() -> PathBuf {
     static FILE: OnceLock<PathBuf> = OnceLock::new();
     FILE.get_or_init(|| {
-        let path = std::env::temp_dir().join(format!("ewsgen-test-ca-{}.pem", std::process::id()));
+        let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("ewsgen-test-ca-{}.pem", std::process::id()));
         std::fs::write(&path, &pki().ca_pem).expect("write the CA file");
         path
     })
