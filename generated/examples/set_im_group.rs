@@ -5,9 +5,11 @@
 //!     cargo run -p ewsgen --features client --example set_im_group -- <group-id> <new-display-name>
 //! ```
 //!
-//! `EWS_TOKEN` (an OAuth2 bearer token) may stand in for `EWS_USER` and `EWS_PASSWORD`;
-//! `EWS_VERSION` sets `RequestServerVersion` (default `Exchange2013`; any version string,
-//! such as `V2018_01_08`, is sent as given).
+//! The environment (see `common/mod.rs`): `EWS_URL`; `EWS_USER` and `EWS_PASSWORD`, or
+//! `EWS_TOKEN` (an OAuth2 bearer token); `EWS_AUTH=basic|ntlm|bearer` (default: bearer when
+//! `EWS_TOKEN` is set, else basic); `EWS_VERSION` sets `RequestServerVersion` (default
+//! `Exchange2013`; any version string, such as `V2018_01_08`, is sent as given);
+//! `EWS_RESOLVE=host=ip:port,...`; `EWS_CA_FILE=path.pem`; `RUST_LOG`.
 //!
 //! On success it prints the response code and exits 0; on an EWS error or a SOAP fault it
 //! prints the response code and message on stderr and exits 1 (other failures: 1 too,
@@ -15,47 +17,42 @@
 
 use std::process::ExitCode;
 
-use ewsgen::client::{Client, Error};
+use ewsgen::client::Error;
 use ewsgen::messages::SetImGroupType;
-use ewsgen::types::{ExchangeVersionType, ItemIdType, RequestServerVersion};
+use ewsgen::types::ItemIdType;
 use ewsgen::ResponseMessage as _;
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
-}
+mod common;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
+    common::init_tracing();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [group_id, new_name] = args.as_slice() else {
         eprintln!("usage: set_im_group <group-id> <new-display-name>");
         eprintln!("environment: EWS_URL, and EWS_USER with EWS_PASSWORD or EWS_TOKEN");
         return ExitCode::from(2);
     };
-    let Some(url) = env("EWS_URL") else {
+    let Some(url) = common::var("EWS_URL") else {
         eprintln!("EWS_URL is not set (such as https://mail.example.com/EWS/Exchange.asmx)");
         return ExitCode::from(2);
     };
-    let builder = Client::builder(url);
-    let builder = match (env("EWS_TOKEN"), env("EWS_USER"), env("EWS_PASSWORD")) {
-        (Some(token), _, _) => builder.bearer_token(token),
-        (None, Some(user), Some(password)) => builder.basic_auth(user, password),
-        _ => {
-            eprintln!("set EWS_USER and EWS_PASSWORD, or EWS_TOKEN");
+    let builder = match common::builder(None, common::Credentials::Required) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("{e}");
             return ExitCode::from(2);
         }
     };
-    let client = match builder.build() {
+    let client = match builder.endpoint(url).build() {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(2);
         }
     };
-    let version = env("EWS_VERSION").unwrap_or_else(|| "Exchange2013".into());
-    let version = ExchangeVersionType::from(version.as_str());
     let headers = ewsgen::RequestHeaders {
-        request_server_version: Some(RequestServerVersion::new(version)),
+        request_server_version: Some(common::request_server_version()),
         ..Default::default()
     };
     let request = SetImGroupType::new(ItemIdType::new(group_id.clone()), new_name.clone());

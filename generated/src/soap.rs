@@ -330,6 +330,15 @@ pub struct HttpInfo {
     pub status: u16,
     /// How many throttled answers (`ErrorServerBusy`) were retried before this one.
     pub retries: u32,
+    /// The `client-request-id` header the client sent with this request (a UUID, new for
+    /// every request): Exchange logs it, so it finds the request in the server's logs.
+    pub client_request_id: String,
+    /// The answer's `request-id` header (Exchange's own id of the request).
+    pub request_id: Option<String>,
+    /// The answer's `X-BEServer` header (the mailbox server that served the request).
+    pub be_server: Option<String>,
+    /// The answer's `X-DiagInfo` header (the server that answered).
+    pub diag_info: Option<String>,
 }
 
 /// Reads a response envelope whose body holds one `T` element or a `soap:Fault`.

@@ -620,7 +620,10 @@ async fn unauthorized_is_a_typed_error_without_the_password() {
     .await;
     let c = client(&server.url);
     let err = c.call(&request(), &headers()).await.expect_err("401");
-    let Error::Unauthorized { www_authenticate } = &err else {
+    let Error::Unauthorized {
+        www_authenticate, ..
+    } = &err
+    else {
         panic!("expected Unauthorized, got {err:?}")
     };
     assert_eq!(www_authenticate.as_deref(), Some("Basic realm=\"contoso\""));
@@ -789,7 +792,7 @@ async fn an_html_error_page_is_a_status_error() {
         .await
         .expect_err("503");
     assert!(
-        matches!(&err, Error::Status { status: 503, body } if body.contains("Service Unavailable")),
+        matches!(&err, Error::Status { status: 503, body, .. } if body.contains("Service Unavailable")),
         "{err:?}"
     );
 }

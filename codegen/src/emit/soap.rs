@@ -157,11 +157,16 @@ impl Emitter<'_> {
                 if holders.contains(k) {
                     continue;
                 }
-                let holds = t
-                    .kind
-                    .children()
-                    .iter()
-                    .any(|f| holder_key(f).is_some_and(|fk| holders.contains(fk)));
+                let base_holds = self
+                    .m
+                    .struct_of(k)
+                    .and_then(|s| s.base.as_ref())
+                    .is_some_and(|b| holders.contains(b));
+                let holds = base_holds
+                    || t.kind
+                        .children()
+                        .iter()
+                        .any(|f| holder_key(f).is_some_and(|fk| holders.contains(fk)));
                 if holds {
                     holders.insert(k.clone());
                     grew = true;
@@ -268,7 +273,13 @@ impl Emitter<'_> {
             // A message pushes itself, then the messages it holds (AddDelegate's response
             // is a message holding one DelegateUserResponseMessageType per delegate).
             let is_message = messages.iter().any(|m| self.m.derives_from(k, m));
-            let own = if is_message {
+            // A message pushes itself, unless its base (a message too) does.
+            let base_holds = self
+                .m
+                .struct_of(k)
+                .and_then(|s| s.base.as_ref())
+                .is_some_and(|b| holders.contains(b));
+            let own = if is_message && !base_holds {
                 quote!(out.push(self);)
             } else {
                 quote!()
@@ -276,17 +287,34 @@ impl Emitter<'_> {
             let def = &self.m.types[k];
             let names = self.n.fields.get(k);
             let stmts: Vec<TokenStream> = match &def.kind {
-                TypeKind::Struct(_) | TypeKind::Group { .. } => def
-                    .kind
-                    .children()
-                    .iter()
-                    .zip(names.into_iter().flatten())
-                    .filter(|(f, _)| holder_key(f).is_some_and(|fk| holders.contains(fk)))
-                    .map(|(f, n)| {
-                        let name = ident(n);
-                        self.collect_field(f, quote!(self.#name))
-                    })
-                    .collect(),
+                TypeKind::Struct(_) | TypeKind::Group { .. } => {
+                    // A derived type's base lists its messages (itself first, when it is
+                    // one) before the type's own fields.
+                    let base = self
+                        .m
+                        .struct_of(k)
+                        .and_then(|s| s.base.as_ref())
+                        .filter(|b| holders.contains(*b))
+                        .map(|_| {
+                            let bf = ident(&self.n.base_fields[k]);
+                            quote!(out.extend(#krate::response::ResponseMessages::response_messages(&self.#bf));)
+                        });
+                    base.into_iter()
+                        .chain(
+                            def.kind
+                                .children()
+                                .iter()
+                                .zip(names.into_iter().flatten())
+                                .filter(|(f, _)| {
+                                    holder_key(f).is_some_and(|fk| holders.contains(fk))
+                                })
+                                .map(|(f, n)| {
+                                    let name = ident(n);
+                                    self.collect_field(f, quote!(self.#name))
+                                }),
+                        )
+                        .collect()
+                }
                 TypeKind::Choice { variants } => {
                     let arms: Vec<TokenStream> = variants
                         .iter()

@@ -1,0 +1,1098 @@
+//! Autodiscover: from an email address to the EWS URL, the way mail clients find it.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use ewsgen::client::autodiscover::Autodiscover;
+//! use ewsgen::client::ClientBuilder;
+//!
+//! let builder = ClientBuilder::default().basic_auth("alice@contoso.com", "secret");
+//! let found = Autodiscover::new(&builder)?
+//!     .approve_redirect(|r| r.to_host() == Some("mail.contoso.com"))
+//!     .discover("alice@contoso.com")
+//!     .await?;
+//! println!("{} ({:?})", found.ews_url, found.server_version);
+//! let client = builder.endpoint(found.ews_url).build()?;
+//! # Ok(()) }
+//! ```
+//!
+//! The sequence (POX Autodiscover, `requestschema/2006`):
+//! 1. `POST https://{domain}/autodiscover/autodiscover.xml`;
+//! 2. `POST https://autodiscover.{domain}/autodiscover/autodiscover.xml`;
+//! 3. `GET http://autodiscover.{domain}/autodiscover/autodiscover.xml` without credentials,
+//!    whose redirect is followed only to https (then POSTed to);
+//! 4. Exchange Online's JSON endpoint
+//!    (`https://autodiscover-s.outlook.com/autodiscover/autodiscover.json/v1.0/{email}?Protocol=EWS`,
+//!    anonymous): after the POX steps fail, or first with [`Autodiscover::exchange_online`].
+//!
+//! - `redirectAddr` restarts the sequence with the new address, `redirectUrl` and HTTP
+//!   redirects POST to the new https URL; at most 10 redirects in all
+//!   ([`Autodiscover::max_redirects`]), and a URL asked twice for the same address, or an
+//!   address met twice, is a loop.
+//! - A redirect to another host (the http GET's, `redirectUrl`, a 3xx) or a `redirectAddr` to
+//!   another domain is followed only when the caller's [`Autodiscover::approve_redirect`]
+//!   callback approves it; without a callback, none is.
+//! - Credentials are sent only over https; the http GET and the JSON endpoint get none.
+//! - The result: the EWS URL (the `EXPR` protocol's, else `EXCH`'s, else any), the server
+//!   version when the answer holds one, and every URL tried with its outcome (an error lists
+//!   them too).
+//!
+//! DNS SRV records (`_autodiscover._tcp.{domain}`) are not looked up.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::Arc;
+
+use quick_xml::events::Event;
+use tracing::Instrument as _;
+
+use super::http::{Http, Outgoing};
+use super::{error_chain, ClientBuilder};
+
+/// Exchange Online's Autodiscover host (the JSON endpoint).
+pub const EXCHANGE_ONLINE_HOST: &str = "autodiscover-s.outlook.com";
+
+const REQUEST_NS: &str =
+    "http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006";
+const RESPONSE_SCHEMA: &str =
+    "http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a";
+/// Autodiscover answers are small: this is plenty.
+const MAX_ANSWER: usize = 1024 * 1024;
+const MAX_DEPTH: usize = 64;
+
+/// What kind of redirect asks for approval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RedirectKind {
+    /// An HTTP 3xx answer: to the unauthenticated http GET, a POST or the JSON endpoint.
+    Http,
+    /// An Autodiscover answer `<Action>redirectUrl</Action>`.
+    RedirectUrl,
+    /// An Autodiscover answer `<Action>redirectAddr</Action>` to an address of another domain.
+    RedirectAddr,
+}
+
+/// A redirect that needs the caller's approval.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Redirect {
+    /// The kind.
+    pub kind: RedirectKind,
+    /// The URL that answered with the redirect.
+    pub from: String,
+    /// Where it points: a URL, or an email address for [`RedirectKind::RedirectAddr`].
+    pub to: String,
+}
+
+impl Redirect {
+    /// The host the redirect leads to (the domain of a `redirectAddr` address).
+    pub fn to_host(&self) -> Option<&str> {
+        match self.kind {
+            RedirectKind::RedirectAddr => self.to.rsplit_once('@').map(|(_, d)| d),
+            _ => {
+                let rest = self.to.split_once("://")?.1;
+                let authority = rest.split(['/', '?', '#']).next()?;
+                let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+                Some(host.split(':').next().unwrap_or(host))
+            }
+        }
+    }
+}
+
+impl fmt::Display for Redirect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.kind {
+            RedirectKind::Http => "HTTP redirect",
+            RedirectKind::RedirectUrl => "redirectUrl",
+            RedirectKind::RedirectAddr => "redirectAddr",
+        };
+        write!(f, "{kind} from {} to {}", self.from, self.to)
+    }
+}
+
+/// The server version of an Autodiscover answer (`ServerVersion`, such as `738180DA`:
+/// Exchange 14.1 build 218).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerVersion {
+    /// As written (hexadecimal).
+    pub raw: String,
+    /// Major version (14: Exchange 2010, 15: Exchange 2013 and later).
+    pub major: u8,
+    /// Minor version (0 and 1: Exchange 2013 and 2016/2019 for major 15).
+    pub minor: u8,
+    /// Build number.
+    pub build: u16,
+}
+
+impl ServerVersion {
+    /// Reads the hexadecimal form: 4 bits of flags, 6 bits of major version, 6 bits of minor
+    /// version, 1 bit, 15 bits of build number.
+    pub fn parse(raw: &str) -> Option<ServerVersion> {
+        let raw = raw.trim();
+        if raw.is_empty() || raw.len() > 8 {
+            return None;
+        }
+        let v = u32::from_str_radix(raw, 16).ok()?;
+        Some(ServerVersion {
+            raw: raw.to_string(),
+            major: ((v >> 22) & 0x3f) as u8,
+            minor: ((v >> 16) & 0x3f) as u8,
+            build: (v & 0x7fff) as u16,
+        })
+    }
+}
+
+/// One request of the search and what came of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    /// `POST` or `GET`.
+    pub method: &'static str,
+    /// The URL.
+    pub url: String,
+    /// The address asked about.
+    pub email: String,
+    /// What came of it (`EWS URL https://...`, `HTTP 404`, `redirectAddr to ...`, a
+    /// transport error...).
+    pub outcome: String,
+}
+
+impl fmt::Display for Attempt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} (for {}): {}",
+            self.method, self.url, self.email, self.outcome
+        )
+    }
+}
+
+/// What Autodiscover found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Discovered {
+    /// The EWS URL.
+    pub ews_url: String,
+    /// The server version, when the answer holds one (the JSON endpoint gives none).
+    pub server_version: Option<ServerVersion>,
+    /// The address the answer is for (after `redirectAddr`).
+    pub email: String,
+    /// The Autodiscover URL that answered.
+    pub source: String,
+    /// Every request made, in order, with its outcome.
+    pub attempts: Vec<Attempt>,
+}
+
+/// Why Autodiscover failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The address is not `local@domain` with a usable domain.
+    InvalidAddress(String),
+    /// No URL gave an EWS URL.
+    NotFound,
+    /// More redirects than allowed.
+    TooManyRedirects(usize),
+    /// A redirect led back to a URL already asked for the same address, or to an address
+    /// already met.
+    Loop(String),
+}
+
+/// Autodiscover failed: why, and every URL tried with its outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    /// The address searched for.
+    pub email: String,
+    /// Why.
+    pub kind: ErrorKind,
+    /// Every request made, in order, with its outcome.
+    pub attempts: Vec<Attempt>,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Autodiscover found no EWS URL for {}: ", self.email)?;
+        match &self.kind {
+            ErrorKind::InvalidAddress(why) => write!(f, "invalid address: {why}")?,
+            ErrorKind::NotFound => f.write_str("no Autodiscover URL gave one")?,
+            ErrorKind::TooManyRedirects(n) => write!(f, "more than {n} redirects")?,
+            ErrorKind::Loop(what) => write!(f, "redirect loop: {what}")?,
+        }
+        if !self.attempts.is_empty() {
+            f.write_str("; tried:")?;
+            for a in &self.attempts {
+                write!(f, "\n  {a}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+type Approve = Arc<dyn Fn(&Redirect) -> bool + Send + Sync>;
+
+/// Finds the EWS URL of an email address (see the [module](self) documentation).
+pub struct Autodiscover {
+    http: Http,
+    approve: Option<Approve>,
+    exchange_online: bool,
+    json_fallback: bool,
+    max_redirects: usize,
+}
+
+impl fmt::Debug for Autodiscover {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Autodiscover")
+            .field("approve_redirect", &self.approve.is_some())
+            .field("exchange_online", &self.exchange_online)
+            .field("json_fallback", &self.json_fallback)
+            .field("max_redirects", &self.max_redirects)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How one step ended.
+enum Step {
+    Found(Discovered),
+    RedirectAddr(String),
+    Nothing,
+}
+
+/// The state of one search.
+struct Run {
+    attempts: Vec<Attempt>,
+    redirects: usize,
+    asked: HashSet<String>,
+}
+
+/// A stop of the whole search.
+type Stop = ErrorKind;
+
+impl Autodiscover {
+    /// Autodiscover with the credentials and connection settings of `builder` (its endpoint
+    /// is not used).
+    pub fn new(builder: &ClientBuilder) -> Result<Autodiscover, super::Error> {
+        let mut http = builder.http()?;
+        http.set_limit(MAX_ANSWER.min(builder.read_options.max_document_bytes));
+        Ok(Autodiscover {
+            http,
+            approve: None,
+            exchange_online: false,
+            json_fallback: true,
+            max_redirects: 10,
+        })
+    }
+
+    /// Decides whether a redirect to another host (or a `redirectAddr` to another domain) is
+    /// followed. Without it, none is.
+    pub fn approve_redirect(
+        mut self,
+        approve: impl Fn(&Redirect) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.approve = Some(Arc::new(approve));
+        self
+    }
+
+    /// The address is in Exchange Online: the JSON endpoint is asked first.
+    pub fn exchange_online(mut self, yes: bool) -> Self {
+        self.exchange_online = yes;
+        self
+    }
+
+    /// Whether the JSON endpoint is asked after the POX steps fail (default true; it tells
+    /// Microsoft's service the address).
+    pub fn json_fallback(mut self, yes: bool) -> Self {
+        self.json_fallback = yes;
+        self
+    }
+
+    /// The most redirects followed in one search (default 10).
+    pub fn max_redirects(mut self, n: usize) -> Self {
+        self.max_redirects = n;
+        self
+    }
+
+    /// Finds the EWS URL of `email`.
+    pub async fn discover(&self, email: &str) -> Result<Discovered, Error> {
+        let span = tracing::info_span!("ews_autodiscover", email = %email);
+        self.discover_in(email).instrument(span).await
+    }
+
+    async fn discover_in(&self, email: &str) -> Result<Discovered, Error> {
+        let mut run = Run {
+            attempts: Vec::new(),
+            redirects: 0,
+            asked: HashSet::new(),
+        };
+        let fail = |kind, run: Run| Error {
+            email: email.to_string(),
+            kind,
+            attempts: run.attempts,
+        };
+        if let Err(why) = domain_of(email) {
+            return Err(fail(ErrorKind::InvalidAddress(why), run));
+        }
+        let mut current = email.trim().to_string();
+        let mut addresses: HashSet<String> = HashSet::from([current.to_ascii_lowercase()]);
+        loop {
+            let step = match self.search(&current, &mut run).await {
+                Ok(step) => step,
+                Err(stop) => return Err(fail(stop, run)),
+            };
+            match step {
+                Step::Found(mut d) => {
+                    d.attempts = run.attempts;
+                    tracing::debug!(ews_url = %d.ews_url, "Autodiscover found the EWS URL");
+                    return Ok(d);
+                }
+                Step::Nothing => return Err(fail(ErrorKind::NotFound, run)),
+                Step::RedirectAddr(next) => {
+                    if !addresses.insert(next.to_ascii_lowercase()) {
+                        return Err(fail(
+                            ErrorKind::Loop(format!("redirectAddr back to {next}")),
+                            run,
+                        ));
+                    }
+                    if let Err(stop) = self.count_redirect(&mut run) {
+                        return Err(fail(stop, run));
+                    }
+                    current = next;
+                }
+            }
+        }
+    }
+
+    /// The whole sequence for one address.
+    async fn search(&self, email: &str, run: &mut Run) -> Result<Step, Stop> {
+        if self.exchange_online {
+            if let found @ Step::Found(_) = self.json(email, run).await? {
+                return Ok(found);
+            }
+        }
+        let domain = domain_of(email).map_err(ErrorKind::InvalidAddress)?;
+        for url in [
+            format!("https://{domain}/autodiscover/autodiscover.xml"),
+            format!("https://autodiscover.{domain}/autodiscover/autodiscover.xml"),
+        ] {
+            match self.post_chain(&url, email, run).await? {
+                Step::Nothing => {}
+                other => return Ok(other),
+            }
+        }
+        match self.http_get(&domain, email, run).await? {
+            Step::Nothing => {}
+            other => return Ok(other),
+        }
+        if !self.exchange_online && self.json_fallback {
+            return self.json(email, run).await;
+        }
+        Ok(Step::Nothing)
+    }
+
+    fn count_redirect(&self, run: &mut Run) -> Result<(), Stop> {
+        run.redirects += 1;
+        if run.redirects > self.max_redirects {
+            return Err(ErrorKind::TooManyRedirects(self.max_redirects));
+        }
+        Ok(())
+    }
+
+    fn approved(&self, redirect: &Redirect) -> bool {
+        let yes = self.approve.as_ref().is_some_and(|f| f(redirect));
+        tracing::debug!(%redirect, approved = yes, "redirect to another host or domain");
+        yes
+    }
+
+    /// Checks a redirect target URL: https only; approval when the host changes. `Err` is
+    /// the outcome to record.
+    fn follow(&self, kind: RedirectKind, from: &reqwest::Url, to: &str) -> Result<String, String> {
+        let target = from
+            .join(to)
+            .map_err(|e| format!("redirect to `{to}` refused: not a URL ({e})"))?;
+        if target.scheme() != "https" {
+            return Err(format!(
+                "redirect to {target} refused: only https is followed"
+            ));
+        }
+        if target.host_str() != from.host_str() {
+            let r = Redirect {
+                kind,
+                from: from.to_string(),
+                to: target.to_string(),
+            };
+            if !self.approved(&r) {
+                return Err(format!(
+                    "redirect to {target} (another host) refused: not approved"
+                ));
+            }
+        }
+        Ok(target.to_string())
+    }
+
+    /// POSTs the POX request to `url`, following redirectUrl answers and 3xx.
+    async fn post_chain(&self, url: &str, email: &str, run: &mut Run) -> Result<Step, Stop> {
+        let mut url = url.to_string();
+        // The URLs of this chain of redirects: one met again is a loop. A URL asked before,
+        // outside the chain (a step of the sequence a redirect leads back to), already has
+        // its outcome in the list.
+        let mut chain: HashSet<String> = HashSet::new();
+        loop {
+            let key = format!("{} {}", url, email.to_ascii_lowercase());
+            if !chain.insert(key.clone()) {
+                return Err(ErrorKind::Loop(format!(
+                    "{url} was already asked about {email}"
+                )));
+            }
+            if !run.asked.insert(key) {
+                return Ok(Step::Nothing);
+            }
+            let mut attempt = Attempt {
+                method: "POST",
+                url: url.clone(),
+                email: email.to_string(),
+                outcome: String::new(),
+            };
+            let parsed = match reqwest::Url::parse(&url) {
+                Ok(u) if u.scheme() == "https" => u,
+                Ok(_) => {
+                    attempt.outcome = "refused: credentials are never sent over http".into();
+                    return Ok(self.record(run, attempt, Step::Nothing));
+                }
+                Err(e) => {
+                    attempt.outcome = format!("not a URL: {e}");
+                    return Ok(self.record(run, attempt, Step::Nothing));
+                }
+            };
+            let body = pox_request(email);
+            let headers = [("Content-Type", "text/xml; charset=utf-8".to_string())];
+            let answer = self
+                .http
+                .send(&Outgoing {
+                    method: reqwest::Method::POST,
+                    url: &parsed,
+                    headers: &headers,
+                    body: &body,
+                    anonymous: false,
+                })
+                .await;
+            let answer = match answer {
+                Ok(a) => a,
+                Err(e) => {
+                    attempt.outcome = error_chain(&e);
+                    return Ok(self.record(run, attempt, Step::Nothing));
+                }
+            };
+            let next = match answer.status {
+                200 => match read_pox(&answer.body) {
+                    Ok(Pox::Settings { ews_url, version }) => {
+                        if !ews_url.to_ascii_lowercase().starts_with("https://") {
+                            attempt.outcome = format!(
+                                "EWS URL {ews_url} refused: credentials are never sent over http"
+                            );
+                            return Ok(self.record(run, attempt, Step::Nothing));
+                        }
+                        attempt.outcome = format!("EWS URL {ews_url}");
+                        let found = Discovered {
+                            ews_url,
+                            server_version: version.as_deref().and_then(ServerVersion::parse),
+                            email: email.to_string(),
+                            source: url.clone(),
+                            attempts: Vec::new(),
+                        };
+                        return Ok(self.record(run, attempt, Step::Found(found)));
+                    }
+                    Ok(Pox::RedirectAddr(next)) => {
+                        let same_domain = match (domain_of(email), domain_of(&next)) {
+                            (Ok(a), Ok(b)) => a == b,
+                            (_, Err(why)) => {
+                                attempt.outcome =
+                                    format!("redirectAddr to `{next}` refused: {why}");
+                                return Ok(self.record(run, attempt, Step::Nothing));
+                            }
+                            _ => false,
+                        };
+                        let r = Redirect {
+                            kind: RedirectKind::RedirectAddr,
+                            from: url.clone(),
+                            to: next.clone(),
+                        };
+                        if !same_domain && !self.approved(&r) {
+                            attempt.outcome = format!(
+                                "redirectAddr to {next} (another domain) refused: not approved"
+                            );
+                            return Ok(self.record(run, attempt, Step::Nothing));
+                        }
+                        attempt.outcome = format!("redirectAddr to {next}");
+                        return Ok(self.record(run, attempt, Step::RedirectAddr(next)));
+                    }
+                    Ok(Pox::RedirectUrl(to)) => {
+                        match self.follow(RedirectKind::RedirectUrl, &parsed, &to) {
+                            Ok(t) => {
+                                attempt.outcome = format!("redirectUrl to {t}");
+                                t
+                            }
+                            Err(outcome) => {
+                                attempt.outcome = format!("redirectUrl: {outcome}");
+                                return Ok(self.record(run, attempt, Step::Nothing));
+                            }
+                        }
+                    }
+                    Ok(Pox::Error { code, message }) => {
+                        attempt.outcome = format!("Autodiscover error {code}: {message}");
+                        return Ok(self.record(run, attempt, Step::Nothing));
+                    }
+                    Err(why) => {
+                        attempt.outcome = format!("unreadable answer: {why}");
+                        return Ok(self.record(run, attempt, Step::Nothing));
+                    }
+                },
+                status @ 300..=399 => {
+                    let Some(location) = answer.location.clone() else {
+                        attempt.outcome = format!("HTTP {status} without a Location");
+                        return Ok(self.record(run, attempt, Step::Nothing));
+                    };
+                    match self.follow(RedirectKind::Http, &parsed, &location) {
+                        Ok(t) => {
+                            attempt.outcome = format!("HTTP {status} to {t}");
+                            t
+                        }
+                        Err(outcome) => {
+                            attempt.outcome = format!("HTTP {status}: {outcome}");
+                            return Ok(self.record(run, attempt, Step::Nothing));
+                        }
+                    }
+                }
+                401 => {
+                    attempt.outcome = format!(
+                        "HTTP 401: the credentials were refused{}",
+                        offers(&answer.www_authenticate)
+                    );
+                    return Ok(self.record(run, attempt, Step::Nothing));
+                }
+                status => {
+                    attempt.outcome = format!("HTTP {status}");
+                    return Ok(self.record(run, attempt, Step::Nothing));
+                }
+            };
+            self.record(run, attempt, Step::Nothing);
+            self.count_redirect(run)?;
+            url = next;
+        }
+    }
+
+    /// The unauthenticated http GET; its redirect is followed only to https.
+    async fn http_get(&self, domain: &str, email: &str, run: &mut Run) -> Result<Step, Stop> {
+        let url = format!("http://autodiscover.{domain}/autodiscover/autodiscover.xml");
+        let mut attempt = Attempt {
+            method: "GET",
+            url: url.clone(),
+            email: email.to_string(),
+            outcome: String::new(),
+        };
+        let parsed = match reqwest::Url::parse(&url) {
+            Ok(u) => u,
+            Err(e) => {
+                attempt.outcome = format!("not a URL: {e}");
+                return Ok(self.record(run, attempt, Step::Nothing));
+            }
+        };
+        let answer = self
+            .http
+            .send(&Outgoing {
+                method: reqwest::Method::GET,
+                url: &parsed,
+                headers: &[],
+                body: "",
+                anonymous: true,
+            })
+            .await;
+        let answer = match answer {
+            Ok(a) => a,
+            Err(e) => {
+                attempt.outcome = error_chain(&e);
+                return Ok(self.record(run, attempt, Step::Nothing));
+            }
+        };
+        let status = answer.status;
+        let location = match (status, answer.location) {
+            (300..=399, Some(l)) => l,
+            (300..=399, None) => {
+                attempt.outcome = format!("HTTP {status} without a Location");
+                return Ok(self.record(run, attempt, Step::Nothing));
+            }
+            _ => {
+                attempt.outcome = format!("HTTP {status}: no redirect");
+                return Ok(self.record(run, attempt, Step::Nothing));
+            }
+        };
+        let target = match self.follow(RedirectKind::Http, &parsed, &location) {
+            Ok(t) => t,
+            Err(outcome) => {
+                attempt.outcome = format!("HTTP {status}: {outcome}");
+                return Ok(self.record(run, attempt, Step::Nothing));
+            }
+        };
+        attempt.outcome = format!("HTTP {status} to {target}");
+        self.record(run, attempt, Step::Nothing);
+        self.count_redirect(run)?;
+        self.post_chain(&target, email, run).await
+    }
+
+    /// Exchange Online's JSON endpoint (anonymous GET), following its https redirects.
+    async fn json(&self, email: &str, run: &mut Run) -> Result<Step, Stop> {
+        let mut url = match reqwest::Url::parse(&format!(
+            "https://{EXCHANGE_ONLINE_HOST}/autodiscover/autodiscover.json/v1.0/"
+        )) {
+            Ok(mut u) => {
+                u.path_segments_mut()
+                    .map_err(|_| ErrorKind::InvalidAddress(email.to_string()))?
+                    .pop_if_empty()
+                    .push(email);
+                u.query_pairs_mut().append_pair("Protocol", "EWS");
+                u
+            }
+            Err(e) => return Err(ErrorKind::InvalidAddress(format!("{email}: {e}"))),
+        };
+        loop {
+            let key = format!("{} {}", url, email.to_ascii_lowercase());
+            if !run.asked.insert(key) {
+                return Err(ErrorKind::Loop(format!(
+                    "{url} was already asked about {email}"
+                )));
+            }
+            let mut attempt = Attempt {
+                method: "GET",
+                url: url.to_string(),
+                email: email.to_string(),
+                outcome: String::new(),
+            };
+            let headers = [("Accept", "application/json".to_string())];
+            let answer = self
+                .http
+                .send(&Outgoing {
+                    method: reqwest::Method::GET,
+                    url: &url,
+                    headers: &headers,
+                    body: "",
+                    anonymous: true,
+                })
+                .await;
+            let answer = match answer {
+                Ok(a) => a,
+                Err(e) => {
+                    attempt.outcome = error_chain(&e);
+                    return Ok(self.record(run, attempt, Step::Nothing));
+                }
+            };
+            match answer.status {
+                200 => {
+                    let step = match read_json(&answer.body) {
+                        Ok(ews_url) if ews_url.to_ascii_lowercase().starts_with("https://") => {
+                            attempt.outcome = format!("EWS URL {ews_url}");
+                            Step::Found(Discovered {
+                                ews_url,
+                                server_version: None,
+                                email: email.to_string(),
+                                source: url.to_string(),
+                                attempts: Vec::new(),
+                            })
+                        }
+                        Ok(ews_url) => {
+                            attempt.outcome = format!(
+                                "EWS URL {ews_url} refused: credentials are never sent over http"
+                            );
+                            Step::Nothing
+                        }
+                        Err(why) => {
+                            attempt.outcome = why;
+                            Step::Nothing
+                        }
+                    };
+                    return Ok(self.record(run, attempt, step));
+                }
+                status @ 300..=399 => {
+                    let Some(location) = answer.location else {
+                        attempt.outcome = format!("HTTP {status} without a Location");
+                        return Ok(self.record(run, attempt, Step::Nothing));
+                    };
+                    match self.follow(RedirectKind::Http, &url, &location) {
+                        Ok(t) => {
+                            attempt.outcome = format!("HTTP {status} to {t}");
+                            self.record(run, attempt, Step::Nothing);
+                            self.count_redirect(run)?;
+                            url = match reqwest::Url::parse(&t) {
+                                Ok(u) => u,
+                                Err(_) => return Ok(Step::Nothing),
+                            };
+                        }
+                        Err(outcome) => {
+                            attempt.outcome = format!("HTTP {status}: {outcome}");
+                            return Ok(self.record(run, attempt, Step::Nothing));
+                        }
+                    }
+                }
+                status => {
+                    attempt.outcome = match read_json(&answer.body) {
+                        Err(why) if why.starts_with("error ") => format!("HTTP {status}: {why}"),
+                        _ => format!("HTTP {status}"),
+                    };
+                    return Ok(self.record(run, attempt, Step::Nothing));
+                }
+            }
+        }
+    }
+
+    fn record(&self, run: &mut Run, attempt: Attempt, step: Step) -> Step {
+        tracing::debug!(
+            method = attempt.method,
+            url = %attempt.url,
+            email = %attempt.email,
+            outcome = %attempt.outcome,
+            "Autodiscover attempt"
+        );
+        run.attempts.push(attempt);
+        step
+    }
+}
+
+/// ` (it offers: ...)` for a 401.
+fn offers(challenges: &[String]) -> String {
+    if challenges.is_empty() {
+        String::new()
+    } else {
+        format!(" (it offers: {})", challenges.join(", "))
+    }
+}
+
+/// The domain of `local@domain`, lowercased, checked to be a host name.
+fn domain_of(email: &str) -> Result<String, String> {
+    let email = email.trim();
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return Err(format!("`{email}` has no @"));
+    };
+    if local.is_empty() || domain.is_empty() {
+        return Err(format!("`{email}` is not local@domain"));
+    }
+    let ok = domain
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        && !domain.starts_with(['.', '-'])
+        && !domain.ends_with(['.', '-'])
+        && !domain.contains("..");
+    if !ok {
+        return Err(format!("`{domain}` is not a domain name"));
+    }
+    Ok(domain.to_ascii_lowercase())
+}
+
+/// The POX request for `email`.
+fn pox_request(email: &str) -> String {
+    let mut escaped = String::with_capacity(email.len());
+    for c in email.trim().chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            c => escaped.push(c),
+        }
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
+         <Autodiscover xmlns=\"{REQUEST_NS}\">\n  <Request>\n    \
+         <EMailAddress>{escaped}</EMailAddress>\n    \
+         <AcceptableResponseSchema>{RESPONSE_SCHEMA}</AcceptableResponseSchema>\n  \
+         </Request>\n</Autodiscover>\n"
+    )
+}
+
+/// What a POX answer says.
+#[derive(Debug, PartialEq, Eq)]
+enum Pox {
+    Settings {
+        ews_url: String,
+        version: Option<String>,
+    },
+    RedirectAddr(String),
+    RedirectUrl(String),
+    Error {
+        code: String,
+        message: String,
+    },
+}
+
+/// An element of a POX answer: local name, `Type` attribute, text, children.
+#[derive(Debug, Default)]
+struct Node {
+    name: String,
+    type_attr: Option<String>,
+    text: String,
+    children: Vec<Node>,
+}
+
+impl Node {
+    fn child(&self, name: &str) -> Option<&Node> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    fn text_of(&self, name: &str) -> Option<String> {
+        self.child(name)
+            .map(|c| c.text.trim().to_string())
+            .filter(|t| !t.is_empty())
+    }
+}
+
+fn local(name: &str) -> String {
+    match name.rsplit_once(':') {
+        Some((_, l)) => l.to_string(),
+        None => name.to_string(),
+    }
+}
+
+/// Reads the root element of `xml` into a tree (no DTD, bounded depth).
+fn tree(xml: &[u8]) -> Result<Node, String> {
+    let text = std::str::from_utf8(xml).map_err(|e| format!("not UTF-8: {e}"))?;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut stack: Vec<Node> = Vec::new();
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("malformed XML at byte {}: {e}", reader.buffer_position()))?;
+        match event {
+            Event::Start(e) | Event::Empty(e) if stack.len() >= MAX_DEPTH => {
+                return Err(format!(
+                    "elements nested deeper than {MAX_DEPTH} (at <{}>)",
+                    local(e.name().as_ref())
+                ))
+            }
+            Event::Start(e) => stack.push(start_node(&e)),
+            Event::Empty(e) => {
+                let node = start_node(&e);
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(node),
+                    None => return Ok(node),
+                }
+            }
+            Event::End(_) => {
+                let node = stack.pop().ok_or("an end tag without a start")?;
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(node),
+                    None => return Ok(node),
+                }
+            }
+            Event::Text(t) => {
+                if let Some(n) = stack.last_mut() {
+                    // Entity references come as their own events.
+                    n.text.push_str(&t.xml10_content());
+                }
+            }
+            Event::CData(t) => {
+                if let Some(n) = stack.last_mut() {
+                    n.text.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some(n) = stack.last_mut() {
+                    let name = r.xml10_content().into_owned();
+                    let c = match name.as_str() {
+                        "amp" => '&',
+                        "lt" => '<',
+                        "gt" => '>',
+                        "quot" => '"',
+                        "apos" => '\'',
+                        _ => match r.resolve_char_ref() {
+                            Ok(Some(c)) => c,
+                            _ => return Err(format!("unknown entity `&{name};`")),
+                        },
+                    };
+                    n.text.push(c);
+                }
+            }
+            Event::DocType(_) => return Err("a DOCTYPE declaration is refused".into()),
+            Event::Eof => return Err("no root element, or an unclosed one".into()),
+            _ => {}
+        }
+    }
+}
+
+fn start_node(e: &quick_xml::events::BytesStart<'_>) -> Node {
+    let type_attr = e
+        .attributes()
+        .flatten()
+        .find(|a| local(a.key.as_ref()) == "Type")
+        .map(|a| a.value.into_owned());
+    Node {
+        name: local(e.name().as_ref()),
+        type_attr,
+        ..Node::default()
+    }
+}
+
+/// Reads a POX answer.
+fn read_pox(xml: &[u8]) -> Result<Pox, String> {
+    let root = tree(xml)?;
+    if root.name != "Autodiscover" {
+        return Err(format!(
+            "the root element is <{}>, not <Autodiscover>",
+            root.name
+        ));
+    }
+    let response = root.child("Response").ok_or("no <Response>")?;
+    if let Some(error) = response.child("Error") {
+        return Ok(Pox::Error {
+            code: error.text_of("ErrorCode").unwrap_or_default(),
+            message: error.text_of("Message").unwrap_or_default(),
+        });
+    }
+    let account = response
+        .child("Account")
+        .ok_or("no <Account> and no <Error>")?;
+    match account.text_of("Action").as_deref() {
+        Some("redirectAddr") => {
+            return account
+                .text_of("RedirectAddr")
+                .map(Pox::RedirectAddr)
+                .ok_or_else(|| "redirectAddr without <RedirectAddr>".into())
+        }
+        Some("redirectUrl") => {
+            return account
+                .text_of("RedirectUrl")
+                .map(Pox::RedirectUrl)
+                .ok_or_else(|| "redirectUrl without <RedirectUrl>".into())
+        }
+        Some("settings") | None => {}
+        Some(other) => return Err(format!("unknown <Action>{other}</Action>")),
+    }
+    let protocols: Vec<&Node> = account
+        .children
+        .iter()
+        .filter(|c| c.name == "Protocol")
+        .collect();
+    let kind = |p: &Node| p.text_of("Type").or_else(|| p.type_attr.clone());
+    let with_url = |t: &str| {
+        protocols
+            .iter()
+            .find(|p| kind(p).as_deref() == Some(t))
+            .and_then(|p| p.text_of("EwsUrl"))
+    };
+    let ews_url = with_url("EXPR")
+        .or_else(|| with_url("EXCH"))
+        .or_else(|| protocols.iter().find_map(|p| p.text_of("EwsUrl")))
+        .ok_or("the settings hold no <EwsUrl>")?;
+    let version = protocols
+        .iter()
+        .find(|p| kind(p).as_deref() == Some("EXCH"))
+        .and_then(|p| p.text_of("ServerVersion"))
+        .or_else(|| protocols.iter().find_map(|p| p.text_of("ServerVersion")));
+    Ok(Pox::Settings { ews_url, version })
+}
+
+/// Reads the JSON endpoint's answer: the `Url`, or `error CODE: MESSAGE`.
+fn read_json(body: &[u8]) -> Result<String, String> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("unreadable JSON answer: {e}"))?;
+    if let Some(url) = value.get("Url").and_then(|u| u.as_str()) {
+        return Ok(url.to_string());
+    }
+    let code = value.get("ErrorCode").and_then(|c| c.as_str());
+    let message = value
+        .get("ErrorMessage")
+        .and_then(|c| c.as_str())
+        .unwrap_or("");
+    match code {
+        Some(code) => Err(format!("error {code}: {message}")),
+        None => Err("the JSON answer holds no Url".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_versions_decode() {
+        let v = ServerVersion::parse("738180DA").unwrap();
+        assert_eq!((v.major, v.minor, v.build), (14, 1, 218));
+        let v = ServerVersion::parse("73C18880").unwrap();
+        assert_eq!((v.major, v.minor), (15, 1));
+        assert!(ServerVersion::parse("zz").is_none());
+        assert!(ServerVersion::parse("123456789").is_none());
+    }
+
+    #[test]
+    fn pox_answers_read() {
+        let settings = br#"<?xml version="1.0" encoding="utf-8"?>
+<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">
+  <Response xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a">
+    <Account>
+      <AccountType>email</AccountType>
+      <Action>settings</Action>
+      <Protocol><Type>EXCH</Type><ServerVersion>738180DA</ServerVersion><EwsUrl>https://in.contoso.test/EWS/Exchange.asmx</EwsUrl></Protocol>
+      <Protocol><Type>EXPR</Type><EwsUrl>https://mail.contoso.test/EWS/Exchange.asmx?a=1&amp;b=2</EwsUrl></Protocol>
+    </Account>
+  </Response>
+</Autodiscover>"#;
+        assert_eq!(
+            read_pox(settings).unwrap(),
+            Pox::Settings {
+                ews_url: "https://mail.contoso.test/EWS/Exchange.asmx?a=1&b=2".into(),
+                version: Some("738180DA".into())
+            }
+        );
+        let error = br#"<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006"><Response><Error Time="1" Id="2"><ErrorCode>500</ErrorCode><Message>The e-mail address cannot be found.</Message><DebugData /></Error></Response></Autodiscover>"#;
+        assert_eq!(
+            read_pox(error).unwrap(),
+            Pox::Error {
+                code: "500".into(),
+                message: "The e-mail address cannot be found.".into()
+            }
+        );
+        for bad in [
+            &b"<html><body>x</body></html>"[..],
+            b"<!DOCTYPE x [<!ENTITY a 'b'>]><Autodiscover/>",
+            b"<Autodiscover><Response>",
+            b"",
+            b"<Autodiscover><Response><Account><Action>redirectAddr</Action></Account></Response></Autodiscover>",
+        ] {
+            assert!(read_pox(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+        }
+        let deep = format!("{}{}", "<a>".repeat(10_000), "</a>".repeat(10_000));
+        assert!(read_pox(deep.as_bytes()).unwrap_err().contains("deeper"));
+    }
+
+    #[test]
+    fn request_escapes_the_address() {
+        assert!(pox_request("a&b@contoso.test")
+            .contains("<EMailAddress>a&amp;b@contoso.test</EMailAddress>"));
+    }
+
+    #[test]
+    fn domains_are_checked() {
+        assert_eq!(domain_of("Alice@Contoso.Test").unwrap(), "contoso.test");
+        for bad in [
+            "alice",
+            "@contoso.test",
+            "alice@",
+            "a@contoso.test/x",
+            "a@x..y",
+            "a@evil.test:80",
+        ] {
+            assert!(domain_of(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn json_answers_read() {
+        assert_eq!(
+            read_json(
+                br#"{"Protocol":"EWS","Url":"https://outlook.office365.com/EWS/Exchange.asmx"}"#
+            )
+            .unwrap(),
+            "https://outlook.office365.com/EWS/Exchange.asmx"
+        );
+        assert!(
+            read_json(br#"{"ErrorCode":"InternalServerError","ErrorMessage":"x"}"#)
+                .unwrap_err()
+                .starts_with("error InternalServerError")
+        );
+        assert!(read_json(b"<html>").is_err());
+    }
+}
