@@ -118,7 +118,7 @@ pub struct HexBinary(pub Vec<u8>);
 impl Text for HexBinary {
     fn parse_text(s: &str) -> Result<Self, String> {
         let s = s.trim();
-        if s.len() % 2 != 0 {
+        if !s.len().is_multiple_of(2) {
             return Err("hex binary needs an even number of digits".into());
         }
         if !s.bytes().all(|b| b.is_ascii_hexdigit()) {
