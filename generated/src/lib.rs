@@ -5,16 +5,27 @@
 //! reads and writes its exact XML through the small runtime in [`rt`]; [`soap`] adds the
 //! envelope, typed headers and faults; [`response`] the response messages and their
 //! `Result` helper; `client` (cargo feature `client`) an async HTTP client.
+//!
+//! Operations whose shapes allow it get more from the generator (whatever schema set the
+//! bindings come from): [`OperationMessages`] (their own response messages), and
+//! [`paging::Paged`], [`sync::Synced`], [`batch::Batched`], [`streaming::Streaming`], which
+//! the client turns into streams of pages and items, of changes, of notifications, and into
+//! batches of ids. [`version`] holds the headers of version negotiation.
 
 #![warn(missing_docs)]
 
 extern crate self as ewsgen;
 
+pub mod batch;
 #[cfg(feature = "client")]
 pub mod client;
+pub mod paging;
 pub mod response;
 pub mod rt;
 pub mod soap;
+pub mod streaming;
+pub mod sync;
+pub mod version;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -28,10 +39,12 @@ pub trait Operation: rt::Element {
     const NAME: &'static str;
     /// The response element's type.
     type Response: rt::Element + response::ResponseMessages;
-    /// The typed SOAP headers of a request (the generated `RequestHeaders`).
-    type RequestHeaders: soap::Headers;
-    /// The typed SOAP headers of a response (the generated `ResponseHeaders`).
-    type ResponseHeaders: soap::Headers;
+    /// The typed SOAP headers of a request (the generated `RequestHeaders`), with the
+    /// `RequestServerVersion` header the client negotiates.
+    type RequestHeaders: soap::Headers + version::RequestVersion;
+    /// The typed SOAP headers of a response (the generated `ResponseHeaders`), with the
+    /// `ServerVersionInfo` header.
+    type ResponseHeaders: soap::Headers + version::ServerVersionHeader;
     /// The SOAPAction header value.
     const SOAP_ACTION: &'static str;
     /// The SOAP headers the request accepts, as written (such as `t:ExchangeImpersonation`),
@@ -45,6 +58,19 @@ pub trait Operation: rt::Element {
     fn accepts_header(tag: &str) -> bool {
         Self::INPUT_HEADERS.contains(&tag)
     }
+}
+
+/// The response messages of an operation's own kind (`m:FindItemResponseMessage` in a
+/// `FindItem` response), typed: generated for every operation with a paging, sync, batch or
+/// streaming hook. An operation on several items answers with one message per item, in
+/// the order of the request.
+pub trait OperationMessages: Operation {
+    /// The message type (such as `messages::FindItemResponseMessageType`).
+    type Message: response::ResponseMessage;
+    /// The messages of the operation's kind the response holds, in document order.
+    fn messages(response: &Self::Response) -> Vec<&Self::Message>;
+    /// The same, taken out of the response.
+    fn into_messages(response: Self::Response) -> Vec<Self::Message>;
 }
 
 #[allow(

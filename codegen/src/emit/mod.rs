@@ -22,6 +22,7 @@ use crate::model::{
 use crate::names::Names;
 
 pub(crate) mod arbitrary;
+mod paging;
 mod soap;
 mod types;
 
@@ -500,6 +501,7 @@ impl<'m> Emitter<'m> {
         }
         out.push_str(&format_items(self.global_enum())?);
         out.push_str(&format_items(self.operations())?);
+        out.push_str(&format_items(self.scale())?);
         if let Some(support) = &self.opts.arbitrary {
             out.push_str(&format_items(arbitrary::emit(
                 self.m,
