@@ -40,9 +40,25 @@
 //! - With the `tracing` crate: a span per call (`ews_call`: operation, endpoint, attempt,
 //!   HTTP status, duration), a DEBUG event per HTTP exchange and, at TRACE level, the request
 //!   and response XML. Never the `Authorization` header, a password or a token.
-//! - `ErrorServerBusy` (a fault, or every response message) is retried after the server's
-//!   `BackOffMilliseconds`, at most [`ClientBuilder::max_retries`] times and only when the
-//!   back-off is within [`ClientBuilder::max_back_off`].
+//! - Throttling: `ErrorServerBusy` (a fault, or every response message) is retried after
+//!   the server's `BackOffMilliseconds`, HTTP 503 and 429 after their `Retry-After`
+//!   (seconds or an HTTP date), at most [`ClientBuilder::max_retries`] times and only when
+//!   the wait is within [`ClientBuilder::max_back_off`]; the back-off holds back every
+//!   request of the client (and its clones) until it passes. `ErrorExceededConnectionCount`
+//!   and `ErrorTooManyObjectsOpened` halve the concurrency for
+//!   [`ClientBuilder::concurrency_cooldown`] and the request is sent again.
+//! - At most [`ClientBuilder::max_concurrency`] requests are in flight at once (default
+//!   10), across the clones of a client.
+//! - Version negotiation: a request without `RequestServerVersion` is sent with the newest
+//!   version the bindings know, then older ones while the server answers
+//!   `ErrorInvalidServerVersion` or `ErrorIncorrectSchemaVersion`; the version that works
+//!   is remembered for the endpoint ([`Client::negotiated_version`]), and the last
+//!   `ServerVersionInfo` is kept ([`Client::server_version_info`]).
+//! - At mailbox scale, for the operations whose shapes the generator recognizes:
+//!   [`Client::pages`] (paging: a stream of pages or of items), [`Client::sync`] (a stream
+//!   of changes handing back each `SyncState`), [`Client::batch`] (any number of ids in
+//!   concurrent batches, results in the order of the ids, throttled items sent again) and
+//!   [`Client::streaming_events`] (streaming notifications read as the envelopes arrive).
 //! - Passwords and tokens are held as [`Secret`]s: never shown by `Debug`, never part of an
 //!   error message.
 //! - [`autodiscover`] finds the EWS URL of an email address.
@@ -51,21 +67,33 @@ use std::fmt;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tracing::Instrument as _;
 
-use crate::response::ResponseMessages as _;
+use crate::response::{ResponseError, ResponseMessage};
 use crate::rt::{self, ReadOptions};
 pub use crate::soap::HttpInfo;
 pub use crate::soap::Response;
 use crate::soap::{self, Fault, FaultDetail};
+pub use crate::version::ServerVersion;
 use crate::Operation;
 
 pub mod autodiscover;
+mod batch;
 mod http;
+mod negotiate;
 mod ntlm;
+mod pages;
+mod streaming;
+mod syncing;
+mod throttle;
+
+pub use batch::{Batch, BatchItem, ItemError};
+pub use pages::{Page, Pages};
+pub use streaming::StreamingEvents;
+pub use syncing::{SyncEvent, SyncState};
 
 /// A password or token: its `Debug` and `Display` never show it.
 #[derive(Clone, PartialEq, Eq)]
@@ -281,13 +309,16 @@ pub enum Error {
         /// The HTTP side.
         http: Box<HttpInfo>,
     },
-    /// An HTTP status other than 200, 3xx, 401 or a 500 carrying a fault.
+    /// An HTTP status other than 200, 3xx, 401 or a 500 carrying a fault (a 503 or 429
+    /// after the retries its `Retry-After` allowed).
     #[error("HTTP {status}: {body}")]
     Status {
         /// The status code.
         status: u16,
         /// The start of the body (at most 1,024 bytes).
         body: String,
+        /// The wait `Retry-After` asked for (seconds, or until an HTTP date).
+        retry_after: Option<Duration>,
         /// The HTTP side.
         http: Box<HttpInfo>,
     },
@@ -297,6 +328,54 @@ pub enum Error {
     /// The response could not be read.
     #[error("unreadable response: {0}")]
     Response(rt::Error),
+    /// A response message whose class is Error, where the client needed its content (a
+    /// page, a batch of changes, a streamed envelope): its code as written, text,
+    /// `MessageXml`.
+    #[error("{}", message_line(.0))]
+    Message(Box<ResponseError<String>>),
+    /// A streamed envelope's error about subscriptions (`ErrorSubscriptionIds`), such as
+    /// `ErrorSubscriptionNotFound` or `ErrorMissedNotificationEvents`.
+    #[error("{} (subscriptions: {})", message_line(.error), .subscription_ids.join(", "))]
+    Subscriptions {
+        /// The message.
+        error: Box<ResponseError<String>>,
+        /// The subscription ids it names.
+        subscription_ids: Vec<String>,
+    },
+    /// The answers do not follow the protocol (a page that does not advance, a count of
+    /// response messages other than the ids sent, bytes between streamed envelopes...).
+    #[error("{0}")]
+    Protocol(String),
+    /// A streamed answer sent nothing for longer than the idle timeout.
+    #[error("no data from {url} for {idle:?} (the idle timeout of the stream)")]
+    IdleTimeout {
+        /// The URL.
+        url: String,
+        /// The idle timeout.
+        idle: Duration,
+    },
+}
+
+fn message_line(e: &ResponseError<String>) -> String {
+    match &e.message_text {
+        Some(t) => format!("{}: {t}", e.code.as_deref().unwrap_or("(no response code)")),
+        None => e
+            .code
+            .clone()
+            .unwrap_or_else(|| "(no response code)".into()),
+    }
+}
+
+/// A response message as an error with its code written out.
+pub(crate) fn message_error<M: ResponseMessage + ?Sized>(m: &M) -> ResponseError<String> {
+    let e = m.to_error();
+    ResponseError {
+        class: e.class,
+        code: m.response_code_str().map(str::to_string),
+        message_text: e.message_text,
+        descriptive_link_key: e.descriptive_link_key,
+        message_xml: e.message_xml,
+    }
 }
 
 impl Error {
@@ -338,6 +417,8 @@ pub struct ClientBuilder {
     resolve: Vec<(String, SocketAddr)>,
     resolve_only: bool,
     no_proxy: bool,
+    max_concurrency: usize,
+    concurrency_cooldown: Duration,
     problems: Vec<String>,
 }
 
@@ -356,6 +437,8 @@ impl fmt::Debug for ClientBuilder {
             .field("resolve", &self.resolve)
             .field("resolve_only", &self.resolve_only)
             .field("no_proxy", &self.no_proxy)
+            .field("max_concurrency", &self.max_concurrency)
+            .field("concurrency_cooldown", &self.concurrency_cooldown)
             .finish_non_exhaustive()
     }
 }
@@ -378,6 +461,8 @@ impl Default for ClientBuilder {
             resolve: Vec::new(),
             resolve_only: false,
             no_proxy: false,
+            max_concurrency: 10,
+            concurrency_cooldown: Duration::from_secs(60),
             problems: Vec::new(),
         }
     }
@@ -441,16 +526,33 @@ impl ClientBuilder {
         self
     }
 
-    /// How many times `ErrorServerBusy` is retried (default 3; 0 never retries).
+    /// How many times a throttled answer (`ErrorServerBusy`, HTTP 503 or 429 with
+    /// `Retry-After`, `ErrorExceededConnectionCount`, `ErrorTooManyObjectsOpened`) is
+    /// retried (default 3; 0 never retries).
     pub fn max_retries(mut self, n: u32) -> Self {
         self.max_retries = n;
         self
     }
 
     /// The longest back-off waited for (default 60 s): a server asking for longer gets its
-    /// `ErrorServerBusy` returned at once, with the back-off it asked for.
+    /// answer (`ErrorServerBusy`, a 503...) returned at once, with the back-off it asked
+    /// for.
     pub fn max_back_off(mut self, d: Duration) -> Self {
         self.max_back_off = d;
+        self
+    }
+
+    /// The most requests in flight at once, across every clone of the client (default 10,
+    /// Exchange 2010's budget; Exchange Online allows 27 per user). At least 1.
+    pub fn max_concurrency(mut self, n: usize) -> Self {
+        self.max_concurrency = n.max(1);
+        self
+    }
+
+    /// How long the concurrency stays lowered after `ErrorExceededConnectionCount` or
+    /// `ErrorTooManyObjectsOpened` (default 60 s; each such answer halves it again).
+    pub fn concurrency_cooldown(mut self, d: Duration) -> Self {
+        self.concurrency_cooldown = d;
         self
     }
 
@@ -555,8 +657,18 @@ impl ClientBuilder {
             )));
         }
         let http = self.http()?;
+        let shared = Arc::new(Shared {
+            limiter: Arc::new(throttle::Limiter::new(
+                self.max_concurrency,
+                self.concurrency_cooldown,
+            )),
+            gate: throttle::Gate::default(),
+            negotiation: negotiate::for_endpoint(url.as_str()),
+            server_version: Mutex::new(None),
+        });
         Ok(Client {
             http: Arc::new(http),
+            shared,
             url,
             auth: self.auth,
             timeout: self.timeout,
@@ -568,11 +680,55 @@ impl ClientBuilder {
     }
 }
 
-/// An EWS client for one endpoint. Cheap to clone; share it (clones share the connections
-/// and the cookies).
+/// What the clones of a client share besides the connections: the concurrency limit, the
+/// back-off, the version negotiated, the last `ServerVersionInfo`.
+#[derive(Debug)]
+struct Shared {
+    limiter: Arc<throttle::Limiter>,
+    gate: throttle::Gate,
+    negotiation: Arc<Mutex<negotiate::Negotiation>>,
+    server_version: Mutex<Option<ServerVersion>>,
+}
+
+/// Per-call options of [`Client::call_with`].
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct CallOptions {
+    /// Sends `X-PreferServerAffinity: true`: Exchange answers with the
+    /// `X-BackEndOverrideCookie` affinity cookie (kept by the client and sent with the
+    /// following requests), so that a streaming subscription and its `GetStreamingEvents`
+    /// reach the same mailbox server. Give the mailbox in `X-AnchorMailbox` too.
+    pub prefer_server_affinity: bool,
+    /// `X-AnchorMailbox` for this call (otherwise the client's, or the impersonated
+    /// address).
+    pub anchor_mailbox: Option<String>,
+}
+
+impl CallOptions {
+    /// No options.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sends `X-PreferServerAffinity: true` (see [`CallOptions::prefer_server_affinity`]).
+    pub fn prefer_server_affinity(mut self, yes: bool) -> Self {
+        self.prefer_server_affinity = yes;
+        self
+    }
+
+    /// `X-AnchorMailbox` for this call.
+    pub fn anchor_mailbox(mut self, address: impl Into<String>) -> Self {
+        self.anchor_mailbox = Some(address.into());
+        self
+    }
+}
+
+/// An EWS client for one endpoint. Cheap to clone; share it (clones share the connections,
+/// the cookies, the concurrency limit and the back-off).
 #[derive(Clone)]
 pub struct Client {
     http: Arc<http::Http>,
+    shared: Arc<Shared>,
     url: reqwest::Url,
     auth: Auth,
     timeout: Duration,
@@ -591,6 +747,7 @@ impl fmt::Debug for Client {
             .field("max_retries", &self.max_retries)
             .field("max_back_off", &self.max_back_off)
             .field("anchor_mailbox", &self.anchor_mailbox)
+            .field("concurrency_limit", &self.shared.limiter.current())
             .finish_non_exhaustive()
     }
 }
@@ -599,6 +756,83 @@ const MAX_ERROR_BODY: usize = 1024;
 
 type Reply<O> =
     Result<Response<<O as Operation>::Response, <O as Operation>::ResponseHeaders>, Error>;
+
+/// The codes that ask for a back-off before the request is sent again.
+const BUSY: &[&str] = &["ErrorServerBusy"];
+/// The codes that say the client holds too many connections or objects open: it lowers its
+/// concurrency for a while and sends the request again.
+const TOO_MANY: &[&str] = &["ErrorExceededConnectionCount", "ErrorTooManyObjectsOpened"];
+/// The codes that refuse the `RequestServerVersion` asked for.
+const VERSION_REFUSED: &[&str] = &["ErrorInvalidServerVersion", "ErrorIncorrectSchemaVersion"];
+/// The back-off when the server asks for one without saying how long.
+const DEFAULT_BACK_OFF: Duration = Duration::from_secs(1);
+
+/// How an answer arrived: read whole, or (a streamed request's 200) still arriving.
+pub(crate) enum Answered<O: Operation> {
+    /// Read whole.
+    Whole(Response<O::Response, O::ResponseHeaders>),
+    /// The unread streamed answer.
+    Live(reqwest::Response, HttpInfo),
+}
+
+type Sent<O> = Result<Answered<O>, Error>;
+
+/// Why an answer is sent again.
+enum Retry {
+    /// The server is busy: every request of the client waits this long.
+    BackOff(Duration),
+    /// Too many connections or objects open: the concurrency is lowered and the request
+    /// sent again after this wait.
+    Fewer(Duration),
+}
+
+/// The longest `BackOffMilliseconds` among messages, or the default.
+fn messages_back_off<R: crate::response::ResponseMessages + ?Sized>(r: &R) -> Duration {
+    r.response_messages()
+        .iter()
+        .filter_map(|m| m.back_off())
+        .max()
+        .unwrap_or(DEFAULT_BACK_OFF)
+}
+
+/// Whether every message of a response has one of `codes` (and there is one).
+fn all_messages<R: crate::response::ResponseMessages + ?Sized>(r: &R, codes: &[&str]) -> bool {
+    let m = r.response_messages();
+    !m.is_empty()
+        && m.iter()
+            .all(|m| m.response_code_str().is_some_and(|c| codes.contains(&c)))
+}
+
+fn retry_of<O: Operation>(sent: &Sent<O>) -> Option<Retry> {
+    match sent {
+        Ok(Answered::Whole(r)) if all_messages(&r.body, BUSY) => {
+            Some(Retry::BackOff(messages_back_off(&r.body)))
+        }
+        Ok(Answered::Whole(r)) if all_messages(&r.body, TOO_MANY) => {
+            Some(Retry::Fewer(messages_back_off(&r.body)))
+        }
+        Err(Error::Fault(f)) if BUSY.contains(&f.response_code()) => Some(Retry::BackOff(
+            f.detail.back_off().unwrap_or(DEFAULT_BACK_OFF),
+        )),
+        Err(Error::Fault(f)) if TOO_MANY.contains(&f.response_code()) => Some(Retry::Fewer(
+            f.detail.back_off().unwrap_or(DEFAULT_BACK_OFF),
+        )),
+        Err(Error::Status {
+            status: 503 | 429,
+            retry_after: Some(wait),
+            ..
+        }) => Some(Retry::BackOff(*wait)),
+        _ => None,
+    }
+}
+
+fn version_refused<O: Operation>(sent: &Sent<O>) -> bool {
+    match sent {
+        Ok(Answered::Whole(r)) => all_messages(&r.body, VERSION_REFUSED),
+        Err(Error::Fault(f)) => VERSION_REFUSED.contains(&f.response_code()),
+        _ => false,
+    }
+}
 
 impl Client {
     /// A builder for the endpoint URL (such as `https://host/EWS/Exchange.asmx`).
@@ -611,95 +845,236 @@ impl Client {
         self.url.as_str()
     }
 
+    /// The most requests this client (and its clones) has in flight at once now: the
+    /// configured [`ClientBuilder::max_concurrency`], or less for a while after the server
+    /// answered `ErrorExceededConnectionCount` or `ErrorTooManyObjectsOpened`.
+    pub fn concurrency_limit(&self) -> usize {
+        self.shared.limiter.current()
+    }
+
+    /// The back-off still holding every request of this client (zero when none).
+    pub fn back_off_remaining(&self) -> Duration {
+        self.shared.gate.remaining()
+    }
+
+    /// The `RequestServerVersion` negotiated with this endpoint (by any client of the
+    /// process): the version a request without an explicit one last succeeded with.
+    pub fn negotiated_version(&self) -> Option<String> {
+        throttle::lock(&self.shared.negotiation)
+            .accepted()
+            .map(str::to_string)
+    }
+
+    /// The `ServerVersionInfo` of the last answer that carried one.
+    pub fn server_version_info(&self) -> Option<ServerVersion> {
+        throttle::lock(&self.shared.server_version).clone()
+    }
+
     /// Calls operation `O`: sends `request` with `headers` and reads the typed response.
     ///
     /// `Ok` holds the response whatever its response messages say (use
     /// [`crate::ResponseMessage::into_result`] or [`crate::ResponseMessages::first_error`]);
     /// `Err` is a fault, an HTTP or transport failure, or an unreadable answer.
+    ///
+    /// Without a `RequestServerVersion` in `headers` (and when the operation accepts it),
+    /// the version is negotiated: the newest version the bindings know
+    /// ([`crate::version::RequestVersion::VERSIONS`]) is sent, and on
+    /// `ErrorInvalidServerVersion` or `ErrorIncorrectSchemaVersion` the next older one; the
+    /// version that works is remembered for the endpoint.
     pub async fn call<O: Operation>(
         &self,
         request: &O,
         headers: &O::RequestHeaders,
     ) -> Result<Response<O::Response, O::ResponseHeaders>, Error> {
+        self.call_with(request, headers, &CallOptions::default())
+            .await
+    }
+
+    /// [`Client::call`] with per-call options (such as the server affinity of a streaming
+    /// subscription).
+    pub async fn call_with<O: Operation>(
+        &self,
+        request: &O,
+        headers: &O::RequestHeaders,
+        options: &CallOptions,
+    ) -> Result<Response<O::Response, O::ResponseHeaders>, Error> {
+        match self.send::<O>(request, headers, options, None).await? {
+            Answered::Whole(r) => Ok(r),
+            Answered::Live(_, http) => Err(Error::Protocol(format!(
+                "{}: a streamed answer where a whole one was expected (HTTP {})",
+                <O as Operation>::NAME,
+                http.status
+            ))),
+        }
+    }
+
+    /// Sends a request through the client's machinery (span, back-off, concurrency limit,
+    /// retries, version negotiation); with `stream`, a 200 answer is handed back unread.
+    pub(crate) async fn send<O: Operation>(
+        &self,
+        request: &O,
+        headers: &O::RequestHeaders,
+        options: &CallOptions,
+        stream: Option<Duration>,
+    ) -> Sent<O> {
         let span = tracing::info_span!(
             "ews_call",
             operation = <O as Operation>::NAME,
             endpoint = %self.url,
             attempt = tracing::field::Empty,
+            version = tracing::field::Empty,
             status = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        self.call_in_span::<O>(request, headers, span.clone())
+        self.run::<O>(request, headers, options, stream, span.clone())
             .instrument(span)
             .await
     }
 
-    async fn call_in_span<O: Operation>(
+    async fn run<O: Operation>(
         &self,
         request: &O,
         headers: &O::RequestHeaders,
+        options: &CallOptions,
+        stream: Option<Duration>,
         span: tracing::Span,
-    ) -> Reply<O> {
+    ) -> Sent<O> {
+        use crate::version::{RequestVersion as _, ServerVersionHeader as _};
         let started = Instant::now();
-        let body = soap::request_xml(request, headers).map_err(Error::Request)?;
-        let anchor = match &self.anchor_mailbox {
-            Some(a) => Some(a.clone()),
-            None => impersonated_address(headers, O::NAMESPACES),
-        };
+        let versions = <O::RequestHeaders as crate::version::RequestVersion>::VERSIONS;
+        let negotiate = headers.requested_version().is_none()
+            && !versions.is_empty()
+            && O::accepts_header(VERSION_HEADER);
+        let anchor = options
+            .anchor_mailbox
+            .clone()
+            .or_else(|| self.anchor_mailbox.clone())
+            .or_else(|| impersonated_address(headers, O::NAMESPACES));
+        let mut body: Option<(Option<&'static str>, String)> = None;
         let mut retries = 0;
+        let mut attempt = 0;
         loop {
-            span.record("attempt", retries + 1);
-            let result = self.send_once::<O>(&body, anchor.as_deref()).await;
-            let status = match &result {
-                Ok(r) => r.http.as_ref().map(|h| h.status),
+            attempt += 1;
+            let version = if negotiate {
+                let v = throttle::lock(&self.shared.negotiation).current(versions);
+                match v {
+                    Some(v) => Some(v),
+                    None => {
+                        return Err(Error::Protocol(format!(
+                            "{} refused every RequestServerVersion the bindings know ({})",
+                            self.url,
+                            versions.join(", ")
+                        )))
+                    }
+                }
+            } else {
+                None
+            };
+            if body.as_ref().is_none_or(|(v, _)| *v != version) {
+                let xml = match version {
+                    Some(v) => soap::request_xml(request, &headers.with_version(v)),
+                    None => soap::request_xml(request, headers),
+                }
+                .map_err(Error::Request)?;
+                body = Some((version, xml));
+            }
+            let xml = body.as_ref().map_or("", |(_, b)| b.as_str());
+            span.record("attempt", attempt);
+            if let Some(v) = version {
+                span.record("version", v);
+            }
+            self.shared.gate.pass().await;
+            let permit = self.shared.limiter.acquire().await;
+            let sent = self
+                .send_once::<O>(xml, anchor.as_deref(), options, stream)
+                .await;
+            drop(permit);
+            let status = match &sent {
+                Ok(Answered::Whole(r)) => r.http.as_ref().map(|h| h.status),
+                Ok(Answered::Live(_, h)) => Some(h.status),
                 Err(e) => e.http().map(|h| h.status),
             };
             if let Some(status) = status {
                 span.record("status", status);
             }
-            // ErrorServerBusy: the whole request as a fault, or every response message.
-            let busy = match &result {
-                Ok(r) if r.body.all_server_busy() => Some(
-                    r.body
-                        .response_messages()
-                        .iter()
-                        .filter_map(|m| m.back_off())
-                        .max(),
-                ),
-                Err(Error::Fault(f)) if f.response_code() == "ErrorServerBusy" => {
-                    Some(f.detail.back_off())
+            if let Ok(Answered::Whole(r)) = &sent {
+                if let Some(v) = r.headers.server_version() {
+                    *throttle::lock(&self.shared.server_version) = Some(v);
                 }
-                _ => None,
-            };
-            let wait = busy.map(|b| b.unwrap_or(Duration::from_secs(1)));
-            match wait {
-                Some(wait) if retries < self.max_retries && wait <= self.max_back_off => {
+            }
+            if let Some(v) = version {
+                if version_refused::<O>(&sent) {
                     tracing::debug!(
-                        back_off_ms = wait.as_millis() as u64,
-                        "ErrorServerBusy: retrying after the back-off"
+                        version = v,
+                        "the server refuses this RequestServerVersion: trying an older one"
                     );
-                    tokio::time::sleep(wait).await;
+                    throttle::lock(&self.shared.negotiation).refuse(v);
+                    continue;
+                }
+                if sent.is_ok() {
+                    throttle::lock(&self.shared.negotiation).accept(v);
+                }
+            }
+            let retry = retry_of::<O>(&sent);
+            let wait = match &retry {
+                Some(Retry::BackOff(w) | Retry::Fewer(w)) => Some(*w),
+                None => None,
+            };
+            match (retry, wait) {
+                (Some(retry), Some(wait))
+                    if retries < self.max_retries && wait <= self.max_back_off =>
+                {
+                    match retry {
+                        Retry::BackOff(_) => {
+                            tracing::debug!(
+                                back_off_ms = wait.as_millis() as u64,
+                                "throttled: every request of the client waits for the back-off"
+                            );
+                            self.shared.gate.learn(wait);
+                        }
+                        Retry::Fewer(_) => {
+                            let limit = self.shared.limiter.lower();
+                            tracing::debug!(
+                                back_off_ms = wait.as_millis() as u64,
+                                concurrency = limit,
+                                "too many connections: concurrency lowered"
+                            );
+                            tokio::time::sleep(wait).await;
+                        }
+                    }
                     retries += 1;
                 }
                 _ => {
                     let elapsed = started.elapsed().as_millis() as u64;
                     span.record("duration_ms", elapsed);
-                    match &result {
+                    match &sent {
                         Ok(_) => tracing::debug!(duration_ms = elapsed, "call answered"),
                         Err(e) => tracing::debug!(duration_ms = elapsed, error = %e, "call failed"),
                     }
-                    return result.map(|mut r| {
-                        if let Some(h) = &mut r.http {
-                            h.retries = retries;
+                    return sent.map(|a| match a {
+                        Answered::Whole(mut r) => {
+                            if let Some(h) = &mut r.http {
+                                h.retries = retries;
+                            }
+                            Answered::Whole(r)
                         }
-                        r
+                        Answered::Live(resp, mut h) => {
+                            h.retries = retries;
+                            Answered::Live(resp, h)
+                        }
                     });
                 }
             }
         }
     }
 
-    async fn send_once<O: Operation>(&self, body: &str, anchor: Option<&str>) -> Reply<O> {
+    async fn send_once<O: Operation>(
+        &self,
+        body: &str,
+        anchor: Option<&str>,
+        options: &CallOptions,
+        stream: Option<Duration>,
+    ) -> Sent<O> {
         let mut headers = vec![
             ("Content-Type", "text/xml; charset=utf-8".to_string()),
             ("SOAPAction", format!("\"{}\"", O::SOAP_ACTION)),
@@ -707,6 +1082,9 @@ impl Client {
         ];
         if let Some(a) = anchor {
             headers.push(("X-AnchorMailbox", a.to_string()));
+        }
+        if options.prefer_server_affinity {
+            headers.push(("X-PreferServerAffinity", "true".to_string()));
         }
         let answer = self
             .http
@@ -716,10 +1094,14 @@ impl Client {
                 headers: &headers,
                 body,
                 anonymous: false,
+                stream,
             })
             .await?;
         let status = answer.status;
         let info = answer.info;
+        if let Some(live) = answer.stream {
+            return Ok(Answered::Live(live, info));
+        }
         if status == 401 {
             let www_authenticate = answer.www_authenticate.join(", ");
             return Err(Error::Unauthorized {
@@ -746,36 +1128,53 @@ impl Client {
             });
         }
         let bytes = answer.body;
+        let retry_after = answer
+            .retry_after
+            .as_deref()
+            .and_then(|v| throttle::retry_after(v, std::time::SystemTime::now()));
         if status != 200 && status != 500 {
-            return Err(status_error(status, &bytes, info));
+            return Err(status_error(status, &bytes, info, retry_after));
         }
         let text = match crate::__private::Reader::check_utf8(&bytes) {
             Ok(t) => t,
             Err(e) if status == 200 => return Err(Error::Response(e)),
-            Err(_) => return Err(status_error(status, &bytes, info)),
+            Err(_) => return Err(status_error(status, &bytes, info, retry_after)),
         };
-        let read =
-            soap::read_response::<O::Response, O::ResponseHeaders>(text, self.read_options.clone());
-        match read {
-            // A 500 without a readable fault: the status and the body say more.
-            Ok(Ok(_)) | Err(_) if status != 200 => Err(status_error(status, &bytes, info)),
-            Err(e) => Err(Error::Response(e)),
-            Ok(Ok(r)) => Ok(Response {
-                http: Some(info),
-                ..r
-            }),
-            Ok(Err(fault)) => {
-                let detail = fault.exchange_detail();
-                Err(Error::Fault(Box::new(SoapFault {
-                    status,
-                    fault,
-                    detail,
-                    http: info,
-                })))
-            }
+        read_answer::<O>(text, status, &bytes, info, self.read_options.clone()).map(Answered::Whole)
+    }
+}
+
+/// Reads an answer's envelope: the typed response, or the fault as an error.
+pub(crate) fn read_answer<O: Operation>(
+    text: &str,
+    status: u16,
+    bytes: &[u8],
+    info: HttpInfo,
+    options: ReadOptions,
+) -> Reply<O> {
+    let read = soap::read_response::<O::Response, O::ResponseHeaders>(text, options);
+    match read {
+        // A 500 without a readable fault: the status and the body say more.
+        Ok(Ok(_)) | Err(_) if status != 200 => Err(status_error(status, bytes, info, None)),
+        Err(e) => Err(Error::Response(e)),
+        Ok(Ok(r)) => Ok(Response {
+            http: Some(info),
+            ..r
+        }),
+        Ok(Err(fault)) => {
+            let detail = fault.exchange_detail();
+            Err(Error::Fault(Box::new(SoapFault {
+                status,
+                fault,
+                detail,
+                http: info,
+            })))
         }
     }
 }
+
+/// The `RequestServerVersion` header as written.
+const VERSION_HEADER: &str = "t:RequestServerVersion";
 
 /// Whether `url` is Exchange's error page (`/ews/genericerrorpage.htm`, or the front end's
 /// `/owa/auth/errorFE.aspx`).
@@ -785,10 +1184,11 @@ fn is_error_page(url: &str) -> bool {
     last == "genericerrorpage.htm" || last == "errorfe.aspx"
 }
 
-fn status_error(status: u16, body: &[u8], info: HttpInfo) -> Error {
+fn status_error(status: u16, body: &[u8], info: HttpInfo, retry_after: Option<Duration>) -> Error {
     Error::Status {
         status,
         body: body_start(body),
+        retry_after,
         http: Box::new(info),
     }
 }

@@ -472,6 +472,7 @@ impl Autodiscover {
                     headers: &headers,
                     body: &body,
                     anonymous: false,
+                    stream: None,
                 })
                 .await;
             let answer = match answer {
@@ -603,6 +604,7 @@ impl Autodiscover {
                 headers: &[],
                 body: "",
                 anonymous: true,
+                stream: None,
             })
             .await;
         let answer = match answer {
@@ -674,6 +676,7 @@ impl Autodiscover {
                     headers: &headers,
                     body: "",
                     anonymous: true,
+                    stream: None,
                 })
                 .await;
             let answer = match answer {

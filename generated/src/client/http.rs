@@ -88,6 +88,10 @@ pub(crate) struct Outgoing<'a> {
     pub body: &'a str,
     /// Never send credentials (the unauthenticated Autodiscover GET).
     pub anonymous: bool,
+    /// A streamed answer (streaming notifications): a 200 answer's body is not read but
+    /// handed back in [`Answer::stream`], and the whole exchange may last this long instead
+    /// of the client's timeout.
+    pub stream: Option<Duration>,
 }
 
 /// An answer, read whole (up to the document limit).
@@ -97,7 +101,11 @@ pub(crate) struct Answer {
     pub info: HttpInfo,
     pub location: Option<String>,
     pub www_authenticate: Vec<String>,
+    /// `Retry-After`, as sent.
+    pub retry_after: Option<String>,
     pub body: Vec<u8>,
+    /// The unread answer of a streamed request (status 200).
+    pub stream: Option<reqwest::Response>,
 }
 
 /// An NTLM connection: a reqwest client holding at most one connection, used by one request
@@ -196,7 +204,8 @@ impl Http {
             },
         };
         let result = self.ntlm_on(&mut slot, out, user, password).await;
-        if result.is_ok() {
+        // A streamed answer keeps its connection busy: the slot is not shared again.
+        if result.as_ref().is_ok_and(|a| a.stream.is_none()) {
             if let Ok(mut slots) = self.slots.lock() {
                 slots.push(slot);
             }
@@ -304,6 +313,9 @@ impl Http {
         if out.method == reqwest::Method::POST {
             req = req.body(body.to_owned());
         }
+        if let Some(total) = out.stream {
+            req = req.timeout(total);
+        }
         if !body.is_empty() {
             tracing::trace!(
                 method = %out.method,
@@ -317,6 +329,32 @@ impl Http {
         let mut resp = req.send().await.map_err(|e| self.transport(out.url, e))?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
+        if out.stream.is_some() && status == 200 {
+            let info = HttpInfo {
+                status,
+                retries: 0,
+                client_request_id,
+                request_id: header(&headers, "request-id"),
+                be_server: header(&headers, "X-BEServer"),
+                diag_info: header(&headers, "X-DiagInfo"),
+            };
+            tracing::debug!(
+                method = %out.method,
+                url = %out.url,
+                status,
+                client_request_id = %info.client_request_id,
+                "HTTP exchange: a streamed answer begins"
+            );
+            return Ok(Answer {
+                status,
+                location: None,
+                www_authenticate: Vec::new(),
+                retry_after: None,
+                info,
+                body: Vec::new(),
+                stream: Some(resp),
+            });
+        }
         // The body is read up to the reader's document limit (after decompression), so that a
         // server (or anything posing as one) cannot make the client buffer without bound.
         let limit = self.limit;
@@ -375,8 +413,10 @@ impl Http {
                 .filter_map(|v| v.to_str().ok())
                 .map(str::to_string)
                 .collect(),
+            retry_after: header(&headers, "Retry-After"),
             info,
             body: bytes,
+            stream: None,
         })
     }
 
