@@ -1,7 +1,8 @@
 //! Generates the bindings from `schemas/` (the IM family; or the folder in `EWS_SCHEMA_DIR`), keeping only
 //! the operations in `EWS_OPERATIONS` (comma-separated) when it is set, and making optional
 //! the required child elements listed in `EWS_OPTIONAL_ELEMENTS` (comma-separated
-//! `Type/Element` rules, see `ews_codegen::Builder::optional_element`).
+//! `Type/Element` rules, see `ews_codegen::Builder::optional_element`). Sets
+//! `cfg(ews_operation = "Name")` for every operation of the bindings (the examples use it).
 
 use std::path::PathBuf;
 
@@ -52,8 +53,26 @@ fn main() {
             b.optional_element(rule);
         }
     }
-    if let Err(e) = b.compile() {
-        eprintln!("error: generating EWS bindings from {}: {e}", dir.display());
+    let generated = match b.generate() {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("error: generating EWS bindings from {}: {e}", dir.display());
+            std::process::exit(1);
+        }
+    };
+    for f in &generated.files {
+        println!("cargo:rerun-if-changed={}", f.display());
+    }
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    if let Err(e) = generated.write_if_changed(&out.join("ews_generated.rs")) {
+        eprintln!("error: writing the EWS bindings: {e}");
         std::process::exit(1);
+    }
+    // `cfg(ews_operation = "FindItem")` for every operation of the bindings: the examples
+    // that need operations the default schemas lack (FindItem, GetItem, SyncFolderItems,
+    // Subscribe, GetStreamingEvents) compile their work only when the schema set has them.
+    println!("cargo::rustc-check-cfg=cfg(ews_operation, values(any()))");
+    for op in &generated.model.operations {
+        println!("cargo::rustc-cfg=ews_operation=\"{}\"", op.name);
     }
 }

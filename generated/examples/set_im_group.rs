@@ -7,9 +7,10 @@
 //!
 //! The environment (see `common/mod.rs`): `EWS_URL`; `EWS_USER` and `EWS_PASSWORD`, or
 //! `EWS_TOKEN` (an OAuth2 bearer token); `EWS_AUTH=basic|ntlm|bearer` (default: bearer when
-//! `EWS_TOKEN` is set, else basic); `EWS_VERSION` sets `RequestServerVersion` (default
-//! `Exchange2013`; any version string, such as `V2018_01_08`, is sent as given);
-//! `EWS_RESOLVE=host=ip:port,...`; `EWS_CA_FILE=path.pem`; `RUST_LOG`.
+//! `EWS_TOKEN` is set, else basic); `EWS_VERSION` sets `RequestServerVersion` (any version
+//! string, such as `V2018_01_08`, is sent as given; unset, the client negotiates it);
+//! `EWS_RESOLVE=host=ip:port,...`; `EWS_CA_FILE=path.pem`; `EWS_MAX_CONCURRENCY`;
+//! `RUST_LOG`.
 //!
 //! On success it prints the response code and exits 0; on an EWS error or a SOAP fault it
 //! prints the response code and message on stderr and exits 1 (other failures: 1 too,
@@ -33,28 +34,14 @@ async fn main() -> ExitCode {
         eprintln!("environment: EWS_URL, and EWS_USER with EWS_PASSWORD or EWS_TOKEN");
         return ExitCode::from(2);
     };
-    let Some(url) = common::var("EWS_URL") else {
-        eprintln!("EWS_URL is not set (such as https://mail.example.com/EWS/Exchange.asmx)");
-        return ExitCode::from(2);
-    };
-    let builder = match common::builder(None, common::Credentials::Required) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    let client = match builder.endpoint(url).build() {
+    let client = match common::client() {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(2);
         }
     };
-    let headers = ewsgen::RequestHeaders {
-        request_server_version: Some(common::request_server_version()),
-        ..Default::default()
-    };
+    let headers = common::headers();
     let request = SetImGroupType::new(ItemIdType::new(group_id.clone()), new_name.clone());
 
     match client.call(&request, &headers).await {

@@ -4,7 +4,9 @@
 //! - `EWS_USER`, `EWS_PASSWORD`: Basic or NTLM credentials (`DOMAIN\user` or a UPN for NTLM);
 //! - `EWS_TOKEN`: an OAuth2 bearer token;
 //! - `EWS_AUTH=basic|ntlm|bearer` (default: bearer when `EWS_TOKEN` is set, else basic);
-//! - `EWS_VERSION`: `RequestServerVersion` (default `Exchange2013`, any value sent as given);
+//! - `EWS_VERSION`: `RequestServerVersion`, any value sent as given; unset, the client
+//!   negotiates it (the newest version the bindings know, then older ones);
+//! - `EWS_MAX_CONCURRENCY`: the most requests in flight at once (default 10);
 //! - `EWS_RESOLVE=host=ip:port,host=ip:port`: host-to-address overrides (split DNS, tests);
 //!   when set, no proxy of the environment is used (it would resolve the names itself);
 //! - `EWS_CA_FILE=path.pem`: an extra root certificate (a private CA);
@@ -14,9 +16,11 @@
 
 #![allow(dead_code)] // each example uses part of it
 
+use std::io::Write as _;
 use std::net::SocketAddr;
+use std::process::ExitCode;
 
-use ewsgen::client::ClientBuilder;
+use ewsgen::client::{Client, ClientBuilder, Error};
 use ewsgen::types::{ExchangeVersionType, RequestServerVersion};
 
 /// A non-empty environment variable.
@@ -38,10 +42,94 @@ pub fn init_tracing() {
     }
 }
 
-/// `EWS_VERSION` as a `RequestServerVersion` header (default `Exchange2013`).
-pub fn request_server_version() -> RequestServerVersion {
-    let version = var("EWS_VERSION").unwrap_or_else(|| "Exchange2013".into());
-    RequestServerVersion::new(ExchangeVersionType::from(version.as_str()))
+/// `EWS_VERSION` as a `RequestServerVersion` header; `None` (unset) leaves the version to
+/// the client's negotiation.
+pub fn request_server_version() -> Option<RequestServerVersion> {
+    var("EWS_VERSION").map(|v| RequestServerVersion::new(ExchangeVersionType::from(v.as_str())))
+}
+
+/// The request headers of every example: `RequestServerVersion` from `EWS_VERSION`.
+pub fn headers() -> ewsgen::RequestHeaders {
+    ewsgen::RequestHeaders {
+        request_server_version: request_server_version(),
+        ..Default::default()
+    }
+}
+
+/// The client of `EWS_URL`, with everything [`builder`] reads; `Err` is a usage error
+/// (exit 2).
+pub fn client() -> Result<Client, String> {
+    let url = var("EWS_URL")
+        .ok_or("EWS_URL is not set (such as https://mail.example.com/EWS/Exchange.asmx)")?;
+    builder(None, Credentials::Required)?
+        .endpoint(url)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// Prints what failed on stderr: an Exchange error as `Code: message`, anything else as
+/// its message.
+pub fn report(e: &Error) {
+    match e {
+        Error::Fault(f) => {
+            let message = f.detail.message.as_deref().unwrap_or(&f.fault.fault_string);
+            eprintln!("{}: {message}", f.response_code());
+        }
+        e => eprintln!("{e}"),
+    }
+}
+
+/// A short code for an error: the Exchange response code of a fault or an error message,
+/// `HTTP<status>` for an HTTP status, `ClientError` for anything else.
+pub fn error_code(e: &Error) -> String {
+    match e {
+        Error::Fault(f) => f.response_code().to_string(),
+        Error::Message(m) => m.code.clone().unwrap_or_else(|| "ClientError".into()),
+        Error::Subscriptions { error, .. } => {
+            error.code.clone().unwrap_or_else(|| "ClientError".into())
+        }
+        Error::Status { status, .. } => format!("HTTP{status}"),
+        _ => "ClientError".into(),
+    }
+}
+
+/// Writes a line on stdout and flushes it; `false` when stdout is gone.
+pub fn out(line: &str) -> bool {
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{line}")
+        .and_then(|()| stdout.flush())
+        .is_ok()
+}
+
+/// A value printed on one line: line breaks and tabs become spaces.
+pub fn one_line(s: &str) -> String {
+    s.replace(['\r', '\n', '\t'], " ")
+}
+
+/// The exit of an example whose operations these bindings lack (built from the default
+/// schemas, the IM operations only).
+pub fn missing_operations(example: &str, operations: &[&str]) -> ExitCode {
+    eprintln!(
+        "{example} needs bindings with the operations {}; these have {}.",
+        operations.join(", "),
+        ewsgen::OPERATIONS.join(", ")
+    );
+    eprintln!(
+        "Build it from the official schemas: EWS_SCHEMA_DIR=../shared/ews-schemas/office365 cargo run -p ewsgen --features client --example {example} -- ..."
+    );
+    ExitCode::from(2)
+}
+
+/// A positive number given to an option.
+pub fn positive<T: std::str::FromStr + PartialOrd + Default>(
+    option: &str,
+    value: Option<&String>,
+) -> Result<T, String> {
+    let value = value.ok_or_else(|| format!("{option} needs a number"))?;
+    match value.parse::<T>() {
+        Ok(n) if n > T::default() => Ok(n),
+        _ => Err(format!("{option}: `{value}` is not a positive number")),
+    }
 }
 
 /// Whether credentials are needed.
@@ -55,8 +143,8 @@ pub enum Credentials {
 
 /// A client builder from the environment: credentials (`EWS_AUTH`, `EWS_USER`,
 /// `EWS_PASSWORD`, `EWS_TOKEN`; `default_user` stands in for a missing `EWS_USER`), host
-/// overrides (`EWS_RESOLVE`), an extra root certificate (`EWS_CA_FILE`). `Err` is a message
-/// for stderr (a usage error: exit 2).
+/// overrides (`EWS_RESOLVE`), an extra root certificate (`EWS_CA_FILE`), the concurrency
+/// limit (`EWS_MAX_CONCURRENCY`). `Err` is a message for stderr (a usage error: exit 2).
 pub fn builder(
     default_user: Option<&str>,
     credentials: Credentials,
@@ -99,5 +187,41 @@ pub fn builder(
         let pem = std::fs::read(&path).map_err(|e| format!("EWS_CA_FILE={path}: {e}"))?;
         b = b.add_root_certificates_pem(&pem);
     }
+    if let Some(n) = var("EWS_MAX_CONCURRENCY") {
+        let n: usize = positive("EWS_MAX_CONCURRENCY", Some(&n))?;
+        b = b.max_concurrency(n);
+    }
     Ok(b)
+}
+
+/// Helpers of the examples on items (the official schemas' operations).
+#[cfg(any(
+    ews_operation = "FindItem",
+    ews_operation = "GetItem",
+    ews_operation = "SyncFolderItems"
+))]
+pub mod items {
+    use ewsgen::types::{
+        DefaultShapeNamesType, ItemResponseShapeType, NonEmptyArrayOfPathsToElementPath,
+        NonEmptyArrayOfPathsToElementType, Path, PathToUnindexedFieldType, UnindexedFieldUriType,
+    };
+
+    /// The item ids and the given properties.
+    pub fn shape(properties: &[UnindexedFieldUriType]) -> ItemResponseShapeType {
+        let mut shape = ItemResponseShapeType::new(DefaultShapeNamesType::IdOnly);
+        if properties.is_empty() {
+            return shape;
+        }
+        shape.additional_properties = Some(Box::new(NonEmptyArrayOfPathsToElementType {
+            paths: properties
+                .iter()
+                .map(|p| {
+                    NonEmptyArrayOfPathsToElementPath::Path(Box::new(Path::FieldUri(Box::new(
+                        PathToUnindexedFieldType::new(p.clone()),
+                    ))))
+                })
+                .collect(),
+        }));
+        shape
+    }
 }
