@@ -200,7 +200,10 @@ impl Builder {
                 if !messages.is_file() {
                     return Err(Error::Io {
                         path: messages,
-                        message: "no messages.xsd in the schema folder".into(),
+                        source: std::io::Error::new(
+                            std::io::ErrorKind::NotFound,
+                            "no messages.xsd in the schema folder",
+                        ),
                     });
                 }
                 let wsdl = ["services.wsdl", "Services.wsdl"]
@@ -299,7 +302,7 @@ fn write_if_changed(path: &Path, content: &str) -> Result<bool> {
     }
     std::fs::write(path, content).map_err(|e| Error::Io {
         path: path.to_path_buf(),
-        message: e.to_string(),
+        source: e,
     })?;
     Ok(true)
 }

@@ -24,12 +24,13 @@ impl fmt::Display for Loc {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file could not be read or written.
-    #[error("{}: {message}", path.display())]
+    #[error("{}: {source}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
         /// What the system said.
-        message: String,
+        #[source]
+        source: std::io::Error,
     },
     /// A schema (or WSDL) file is malformed, refers to something missing, or uses a
     /// construct the generator does not support.

@@ -327,7 +327,12 @@ impl Namer<'_> {
                         format!("{}{s}", strip_type_suffix(&o))
                     }
                     (None, None, TypeKind::Choice { .. }) => {
-                        format!("{}Choice", owner_name(self, owner))
+                        let o = owner_name(self, owner);
+                        let (stem, role) = fallback_choice_name(
+                            strip_type_suffix(&o),
+                            choice_is_many(self.m, owner, k),
+                        );
+                        format!("{stem}{role}")
                     }
                     (None, None, _) => format!("{}Sequence", owner_name(self, owner)),
                 }
@@ -354,14 +359,53 @@ fn group_field_name(m: &Model, f: &crate::model::Field, g: &TypeKey) -> String {
         (TypeKind::Choice { .. }, None) => match choice_shared_name(m, def) {
             Some(s) => s,
             None if !f.name.is_empty() => type_name(&f.name),
-            None if many => "Item".into(),
-            None => "Choice".into(),
+            None => {
+                let owner = match &def.origin {
+                    Origin::Compositor { owner, .. } => m.types[owner]
+                        .xml_name
+                        .as_ref()
+                        .map(|q| type_name(&q.name))
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                };
+                fallback_choice_name(strip_type_suffix(&owner), many).1
+            }
         },
         _ if !f.name.is_empty() => type_name(&f.name),
         _ => "Sequence".into(),
     };
     let base = if many { plural(&base) } else { base };
     field_name(&base)
+}
+
+/// Whether the field holding choice `k` in `owner` repeats.
+fn choice_is_many(m: &Model, owner: &TypeKey, k: &TypeKey) -> bool {
+    m.types.get(owner).is_some_and(|t| {
+        t.kind
+            .children()
+            .iter()
+            .any(|f| f.occurs.is_many() && f.kind == FieldKind::Group(k.clone()))
+    })
+}
+
+/// The name of a choice whose alternatives share nothing, from its holder's name: a list
+/// in a type named after what it lists (`SyncFolderItemsChanges`) holds one of those
+/// (`SyncFolderItems` + `Change`); another list holds items; a single choice is a kind.
+/// Returns the type name's stem and the role (the field is named after the role).
+fn fallback_choice_name(owner: &str, many: bool) -> (String, String) {
+    let w = words(owner);
+    match w.last() {
+        Some(last) if many && last.len() > 2 && last.ends_with('s') => {
+            let singular = match last.strip_suffix("ies") {
+                Some(stem) => format!("{stem}y"),
+                None => last[..last.len() - 1].to_string(),
+            };
+            let stem = w[..w.len() - 1].join("_").to_upper_camel_case();
+            (stem, type_name(&singular))
+        }
+        _ if many => (owner.to_string(), "Item".into()),
+        _ => (owner.to_string(), "Kind".into()),
+    }
 }
 
 /// Makes names unique within one struct or enum, after `reserved`.

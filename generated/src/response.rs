@@ -264,3 +264,20 @@ macro_rules! __single_message {
         }
     };
 }
+
+/// `ResponseMessages` for a type derived from one that holds messages (such as every
+/// `m:*ResponseType`, derived from `m:BaseResponseMessageType`): its base's.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __messages_of_base {
+    ($t:ty, $code:ty, $base:ident) => {
+        impl $crate::response::ResponseMessages for $t {
+            type Code = $code;
+            fn response_messages(
+                &self,
+            ) -> ::std::vec::Vec<&dyn $crate::response::ResponseMessage<Code = $code>> {
+                $crate::response::ResponseMessages::response_messages(&self.$base)
+            }
+        }
+    };
+}

@@ -53,8 +53,11 @@ impl Fault {
                 ])?,
             }
         }
-        f.fault_code = r.required(code, "faultcode")?;
-        f.fault_string = r.required(string, "faultstring")?;
+        let missing = |r: &Reader<'_>, name: &str| {
+            r.missing_error(ErrorKind::MissingElement(name.to_string()))
+        };
+        f.fault_code = code.ok_or_else(|| missing(r, "faultcode"))?;
+        f.fault_string = string.ok_or_else(|| missing(r, "faultstring"))?;
         r.leave()?;
         Ok(f)
     }

@@ -17,7 +17,7 @@ use ewsgen::messages::{ResponseCodeType, SetImGroupType};
 use ewsgen::rt::{ReadOptions, UnknownElements};
 use ewsgen::soap::Envelope;
 use ewsgen::types::{
-    ConnectingSidType, ConnectingSidTypeChoice, ExchangeImpersonationType, ExchangeVersionType,
+    ConnectingSidKind, ConnectingSidType, ExchangeImpersonationType, ExchangeVersionType,
     ItemIdType, MailboxCultureType, PrimarySmtpAddressType, RequestServerVersion,
 };
 use ewsgen::{GlobalElement, ResponseClass, ResponseMessage as _, ResponseMessages as _};
@@ -325,7 +325,7 @@ async fn success_is_typed_and_the_request_is_what_exchange_expects() {
     let server = Server::start(|_, _| xml(200, success())).await;
     let mut h = headers();
     h.exchange_impersonation = Some(ExchangeImpersonationType::new(ConnectingSidType::new(
-        ConnectingSidTypeChoice::PrimarySmtpAddress(Box::new(PrimarySmtpAddressType::new(
+        ConnectingSidKind::PrimarySmtpAddress(Box::new(PrimarySmtpAddressType::new(
             "bob@contoso.com".into(),
         ))),
     )));
@@ -372,7 +372,7 @@ async fn requests_validate_under_libxml2() {
     let server = Server::start(|_, _| xml(200, success())).await;
     let mut h = headers();
     h.exchange_impersonation = Some(ExchangeImpersonationType::new(ConnectingSidType::new(
-        ConnectingSidTypeChoice::PrimarySmtpAddress(Box::new(PrimarySmtpAddressType::new(
+        ConnectingSidKind::PrimarySmtpAddress(Box::new(PrimarySmtpAddressType::new(
             "bob@contoso.com".into(),
         ))),
     )));

@@ -333,6 +333,13 @@ impl Emitter<'_> {
                 }
                 _ => Vec::new(),
             };
+            // Only the base holds messages: the base's list.
+            if base_holds && stmts.len() == 1 {
+                let ty = self.root_type_path(k);
+                let bf = ident(&self.n.base_fields[k]);
+                out.push(quote!(#krate::__messages_of_base!(#ty, #code, #bf);));
+                continue;
+            }
             if stmts.is_empty() {
                 if is_message {
                     let ty = self.root_type_path(k);

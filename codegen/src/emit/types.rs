@@ -14,6 +14,9 @@ use crate::model::{
 };
 use crate::names::common_base;
 
+/// A parameter of `new`: its name, type and placeholder value.
+type Param = (String, TokenStream, TokenStream);
+
 /// `min, max` of a particle as tokens.
 fn bounds(o: Occurs) -> (Literal, TokenStream) {
     let (min, max) = o.bounds();
@@ -225,8 +228,8 @@ impl Emitter<'_> {
     /// The parameters (name, type) and initialisers of `new` for a struct: the base's
     /// required parts first (renamed `base_*` where an own part has the same name), then
     /// its own.
-    fn ctor_parts(&self, k: &TypeKey) -> (Vec<(String, TokenStream)>, Vec<TokenStream>) {
-        let mut params: Vec<(String, TokenStream)> = Vec::new();
+    fn ctor_parts(&self, k: &TypeKey) -> (Vec<Param>, Vec<TokenStream>) {
+        let mut params: Vec<Param> = Vec::new();
         let mut inits = Vec::new();
         let Some(s) = self.m.struct_of(k) else {
             return (params, inits);
@@ -236,7 +239,7 @@ impl Emitter<'_> {
         for (a, name) in s.attrs.iter().zip(attrs) {
             let f = ident(name);
             if a.required {
-                params.push((name.clone(), self.ty(&a.ty)));
+                params.push((name.clone(), self.ty(&a.ty), self.blank_ty(&a.ty)));
                 inits.push(quote!(#f));
             } else {
                 inits.push(quote!(#f: None));
@@ -248,7 +251,7 @@ impl Emitter<'_> {
             inits.push(quote!(#f: #v));
         }
         if let Some(t) = &s.text {
-            params.push((special.value.clone(), self.ty(t)));
+            params.push((special.value.clone(), self.ty(t), self.blank_ty(t)));
             let f = ident(&special.value);
             inits.push(quote!(#f));
         }
@@ -256,7 +259,15 @@ impl Emitter<'_> {
             let fname = ident(name);
             match f.occurs {
                 Occurs::Required => {
-                    params.push((name.clone(), self.unboxed_item_ty(f)));
+                    let unboxed = Field {
+                        boxed: false,
+                        ..f.clone()
+                    };
+                    params.push((
+                        name.clone(),
+                        self.unboxed_item_ty(f),
+                        self.blank_field(&unboxed),
+                    ));
                     if f.boxed {
                         let b = self.prelude("Box");
                         inits.push(quote!(#fname: #b::new(#fname)));
@@ -278,14 +289,14 @@ impl Emitter<'_> {
         }
         if let Some(b) = &s.base {
             let (mut bp, _) = self.ctor_parts(b);
-            for (n, _) in bp.iter_mut() {
-                while params.iter().any(|(o, _)| o == n) {
+            for (n, _, _) in bp.iter_mut() {
+                while params.iter().any(|(o, _, _)| o == n) {
                     *n = format!("base_{}", n.trim_start_matches("r#"));
                 }
             }
             let bf = ident(&self.n.base_fields[k]);
             let path = self.type_path(b);
-            let args: Vec<_> = bp.iter().map(|(n, _)| ident(n)).collect();
+            let args: Vec<_> = bp.iter().map(|(n, _, _)| ident(n)).collect();
             let init = if bp.is_empty() {
                 self.default_value()
             } else {
@@ -381,9 +392,10 @@ impl Emitter<'_> {
             ));
         }
         let (params, inits) = self.ctor_parts(k);
+        let blanks: Vec<&TokenStream> = params.iter().map(|(_, _, b)| b).collect();
         let params: Vec<TokenStream> = params
             .iter()
-            .map(|(n, t)| {
+            .map(|(n, t, _)| {
                 let n = ident(n);
                 quote!(#n: #t)
             })
@@ -621,46 +633,15 @@ impl Emitter<'_> {
         if mixed_root == Some(0) {
             write_content.push(quote!(w.mixed_end();));
         }
+        // A type without a `Default` has required parts: its placeholder is `new` of
+        // theirs.
         let blank = if self.defaultable(k) {
             quote!()
         } else {
-            let mut inits = Vec::new();
-            if let Some((bf, path, _)) = &base {
-                inits.push(quote!(#bf: <#path as rt::Blank>::blank()));
-            }
-            for (a, n) in s.attrs.iter().zip(attr_names) {
-                let f = ident(n);
-                let v = if a.required {
-                    self.blank_ty(&a.ty)
-                } else {
-                    quote!(None)
-                };
-                inits.push(quote!(#f: #v));
-            }
-            if s.any_attribute.is_some() {
-                let f = ident(&special.other_attributes);
-                let v = self.empty_vec();
-                inits.push(quote!(#f: #v));
-            }
-            if let Some(tt) = &s.text {
-                let f = ident(&special.value);
-                let v = self.blank_ty(tt);
-                inits.push(quote!(#f: #v));
-            }
-            for (f, n) in s.fields.iter().zip(field_names) {
-                let fname = ident(n);
-                let v = self.blank_field(f);
-                inits.push(quote!(#fname: #v));
-            }
-            if s.mixed && s.base.is_none() {
-                let f = ident(&special.text);
-                let v = self.empty_vec();
-                inits.push(quote!(#f: #v));
-            }
             quote! {
                 impl rt::Blank for #name {
                     fn blank() -> Self {
-                        Self { #(#inits),* }
+                        Self::new(#(#blanks),*)
                     }
                 }
             }

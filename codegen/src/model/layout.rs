@@ -106,24 +106,41 @@ fn approx_size(model: &Model, t: &TyRef) -> usize {
         if !visiting.insert(k.clone()) {
             return 8;
         }
-        let field =
-            |f: &Field, memo: &mut BTreeMap<TypeKey, usize>, visiting: &mut BTreeSet<TypeKey>| {
-                if f.boxed {
-                    return 8;
-                }
-                if f.occurs.is_many() {
-                    return 24;
-                }
-                let item = match &f.kind {
-                    FieldKind::Element { ty, .. } => go(model, ty, memo, visiting),
-                    FieldKind::Group(g) => go(model, &TyRef::Named(g.clone()), memo, visiting),
-                    FieldKind::Any(_) => 96,
-                };
-                match f.occurs {
-                    Occurs::Optional if item <= 8 => item + 8,
-                    _ => item,
-                }
+        // A field's share: a pointer when boxed, or when `box_large` will box it (an
+        // optional part, or a choice's alternative, of element content larger than the
+        // threshold), so that sizes agree with the boxing decided from them.
+        let field = |f: &Field,
+                     in_choice: bool,
+                     memo: &mut BTreeMap<TypeKey, usize>,
+                     visiting: &mut BTreeSet<TypeKey>| {
+            if f.boxed {
+                return 8;
+            }
+            if f.occurs.is_many() {
+                return 24;
+            }
+            let (item, content) = match &f.kind {
+                FieldKind::Element { ty, nillable, .. } => (
+                    go(model, ty, memo, visiting),
+                    !*nillable
+                        && matches!(ty, TyRef::Named(k) if model.types[k].kind.is_element_content()),
+                ),
+                FieldKind::Group(g) => (go(model, &TyRef::Named(g.clone()), memo, visiting), true),
+                FieldKind::Any(_) => (96, false),
             };
+            let candidate = match f.occurs {
+                Occurs::Optional => true,
+                Occurs::Required => in_choice,
+                Occurs::Many { .. } => false,
+            };
+            if candidate && content && item > BOX_THRESHOLD {
+                return 8;
+            }
+            match f.occurs {
+                Occurs::Optional if item <= 8 => item + 8,
+                _ => item,
+            }
+        };
         let size = match &model.types[k].kind {
             TypeKind::Struct(s) => {
                 let mut n = 0;
@@ -135,18 +152,20 @@ fn approx_size(model: &Model, t: &TyRef) -> usize {
                     n += if !a.required && v <= 8 { v + 8 } else { v };
                 }
                 for f in &s.fields {
-                    n += field(f, memo, visiting);
+                    n += field(f, false, memo, visiting);
                 }
                 if let Some(t) = &s.text {
                     n += go(model, t, memo, visiting);
                 }
                 n + 24 * (s.mixed as usize + s.any_attribute.is_some() as usize)
             }
-            TypeKind::Group { fields } => fields.iter().map(|f| field(f, memo, visiting)).sum(),
+            TypeKind::Group { fields } => {
+                fields.iter().map(|f| field(f, false, memo, visiting)).sum()
+            }
             TypeKind::Choice { variants } | TypeKind::Derived { variants } => {
                 8 + variants
                     .iter()
-                    .map(|v| field(v, memo, visiting))
+                    .map(|v| field(v, true, memo, visiting))
                     .max()
                     .unwrap_or(0)
             }

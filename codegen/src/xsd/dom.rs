@@ -63,7 +63,7 @@ impl Node {
 pub fn read_file(path: &Path) -> Result<Node, Error> {
     let bytes = std::fs::read(path).map_err(|e| Error::Io {
         path: path.to_path_buf(),
-        message: e.to_string(),
+        source: e,
     })?;
     read_bytes(&bytes, path)
 }

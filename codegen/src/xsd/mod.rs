@@ -390,7 +390,7 @@ fn canonical(path: &Path, from: Option<&Loc>) -> Result<PathBuf> {
         ),
         None => Error::Io {
             path: path.to_path_buf(),
-            message: e.to_string(),
+            source: e,
         },
     })
 }

@@ -2,7 +2,6 @@
 //! (namespaces, attributes, text and nesting; prefixes may differ).
 
 use quick_xml::events::Event;
-use quick_xml::name::ResolveResult;
 
 use super::error::{ErrorKind, Result};
 use super::reader::Reader;
@@ -54,16 +53,11 @@ fn attrs_of(
         if q == "xmlns" || q.starts_with("xmlns:") {
             continue;
         }
-        let (res, local) = r.inner_resolver().resolve_attribute(a.key);
-        let namespace = match res {
-            ResolveResult::Bound(ns) => Some(ns.0.to_string()),
-            ResolveResult::Unbound => None,
-            ResolveResult::Unknown(p) => {
-                return Err(r.error(ErrorKind::Syntax(format!(
-                    "attribute `{q}` uses the undeclared prefix `{p}`"
-                ))))
-            }
+        let (prefix, local) = match q.find(':') {
+            Some(i) => (&q[..i], &q[i + 1..]),
+            None => ("", q),
         };
+        let namespace = r.namespace_of(prefix, true, &format!("attribute `{q}`"))?;
         let value = a
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
             .map_err(|e| r.error(ErrorKind::Syntax(e.to_string())))?
@@ -71,7 +65,7 @@ fn attrs_of(
         let namespace = plain_namespace(r, namespace)?;
         out.push(RawAttribute {
             namespace,
-            name: local.into_inner().to_string(),
+            name: local.to_string(),
             value,
         });
     }

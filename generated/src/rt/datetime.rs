@@ -170,6 +170,19 @@ enum FracRepr {
 }
 
 impl Fraction {
+    /// The fraction of `digits` digits (1 to 19) whose value is `value`.
+    fn from_short(value: u64, digits: u8) -> Fraction {
+        Fraction(FracRepr::Short { value, digits })
+    }
+
+    /// Value and digit count, when at most 19 digits.
+    fn short(&self) -> Option<(u64, u8)> {
+        match &self.0 {
+            FracRepr::Short { value, digits } => Some((*value, *digits)),
+            FracRepr::Long(_) => None,
+        }
+    }
+
     /// A fraction from its digits (`"1234567"` for `.1234567`). Errors on anything but ASCII
     /// digits; an empty string is an error too (a point needs a digit after it).
     pub fn from_digits(digits: &str) -> Result<Fraction, String> {
@@ -557,8 +570,34 @@ macro_rules! common_impls {
 /// assert_eq!(DateTime::try_from(naive).unwrap(), local);
 /// # }
 /// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct DateTime(DtRepr);
+
+/// How a [`DateTime`] is stored: in place (24 bytes, as small as a `String`) when its
+/// year fits an `i32` and its fraction has at most 19 digits, as they all do in practice;
+/// otherwise out of line.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum DtRepr {
+    Compact {
+        /// The fraction's digits as a number.
+        frac: u64,
+        year: i32,
+        month: u8,
+        day: u8,
+        hour: u8,
+        minute: u8,
+        second: u8,
+        /// How many fraction digits were written (0: no fraction).
+        digits: u8,
+        /// The zone ([`zone_code`]).
+        zone: u16,
+    },
+    Full(Box<DtParts>),
+}
+
+/// The components of a [`DateTime`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct DateTime {
+struct DtParts {
     year: i64,
     month: u8,
     day: u8,
@@ -572,7 +611,7 @@ pub struct DateTime {
 impl Default for DateTime {
     /// `0001-01-01T00:00:00`, zone-less.
     fn default() -> Self {
-        DateTime {
+        DateTime::from_parts(DtParts {
             year: 1,
             month: 1,
             day: 1,
@@ -581,6 +620,40 @@ impl Default for DateTime {
             second: 0,
             fraction: None,
             zone: None,
+        })
+    }
+}
+
+impl fmt::Debug for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DateTime({self})")
+    }
+}
+
+/// A zone as 16 bits: 0 none, 1 `Z`, else `2 + negative * 2048 + hours * 64 + minutes`.
+fn zone_code(z: Option<Zone>) -> u16 {
+    match z {
+        None => 0,
+        Some(Zone::Utc) => 1,
+        Some(Zone::Offset {
+            negative,
+            hours,
+            minutes,
+        }) => 2 + u16::from(negative) * 2048 + u16::from(hours) * 64 + u16::from(minutes),
+    }
+}
+
+fn zone_of_code(c: u16) -> Option<Zone> {
+    match c {
+        0 => None,
+        1 => Some(Zone::Utc),
+        c => {
+            let c = c - 2;
+            Some(Zone::Offset {
+                negative: c >= 2048,
+                hours: ((c % 2048) / 64) as u8,
+                minutes: (c % 64) as u8,
+            })
         }
     }
 }
@@ -600,7 +673,7 @@ impl DateTime {
     ) -> Result<DateTime, String> {
         check_date(year, month, day)?;
         check_time(hour, minute, second, None)?;
-        Ok(DateTime {
+        Ok(DateTime::from_parts(DtParts {
             year,
             month,
             day,
@@ -609,13 +682,13 @@ impl DateTime {
             second,
             fraction: None,
             zone: None,
-        })
+        }))
     }
 
     /// The date and time of a [`Date`] and a [`Time`]; the zone is the time's, or the
     /// date's when the time has none.
     pub fn from_date_time(date: &Date, time: &Time) -> DateTime {
-        DateTime {
+        DateTime::from_parts(DtParts {
             year: date.year,
             month: date.month,
             day: date.day,
@@ -624,15 +697,16 @@ impl DateTime {
             second: time.second,
             fraction: time.fraction.clone(),
             zone: time.zone.or(date.zone),
-        }
+        })
     }
 
     /// The same value with this fraction of a second (`None`: no fraction written). Errors
     /// when it makes `24:00:00` something else.
-    pub fn with_fraction(mut self, fraction: Option<Fraction>) -> Result<DateTime, String> {
-        check_time(self.hour, self.minute, self.second, fraction.as_ref())?;
-        self.fraction = fraction;
-        Ok(self)
+    pub fn with_fraction(self, fraction: Option<Fraction>) -> Result<DateTime, String> {
+        let mut p = self.parts();
+        check_time(p.hour, p.minute, p.second, fraction.as_ref())?;
+        p.fraction = fraction;
+        Ok(DateTime::from_parts(p))
     }
 
     /// The same value with `nanos` nanoseconds as its fraction, written with as many digits
@@ -647,64 +721,116 @@ impl DateTime {
 
     /// The same date and time in another zone form (the clock reading is unchanged: this
     /// does not convert between zones).
-    pub fn with_zone(mut self, zone: Option<Zone>) -> DateTime {
-        self.zone = zone;
-        self
+    pub fn with_zone(self, zone: Option<Zone>) -> DateTime {
+        let mut p = self.parts();
+        p.zone = zone;
+        DateTime::from_parts(p)
+    }
+
+    /// The components, out of their compact form.
+    fn parts(&self) -> DtParts {
+        match &self.0 {
+            DtRepr::Compact {
+                frac,
+                year,
+                month,
+                day,
+                hour,
+                minute,
+                second,
+                digits,
+                zone,
+            } => DtParts {
+                year: i64::from(*year),
+                month: *month,
+                day: *day,
+                hour: *hour,
+                minute: *minute,
+                second: *second,
+                fraction: (*digits > 0).then(|| Fraction::from_short(*frac, *digits)),
+                zone: zone_of_code(*zone),
+            },
+            DtRepr::Full(p) => (**p).clone(),
+        }
+    }
+
+    /// The compact form of the components when they fit it.
+    fn from_parts(p: DtParts) -> DateTime {
+        let short = match &p.fraction {
+            None => Some((0, 0)),
+            Some(f) => f.short(),
+        };
+        match (i32::try_from(p.year), short) {
+            (Ok(year), Some((frac, digits))) => DateTime(DtRepr::Compact {
+                frac,
+                year,
+                month: p.month,
+                day: p.day,
+                hour: p.hour,
+                minute: p.minute,
+                second: p.second,
+                digits,
+                zone: zone_code(p.zone),
+            }),
+            _ => DateTime(DtRepr::Full(Box::new(p))),
+        }
     }
 
     /// Year (negative before year 1; never 0).
     pub fn year(&self) -> i64 {
-        self.year
+        self.parts().year
     }
     /// Month, 1 to 12.
     pub fn month(&self) -> u8 {
-        self.month
+        self.parts().month
     }
     /// Day of the month, from 1.
     pub fn day(&self) -> u8 {
-        self.day
+        self.parts().day
     }
     /// Hour, 0 to 24 (24 only in `24:00:00`, the end of the day).
     pub fn hour(&self) -> u8 {
-        self.hour
+        self.parts().hour
     }
     /// Minute, 0 to 59.
     pub fn minute(&self) -> u8 {
-        self.minute
+        self.parts().minute
     }
     /// Whole seconds, 0 to 59.
     pub fn second(&self) -> u8 {
-        self.second
+        self.parts().second
     }
     /// The fraction of a second as written, if any.
-    pub fn fraction(&self) -> Option<&Fraction> {
-        self.fraction.as_ref()
+    pub fn fraction(&self) -> Option<Fraction> {
+        self.parts().fraction
     }
     /// The fraction of a second in nanoseconds (digits past the ninth cut off).
     pub fn nanosecond(&self) -> u32 {
-        self.fraction.as_ref().map_or(0, Fraction::nanos)
+        self.parts().fraction.as_ref().map_or(0, Fraction::nanos)
     }
     /// The zone, as written; `None` for a zone-less value.
     pub fn zone(&self) -> Option<Zone> {
-        self.zone
+        self.parts().zone
     }
     /// The date part, with this value's zone.
     pub fn date(&self) -> Date {
+        let p = self.parts();
         Date {
-            year: self.year,
-            month: self.month,
-            day: self.day,
-            zone: self.zone,
+            year: p.year,
+            month: p.month,
+            day: p.day,
+            zone: p.zone,
         }
     }
     /// The time part, with this value's zone.
     pub fn time(&self) -> Time {
+        let p = self.parts();
         Time {
-            hour: self.hour,
-            minute: self.minute,
-            second: self.second,
-            fraction: self.fraction.clone(),
-            zone: self.zone,
+            hour: p.hour,
+            minute: p.minute,
+            second: p.second,
+            fraction: p.fraction,
+            zone: p.zone,
         }
     }
 
@@ -716,7 +842,7 @@ impl DateTime {
         };
         let ((hour, minute, second, fraction), rest) = parse_time_part(rest)?;
         let zone = parse_zone_opt(rest)?;
-        Ok(DateTime {
+        Ok(DateTime::from_parts(DtParts {
             year,
             month,
             day,
@@ -725,24 +851,19 @@ impl DateTime {
             second,
             fraction,
             zone,
-        })
+        }))
     }
 
     fn write(&self, out: &mut String) {
-        write_year(out, self.year);
+        let p = self.parts();
+        write_year(out, p.year);
         out.push('-');
-        push2(out, self.month);
+        push2(out, p.month);
         out.push('-');
-        push2(out, self.day);
+        push2(out, p.day);
         out.push('T');
-        write_time(
-            out,
-            self.hour,
-            self.minute,
-            self.second,
-            self.fraction.as_ref(),
-        );
-        if let Some(z) = &self.zone {
+        write_time(out, p.hour, p.minute, p.second, p.fraction.as_ref());
+        if let Some(z) = &p.zone {
             z.write(out);
         }
     }
@@ -1509,11 +1630,12 @@ fn next_day(year: i64, month: u8, day: u8) -> (i64, u8, u8) {
 /// `(year, month, day, hour, minute, second)` with `24:00:00` moved to the next day's
 /// midnight.
 fn wall_clock(dt: &DateTime) -> (i64, u8, u8, u8, u8, u8) {
-    if dt.hour == 24 {
-        let (y, m, d) = next_day(dt.year, dt.month, dt.day);
+    let p = dt.parts();
+    if p.hour == 24 {
+        let (y, m, d) = next_day(p.year, p.month, p.day);
         (y, m, d, 0, 0, 0)
     } else {
-        (dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second)
+        (p.year, p.month, p.day, p.hour, p.minute, p.second)
     }
 }
 
@@ -1583,7 +1705,7 @@ mod time_conv {
         /// A zone-less value's date and time (`24:00:00` becomes the next day's midnight,
         /// fraction digits past the ninth are cut off). A zoned value is an error.
         fn try_from(dt: &DateTime) -> Result<Self, String> {
-            if dt.zone.is_some() {
+            if dt.zone().is_some() {
                 return Err(zoned_error(dt, "time::PrimitiveDateTime"));
             }
             primitive(dt)
@@ -1595,7 +1717,7 @@ mod time_conv {
         /// A zoned value's instant with its offset. A zone-less value is an error.
         fn try_from(dt: &DateTime) -> Result<Self, String> {
             let z = dt
-                .zone
+                .zone()
                 .ok_or_else(|| zoneless_error(dt, "time::OffsetDateTime"))?;
             Ok(primitive(dt)?.assume_offset(offset(z)?))
         }
@@ -1728,7 +1850,7 @@ mod chrono_conv {
         /// A zone-less value's date and time (`24:00:00` becomes the next day's midnight,
         /// fraction digits past the ninth are cut off). A zoned value is an error.
         fn try_from(dt: &DateTime) -> Result<Self, String> {
-            if dt.zone.is_some() {
+            if dt.zone().is_some() {
                 return Err(zoned_error(dt, "chrono::NaiveDateTime"));
             }
             naive(dt)
@@ -1740,7 +1862,7 @@ mod chrono_conv {
         /// A zoned value's instant with its offset. A zone-less value is an error.
         fn try_from(dt: &DateTime) -> Result<Self, String> {
             let z = dt
-                .zone
+                .zone()
                 .ok_or_else(|| zoneless_error(dt, "chrono::DateTime"))?;
             naive(dt)?
                 .and_local_timezone(offset(z)?)
@@ -1856,6 +1978,25 @@ mod chrono_conv {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_time_is_as_small_as_a_string() {
+        // Item types hold a dozen optional dates: they must not cost more than a string.
+        assert_eq!(std::mem::size_of::<DateTime>(), 24);
+        assert_eq!(std::mem::size_of::<Option<DateTime>>(), 24);
+        // Out-of-line values (years beyond i32, fractions of 20 digits and more) keep
+        // their exact text and compare by value like compact ones.
+        for s in [
+            "2024-01-31T09:30:00.123456789012345678901Z",
+            "-2147483649-01-01T00:00:00",
+            "2024-01-31T09:30:00.1234567890123456789+14:00",
+            "2024-01-31T24:00:00-00:00",
+        ] {
+            let v: DateTime = s.parse().unwrap();
+            assert_eq!(v.to_string(), s);
+            assert_eq!(v, DateTime::from_parts(v.parts()));
+        }
+    }
 
     fn round_trip<T: Text + fmt::Debug>(s: &str) {
         let v = T::parse_text(s).unwrap_or_else(|e| panic!("{s}: {e}"));

@@ -1,17 +1,20 @@
-//! A namespace-aware pull reader over quick-xml, built for generated code.
+//! A namespace-aware pull reader over quick-xml's tokenizer, built for generated code.
 //!
 //! The reader walks a document one element at a time. Generated readers call [`Reader::peek`]
 //! to look at the next child element (by local name and namespace id), and the child's own
 //! reader consumes it. Whitespace, comments and processing instructions are skipped; a
 //! `DOCTYPE` is refused; entity references other than the predefined ones are refused.
+//!
+//! Namespaces are resolved here, not by quick-xml: declarations are rare in EWS documents
+//! (a few on the envelope), so each start tag is only searched for `xmlns` and each prefix
+//! resolved against a short stack of bindings that already carry the namespace's id.
 
 use std::borrow::Cow;
 
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::{QName, ResolveResult};
-use quick_xml::NsReader;
+use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use super::error::{Error, ErrorKind, Result};
+use super::lexical::{char_ref_code, classify_char_ref, Repair as LexicalRepair};
 
 /// Namespace id of an element or attribute in no namespace.
 pub const NS_NONE: u8 = 250;
@@ -39,17 +42,16 @@ pub type Namespaces = &'static [(&'static str, &'static str)];
 /// The default is [`Skip`](UnknownElements::Skip): Exchange servers send elements newer
 /// than the schema a client was built from, and a client must not lose a whole response
 /// over one of them. Nothing is dropped silently: every skipped element is recorded, with
-/// its path and position, in [`Reader::unknown`] (and `Envelope::unknown`). Ask for
-/// [`Keep`](UnknownElements::Keep) to have its XML too, or [`Error`](UnknownElements::Error)
-/// to validate strictly.
+/// its path and position (`Envelope::unknown`). Ask for [`Keep`](UnknownElements::Keep) to
+/// have its XML too, or [`Error`](UnknownElements::Error) to validate strictly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum UnknownElements {
-    /// Fail with an error naming the element and where it stands.
+    /// Strict reading: fail with an error naming the element and where it stands.
     Error,
-    /// Skip it, and record where it stood in [`Reader::unknown`].
+    /// Skip it, and record where it stood.
     #[default]
     Skip,
-    /// Keep its XML, with where it stood, in [`Reader::unknown`].
+    /// Keep its XML, with where it stood.
     Keep,
 }
 
@@ -76,6 +78,26 @@ pub enum RepairKind {
     /// An element stood after elements the schema puts after it; it was read into its
     /// field all the same.
     OutOfOrder,
+    /// A value or character reference a strict reading refuses, read all the same
+    /// (excluded character references as U+FFFD, unpadded base64).
+    Lexical(LexicalRepair),
+}
+
+impl std::fmt::Display for RepairKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RepairKind::SkippedAttribute(a) => {
+                write!(
+                    f,
+                    "the attribute `{a}`, which the schema does not declare, was skipped"
+                )
+            }
+            RepairKind::OutOfOrder => {
+                f.write_str("the element stood out of the schema's order and was read all the same")
+            }
+            RepairKind::Lexical(r) => r.fmt(f),
+        }
+    }
 }
 
 /// A repair made by the open-world reading, with where it was made.
@@ -100,7 +122,8 @@ pub struct ReadOptions {
     pub max_document_bytes: usize,
     /// Largest single text or attribute value accepted, in bytes.
     pub max_value_bytes: usize,
-    /// What to do with elements the schema does not allow.
+    /// What to do with elements the schema does not allow (and, with them, attributes the
+    /// schema does not declare and values only a lenient reading keeps).
     pub unknown_elements: UnknownElements,
 }
 
@@ -125,11 +148,41 @@ enum State {
     AtEnd,
 }
 
+/// A namespace declaration in scope.
+#[derive(Debug, Clone)]
+struct Binding {
+    /// The prefix (empty for the default namespace).
+    prefix: Box<str>,
+    /// The namespace name (empty when the default namespace is undeclared).
+    uri: Box<str>,
+    /// Its id in the namespace table ([`NS_OTHER`] when the table does not know it).
+    id: u8,
+    /// Nesting level of the element declaring it.
+    level: usize,
+}
+
+/// How a prefix resolves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Resolved<'b> {
+    /// Bound to a namespace: its id and name.
+    Bound(u8, &'b str),
+    /// No namespace (an unprefixed element without a default namespace).
+    Unbound,
+    /// The prefix is not declared.
+    Unknown,
+}
+
 /// The pull reader used by generated code.
 pub struct Reader<'a> {
-    inner: NsReader<&'a [u8]>,
+    inner: quick_xml::Reader<&'a [u8]>,
     input: &'a str,
     namespaces: Namespaces,
+    bindings: Vec<Binding>,
+    /// Elements opened by the tokenizer and not yet closed.
+    level: usize,
+    /// The bindings of the element just closed (or of an empty element) are dropped when
+    /// the next event is read, so its own declarations still resolve its text.
+    pop_pending: bool,
     state: State,
     cur: BytesStart<'a>,
     cur_empty: bool,
@@ -141,15 +194,7 @@ pub struct Reader<'a> {
     repairs: Vec<Repair>,
 }
 
-/// Maps a resolved namespace to its id.
-fn ns_id(namespaces: Namespaces, res: &ResolveResult<'_>) -> u8 {
-    match res {
-        ResolveResult::Bound(ns) => lookup_ns(namespaces, ns.0),
-        ResolveResult::Unbound => NS_NONE,
-        ResolveResult::Unknown(_) => NS_OTHER,
-    }
-}
-
+/// Maps a namespace name to its id.
 fn lookup_ns(namespaces: Namespaces, uri: &str) -> u8 {
     for (i, (_, known)) in namespaces.iter().enumerate() {
         if *known == uri {
@@ -160,7 +205,17 @@ fn lookup_ns(namespaces: Namespaces, uri: &str) -> u8 {
         SOAP_ENV => NS_SOAP,
         XSI => NS_XSI,
         XML => NS_XML,
+        "" => NS_NONE,
         _ => NS_OTHER,
+    }
+}
+
+/// Splits a qualified name into prefix (empty for none) and local name.
+#[inline]
+fn split_qname(q: &str) -> (&str, &str) {
+    match q.find(':') {
+        Some(i) => (&q[..i], &q[i + 1..]),
+        None => ("", q),
     }
 }
 
@@ -208,18 +263,13 @@ impl<'r, 'a> Attr<'r, 'a> {
     }
     /// Keeps the attribute as a raw value, for `xs:anyAttribute`.
     pub fn to_raw(&self) -> super::any::RawAttribute {
-        let ns = match self
-            .reader
-            .inner
-            .resolver()
-            .resolve_attribute(QName(self.qname))
-            .0
-        {
-            ResolveResult::Bound(ns) => Some(ns.0.to_string()),
+        let (prefix, _) = split_qname(self.qname);
+        let namespace = match self.reader.resolve_prefix(prefix, false) {
+            Resolved::Bound(_, uri) => Some(uri.to_string()),
             _ => None,
         };
         super::any::RawAttribute {
-            namespace: ns,
+            namespace,
             name: self.local.to_string(),
             value: self.value.to_string(),
         }
@@ -249,6 +299,15 @@ fn predefined_entity(name: &str) -> Option<&'static str> {
     })
 }
 
+/// XML 1.0 end-of-line handling (`\r\n` and `\r` become `\n`) of text.
+#[inline]
+fn eol(s: Cow<'_, str>) -> Cow<'_, str> {
+    if !s.contains('\r') {
+        return s;
+    }
+    Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
 impl<'a> Reader<'a> {
     /// A reader over `input`, positioned on its root element. Fails on an empty input, on
     /// anything but comments and processing instructions before the root, and on a DOCTYPE.
@@ -262,7 +321,7 @@ impl<'a> Reader<'a> {
         namespaces: Namespaces,
         options: ReadOptions,
     ) -> Result<Self> {
-        let mut inner = NsReader::from_str(input);
+        let mut inner = quick_xml::Reader::from_str(input);
         {
             let config = inner.config_mut();
             config.check_end_names = true;
@@ -273,6 +332,9 @@ impl<'a> Reader<'a> {
             inner,
             input,
             namespaces,
+            bindings: Vec::new(),
+            level: 0,
+            pop_pending: false,
             state: State::Inside,
             cur: BytesStart::new(""),
             cur_empty: false,
@@ -349,14 +411,18 @@ impl<'a> Reader<'a> {
         self.options.unknown_elements == UnknownElements::Error
     }
 
-    fn note(&mut self, kind: RepairKind) {
-        let (line, column) = self.position(self.cur_pos);
+    fn note_at(&mut self, kind: RepairKind, pos: u64) {
+        let (line, column) = self.position(pos);
         self.repairs.push(Repair {
             path: self.path_string(),
             line,
             column,
             kind,
         });
+    }
+
+    fn note(&mut self, kind: RepairKind) {
+        self.note_at(kind, self.cur_pos);
     }
 
     /// Records an undeclared attribute of the current element, skipped.
@@ -367,6 +433,11 @@ impl<'a> Reader<'a> {
     /// Records that the current element stood out of the schema's order.
     pub(crate) fn note_out_of_order(&mut self) {
         self.note(RepairKind::OutOfOrder);
+    }
+
+    /// Records a value only a lenient reading keeps, at the current element.
+    pub fn note_lexical(&mut self, repair: LexicalRepair) {
+        self.note(RepairKind::Lexical(repair));
     }
 
     /// Local name of the element the reader is positioned on.
@@ -381,25 +452,62 @@ impl<'a> Reader<'a> {
         self.cur_ns
     }
 
-    /// Namespace URI of the element the reader is positioned on (`None` for none); an
-    /// undeclared prefix is an error.
-    pub fn ns_uri_checked(&self) -> Result<Option<String>> {
-        match self.inner.resolver().resolve_element(self.cur.name()).0 {
-            ResolveResult::Bound(ns) => Ok(Some(ns.0.to_string())),
-            ResolveResult::Unbound => Ok(None),
-            ResolveResult::Unknown(p) => Err(self.error(ErrorKind::Syntax(format!(
-                "element <{}> uses the undeclared prefix `{p}`",
-                self.qname()
+    /// How `prefix` resolves where the reader stands (`attribute`: an unprefixed name is in
+    /// no namespace, whatever the default namespace).
+    fn resolve_prefix(&self, prefix: &str, attribute: bool) -> Resolved<'_> {
+        if prefix.is_empty() && attribute {
+            return Resolved::Unbound;
+        }
+        if prefix == "xml" {
+            return Resolved::Bound(NS_XML, XML);
+        }
+        for b in self.bindings.iter().rev() {
+            if &*b.prefix == prefix {
+                return if b.uri.is_empty() {
+                    Resolved::Unbound
+                } else {
+                    Resolved::Bound(b.id, &b.uri)
+                };
+            }
+        }
+        if prefix.is_empty() {
+            Resolved::Unbound
+        } else {
+            Resolved::Unknown
+        }
+    }
+
+    /// The namespace name `prefix` is bound to where the reader stands: `Ok(None)` for no
+    /// namespace; an undeclared prefix is an error naming `what`.
+    pub(crate) fn namespace_of(
+        &self,
+        prefix: &str,
+        attribute: bool,
+        what: &str,
+    ) -> Result<Option<String>> {
+        match self.resolve_prefix(prefix, attribute) {
+            Resolved::Bound(_, uri) => Ok(Some(uri.to_string())),
+            Resolved::Unbound => Ok(None),
+            Resolved::Unknown => Err(self.error(ErrorKind::Syntax(format!(
+                "{what} uses the undeclared prefix `{prefix}`"
             )))),
         }
     }
 
+    /// Namespace URI of the element the reader is positioned on (`None` for none); an
+    /// undeclared prefix is an error.
+    pub fn ns_uri_checked(&self) -> Result<Option<String>> {
+        let (prefix, _) = split_qname(self.qname());
+        self.namespace_of(prefix, false, &format!("element <{}>", self.qname()))
+    }
+
     /// Namespace URI of the element the reader is positioned on (empty for none).
     pub fn ns_uri(&self) -> String {
-        match self.inner.resolver().resolve_element(self.cur.name()).0 {
-            ResolveResult::Bound(ns) => ns.0.to_string(),
-            ResolveResult::Unbound => String::new(),
-            ResolveResult::Unknown(p) => format!("(undeclared prefix `{p}`)"),
+        let (prefix, _) = split_qname(self.qname());
+        match self.resolve_prefix(prefix, false) {
+            Resolved::Bound(_, uri) => uri.to_string(),
+            Resolved::Unbound => String::new(),
+            Resolved::Unknown => format!("(undeclared prefix `{prefix}`)"),
         }
     }
 
@@ -485,6 +593,96 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The next event of the tokenizer, with the namespace bindings kept up to date.
+    #[inline]
+    fn next_event(&mut self) -> Result<Event<'a>> {
+        if self.pop_pending {
+            self.pop_pending = false;
+            while self.bindings.last().is_some_and(|b| b.level > self.level) {
+                self.bindings.pop();
+            }
+        }
+        let ev = match self.inner.read_event() {
+            Ok(ev) => ev,
+            Err(e) => return Err(self.syntax(e)),
+        };
+        match &ev {
+            Event::Start(e) => {
+                self.level += 1;
+                self.push_bindings(e)?;
+            }
+            Event::Empty(e) => {
+                self.push_bindings_at(e, self.level + 1)?;
+                self.pop_pending = true;
+            }
+            Event::End(_) => {
+                self.level = self.level.saturating_sub(1);
+                self.pop_pending = true;
+            }
+            _ => {}
+        }
+        Ok(ev)
+    }
+
+    #[inline]
+    fn push_bindings(&mut self, e: &BytesStart<'a>) -> Result<()> {
+        self.push_bindings_at(e, self.level)
+    }
+
+    /// Records the namespace declarations of a start tag (most have none: only the
+    /// attributes of one that mentions `xmlns` are read).
+    fn push_bindings_at(&mut self, e: &BytesStart<'a>, level: usize) -> Result<()> {
+        if !e.attributes_raw().contains("xmlns") {
+            return Ok(());
+        }
+        let mut attrs = e.attributes();
+        attrs.with_checks(false);
+        for a in attrs {
+            let a = a.map_err(|err| self.error_at_reader(ErrorKind::Syntax(err.to_string())))?;
+            let key = a.key.into_inner();
+            let prefix = match key.strip_prefix("xmlns") {
+                Some("") => "",
+                Some(rest) => match rest.strip_prefix(':') {
+                    Some(p) => p,
+                    None => continue,
+                },
+                None => continue,
+            };
+            let uri = a
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|err| self.error_at_reader(ErrorKind::Syntax(err.to_string())))?;
+            if !prefix.is_empty() && uri.is_empty() {
+                return Err(self.error_at_reader(ErrorKind::Syntax(format!(
+                    "the prefix `{prefix}` is declared with an empty namespace name"
+                ))));
+            }
+            let id = lookup_ns(self.namespaces, &uri);
+            self.bindings.push(Binding {
+                prefix: prefix.into(),
+                uri: uri.into_owned().into_boxed_str(),
+                id,
+                level,
+            });
+        }
+        Ok(())
+    }
+
+    /// Stands on the start tag `e` as the current element.
+    #[inline]
+    fn stand_on(&mut self, e: BytesStart<'a>, empty: bool, pos: u64) -> Result<()> {
+        let (prefix, _) = split_qname(e.name().into_inner());
+        self.cur_ns = match self.resolve_prefix(prefix, false) {
+            Resolved::Bound(id, _) => id,
+            Resolved::Unbound => NS_NONE,
+            Resolved::Unknown => NS_OTHER,
+        };
+        self.cur = e;
+        self.cur_empty = empty;
+        self.cur_pos = pos;
+        self.state = State::AtChild;
+        Ok(())
+    }
+
     /// Moves to the next child element of the current element and returns `true`, or
     /// returns `false` when the current element ends. Calling it again without consuming
     /// the child stays on the same child.
@@ -507,38 +705,22 @@ impl<'a> Reader<'a> {
         }
         loop {
             let pos = self.inner.buffer_position();
-            let namespaces = self.namespaces;
-            let (res, ev) = match self.inner.read_resolved_event() {
-                Ok(x) => x,
-                Err(e) => return Err(self.syntax(e)),
-            };
-            match ev {
+            match self.next_event()? {
                 Event::Start(e) => {
-                    self.cur_ns = ns_id(namespaces, &res);
-                    self.cur = e;
-                    self.cur_empty = false;
-                    self.cur_pos = pos;
-                    self.state = State::AtChild;
+                    self.stand_on(e, false, pos)?;
                     return Ok(true);
                 }
                 Event::Empty(e) => {
-                    self.cur_ns = ns_id(namespaces, &res);
-                    self.cur = e;
-                    self.cur_empty = true;
-                    self.cur_pos = pos;
-                    self.state = State::AtChild;
+                    self.stand_on(e, true, pos)?;
                     return Ok(true);
                 }
                 Event::End(_) => {
                     self.state = State::AtEnd;
                     return Ok(false);
                 }
-                Event::Text(t) => text.push_str(&t.xml10_content()),
-                Event::CData(t) => text.push_str(&t.xml10_content()),
-                Event::GeneralRef(r) => {
-                    let pos = self.inner.buffer_position();
-                    self.push_ref(text, &r, pos)?
-                }
+                Event::Text(t) => text.push_str(&eol(t.into_inner())),
+                Event::CData(t) => text.push_str(&eol(t.into_inner())),
+                Event::GeneralRef(r) => self.push_ref(text, &r)?,
                 Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
                 Event::DocType(_) => return Err(self.error_at_reader(ErrorKind::Doctype)),
                 Event::Eof => return Err(self.error_at_reader(ErrorKind::UnexpectedEof)),
@@ -546,30 +728,38 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn push_ref(
-        &self,
-        text: &mut String,
-        r: &quick_xml::events::BytesRef<'_>,
-        _pos: u64,
-    ) -> Result<()> {
-        if r.is_char_ref() {
-            match r.resolve_char_ref() {
-                Ok(Some(c)) => text.push(c),
-                Ok(None) | Err(_) => {
-                    return Err(self.error_at_reader(ErrorKind::Syntax(format!(
-                        "invalid character reference `&{};`",
-                        r.xml10_content()
-                    ))))
+    /// Appends what an entity or character reference stands for. A reference to a
+    /// character XML 1.0 excludes is an error in strict reading, U+FFFD (recorded) in the
+    /// default reading.
+    fn push_ref(&mut self, text: &mut String, r: &BytesRef<'_>) -> Result<()> {
+        let body: &str = r;
+        if body.starts_with('#') {
+            let code = char_ref_code(body).map_err(|e| {
+                self.error_at_reader(ErrorKind::Syntax(format!(
+                    "invalid character reference: {e}"
+                )))
+            })?;
+            let cref = classify_char_ref(code);
+            if self.strict() {
+                let c = cref.strict().map_err(|e| {
+                    self.error_at_reader(ErrorKind::Syntax(format!(
+                        "invalid character reference: {e}"
+                    )))
+                })?;
+                text.push(c);
+            } else {
+                let (c, repair) = cref.lenient();
+                text.push(c);
+                if let Some(repair) = repair {
+                    let pos = self.inner.buffer_position();
+                    self.note_at(RepairKind::Lexical(repair), pos);
                 }
             }
-        } else {
-            let name = r.xml10_content();
-            match predefined_entity(&name) {
-                Some(s) => text.push_str(s),
-                None => {
-                    return Err(self.error_at_reader(ErrorKind::UnknownEntity(name.to_string())))
-                }
-            }
+            return Ok(());
+        }
+        match predefined_entity(body) {
+            Some(s) => text.push_str(s),
+            None => return Err(self.error_at_reader(ErrorKind::UnknownEntity(body.to_string()))),
         }
         Ok(())
     }
@@ -577,26 +767,13 @@ impl<'a> Reader<'a> {
     fn peek_inner(&mut self, prolog: bool) -> Result<bool> {
         loop {
             let pos = self.inner.buffer_position();
-            let namespaces = self.namespaces;
-            let (res, ev) = match self.inner.read_resolved_event() {
-                Ok(x) => x,
-                Err(e) => return Err(self.syntax(e)),
-            };
-            match ev {
+            match self.next_event()? {
                 Event::Start(e) => {
-                    self.cur_ns = ns_id(namespaces, &res);
-                    self.cur = e;
-                    self.cur_empty = false;
-                    self.cur_pos = pos;
-                    self.state = State::AtChild;
+                    self.stand_on(e, false, pos)?;
                     return Ok(true);
                 }
                 Event::Empty(e) => {
-                    self.cur_ns = ns_id(namespaces, &res);
-                    self.cur = e;
-                    self.cur_empty = true;
-                    self.cur_pos = pos;
-                    self.state = State::AtChild;
+                    self.stand_on(e, true, pos)?;
                     return Ok(true);
                 }
                 Event::End(_) => {
@@ -628,7 +805,7 @@ impl<'a> Reader<'a> {
                 }
                 Event::GeneralRef(r) => {
                     let mut s = String::new();
-                    self.push_ref(&mut s, &r, pos)?;
+                    self.push_ref(&mut s, &r)?;
                     if !s.trim().is_empty() {
                         return Err(self.error_at_text(ErrorKind::UnexpectedText(s), pos));
                     }
@@ -689,6 +866,16 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    /// Whether the element the reader is positioned on has no attributes at all
+    /// (declarations included): the common case, decided without reading them.
+    #[inline]
+    fn no_attributes(&self) -> bool {
+        self.cur
+            .attributes_raw()
+            .bytes()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'/'))
+    }
+
     /// Attributes of the element the reader is positioned on, namespaces resolved; `xmlns`
     /// declarations and `xsi:` attributes are left out.
     pub fn attributes(&self) -> AttrIter<'_, 'a> {
@@ -711,29 +898,33 @@ impl<'a> Reader<'a> {
             return Ok(None);
         };
         let v = v.trim();
-        let (uri, local) = match self.inner.resolver().resolve_element(QName(v)) {
-            (ResolveResult::Bound(ns), l) => (ns.0.to_string(), l.into_inner().to_string()),
-            (ResolveResult::Unbound, l) => (String::new(), l.into_inner().to_string()),
-            (ResolveResult::Unknown(p), _) => {
+        let (prefix, local) = split_qname(v);
+        let id = match self.resolve_prefix(prefix, false) {
+            Resolved::Bound(id, _) => id,
+            Resolved::Unbound => NS_NONE,
+            Resolved::Unknown => {
                 return Err(self.error(ErrorKind::Syntax(format!(
-                    "xsi:type `{v}` uses the undeclared prefix `{p}`"
+                    "xsi:type `{v}` uses the undeclared prefix `{prefix}`"
                 ))))
             }
         };
-        let id = if uri.is_empty() {
-            NS_NONE
-        } else {
-            lookup_ns(self.namespaces, &uri)
-        };
-        Ok(Some((id, local)))
+        Ok(Some((id, local.to_string())))
     }
 
     /// The normalized value of the current element's `xsi:<name>` attribute, if present.
     fn xsi_attribute(&self, name: &str) -> Result<Option<String>> {
+        if !self.cur.attributes_raw().contains(name) {
+            return Ok(None);
+        }
         for a in self.cur.attributes() {
             let a = a.map_err(|e| self.error(ErrorKind::Syntax(e.to_string())))?;
-            let (res, local) = self.inner.resolver().resolve_attribute(a.key);
-            if local.into_inner() == name && matches!(res, ResolveResult::Bound(ns) if ns.0 == XSI)
+            let (prefix, local) = split_qname(a.key.into_inner());
+            if local == name
+                && !prefix.is_empty()
+                && matches!(
+                    self.resolve_prefix(prefix, true),
+                    Resolved::Bound(NS_XSI, _)
+                )
             {
                 let v = a
                     .normalized_value(quick_xml::XmlVersion::Implicit1_0)
@@ -762,14 +953,15 @@ impl<'a> Reader<'a> {
     /// default namespace) is bound to where it stands, if any.
     pub fn read_qname(&mut self) -> Result<(String, Option<String>)> {
         let text = self.read_text()?.trim().to_string();
-        // The element's own declarations are still in scope: quick-xml pops them only
-        // when the next event is read.
-        let ns = match self.inner.resolver().resolve_element(QName(&text)).0 {
-            ResolveResult::Bound(ns) => Some(ns.0.to_string()),
-            ResolveResult::Unbound => None,
-            ResolveResult::Unknown(p) => {
+        // The element's own declarations are still in scope: they are dropped only when the
+        // next event is read.
+        let (prefix, _) = split_qname(&text);
+        let ns = match self.resolve_prefix(prefix, false) {
+            Resolved::Bound(_, uri) => Some(uri.to_string()),
+            Resolved::Unbound => None,
+            Resolved::Unknown => {
                 return Err(self.error(ErrorKind::Syntax(format!(
-                    "the value `{text}` uses the undeclared prefix `{p}`"
+                    "the value `{text}` uses the undeclared prefix `{prefix}`"
                 ))))
             }
         };
@@ -784,10 +976,30 @@ impl<'a> Reader<'a> {
     }
 
     fn read_text_inner(&mut self, check_attrs: bool) -> Result<Cow<'a, str>> {
-        if check_attrs {
-            let mut it = self.attributes();
-            if let Some(a) = it.next_attr()? {
-                return a.unexpected();
+        if check_attrs && !self.no_attributes() {
+            let mut unexpected = None;
+            {
+                let mut it = self.attributes();
+                if let Some(a) = it.next_attr()? {
+                    unexpected = Some(a.qname().to_string());
+                }
+            }
+            if let Some(q) = unexpected {
+                if self.strict() {
+                    return Err(self.error(ErrorKind::UnexpectedAttribute(q)));
+                }
+                // Open world: the attribute and any others are skipped and recorded.
+                let names: Vec<String> = {
+                    let mut it = self.attributes();
+                    let mut v = Vec::new();
+                    while let Some(a) = it.next_attr()? {
+                        v.push(a.qname().to_string());
+                    }
+                    v
+                };
+                for n in names {
+                    self.note_skipped_attribute(&n);
+                }
             }
         }
         self.enter()?;
@@ -797,20 +1009,12 @@ impl<'a> Reader<'a> {
         }
         let mut out: Option<Cow<'a, str>> = None;
         loop {
-            let ev = match self.inner.read_event() {
-                Ok(e) => e,
-                Err(e) => return Err(self.syntax(e)),
-            };
-            match ev {
-                Event::Text(t) => {
-                    let s = t.xml10_content();
-                    append(&mut out, s);
-                }
-                Event::CData(t) => append(&mut out, t.xml10_content()),
+            match self.next_event()? {
+                Event::Text(t) => append(&mut out, eol(t.into_inner())),
+                Event::CData(t) => append(&mut out, eol(t.into_inner())),
                 Event::GeneralRef(r) => {
                     let mut s = String::new();
-                    let pos = self.inner.buffer_position();
-                    self.push_ref(&mut s, &r, pos)?;
+                    self.push_ref(&mut s, &r)?;
                     append(&mut out, Cow::Owned(s));
                 }
                 Event::End(_) => break,
@@ -846,11 +1050,7 @@ impl<'a> Reader<'a> {
         }
         let mut depth = 1usize;
         loop {
-            let ev = match self.inner.read_event() {
-                Ok(e) => e,
-                Err(e) => return Err(self.syntax(e)),
-            };
-            match ev {
+            match self.next_event()? {
                 Event::Start(_) => {
                     depth += 1;
                     if self.path.len() + depth > self.options.max_depth {
@@ -868,8 +1068,7 @@ impl<'a> Reader<'a> {
                 Event::DocType(_) => return Err(self.error_at_reader(ErrorKind::Doctype)),
                 Event::GeneralRef(r) => {
                     let mut s = String::new();
-                    let pos = self.inner.buffer_position();
-                    self.push_ref(&mut s, &r, pos)?;
+                    self.push_ref(&mut s, &r)?;
                 }
                 Event::Eof => return Err(self.error_at_reader(ErrorKind::UnexpectedEof)),
                 _ => {}
@@ -950,36 +1149,9 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// Fails when a required element was not found.
-    #[inline]
-    pub fn required<T>(&self, value: Option<T>, name: &str) -> Result<T> {
-        match value {
-            Some(v) => Ok(v),
-            None => Err(self.missing_error(ErrorKind::MissingElement(name.to_string()))),
-        }
-    }
-
-    /// Fails when a required attribute was not found.
-    #[inline]
-    pub fn required_attr<T>(&self, value: Option<T>, name: &str) -> Result<T> {
-        match value {
-            Some(v) => Ok(v),
-            None => Err(self.missing_error(ErrorKind::MissingAttribute(name.to_string()))),
-        }
-    }
-
-    /// Fails when fewer than `min` elements were found.
-    #[inline]
-    pub fn min_occurs<T>(&self, values: &[T], min: usize, name: &str) -> Result<()> {
-        if values.len() < min {
-            Err(self.missing_error(ErrorKind::MissingElement(name.to_string())))
-        } else {
-            Ok(())
-        }
-    }
-
+    /// An error about the content of the element the reader is inside (such as a missing
+    /// required element), at its start tag.
     pub(crate) fn missing_error(&self, kind: ErrorKind) -> Error {
-        // Called while inside the element whose content lacks something.
         let pos = match self.path.last() {
             Some(_) => self.cur_pos,
             None => 0,
@@ -1012,14 +1184,10 @@ impl<'a> Reader<'a> {
     pub fn finish(&mut self) -> Result<()> {
         loop {
             let pos = self.inner.buffer_position();
-            let ev = match self.inner.read_event() {
-                Ok(e) => e,
-                Err(e) => return Err(self.syntax(e)),
-            };
-            match ev {
+            match self.next_event()? {
                 Event::Eof => return Ok(()),
                 Event::Comment(_) | Event::PI(_) => {}
-                Event::Text(t) if t.xml10_content().trim().is_empty() => {}
+                Event::Text(t) if t.trim().is_empty() => {}
                 _ => return Err(self.error_at_text(ErrorKind::TrailingContent, pos)),
             }
         }
@@ -1048,38 +1216,34 @@ impl<'a> Reader<'a> {
         super::any::RawElement::read(self)
     }
 
-    pub(crate) fn inner_resolver(&self) -> &quick_xml::name::NamespaceResolver {
-        self.inner.resolver()
-    }
-
     pub(crate) fn cur_start(&self) -> &BytesStart<'a> {
         &self.cur
     }
 
+    /// The next event inside a raw element, with the namespace of a start tag (an
+    /// undeclared prefix is an error).
     pub(crate) fn read_event_raw(&mut self) -> Result<(Option<String>, Event<'a>)> {
-        let (res, ev) = match self.inner.read_resolved_event() {
-            Ok(x) => x,
-            Err(e) => return Err(self.syntax(e)),
-        };
-        let ns = match res {
-            ResolveResult::Bound(ns) => Some(ns.0.to_string()),
-            ResolveResult::Unknown(p) if matches!(ev, Event::Start(_) | Event::Empty(_)) => {
-                return Err(self.error_at_reader(ErrorKind::Syntax(format!(
-                    "an element uses the undeclared prefix `{p}`"
-                ))))
+        let ev = self.next_event()?;
+        let ns = match &ev {
+            Event::Start(e) | Event::Empty(e) => {
+                let (prefix, _) = split_qname(e.name().into_inner());
+                match self.resolve_prefix(prefix, false) {
+                    Resolved::Bound(_, uri) => Some(uri.to_string()),
+                    Resolved::Unbound => None,
+                    Resolved::Unknown => {
+                        return Err(self.error_at_reader(ErrorKind::Syntax(format!(
+                            "an element uses the undeclared prefix `{prefix}`"
+                        ))))
+                    }
+                }
             }
             _ => None,
         };
         Ok((ns, ev))
     }
 
-    pub(crate) fn resolve_ref(
-        &self,
-        r: &quick_xml::events::BytesRef<'_>,
-        out: &mut String,
-    ) -> Result<()> {
-        let pos = self.inner.buffer_position();
-        self.push_ref(out, r, pos)
+    pub(crate) fn resolve_ref(&mut self, r: &BytesRef<'_>, out: &mut String) -> Result<()> {
+        self.push_ref(out, r)
     }
 
     pub(crate) fn set_state_inside(&mut self) {
@@ -1152,13 +1316,13 @@ impl<'r, 'a> AttrIter<'r, 'a> {
             if qname == "xmlns" || qname.starts_with("xmlns:") {
                 continue;
             }
-            let (res, local) = self.reader.inner.resolver().resolve_attribute(a.key);
-            let ns = match &res {
-                ResolveResult::Bound(ns) => lookup_ns(self.reader.namespaces, ns.0),
-                ResolveResult::Unbound => NS_NONE,
-                ResolveResult::Unknown(p) => {
+            let (prefix, local) = split_qname(qname);
+            let ns = match self.reader.resolve_prefix(prefix, true) {
+                Resolved::Bound(id, _) => id,
+                Resolved::Unbound => NS_NONE,
+                Resolved::Unknown => {
                     return Err(self.reader.error(ErrorKind::Syntax(format!(
-                        "attribute `{qname}` uses the undeclared prefix `{p}`"
+                        "attribute `{qname}` uses the undeclared prefix `{prefix}`"
                     ))))
                 }
             };
@@ -1176,7 +1340,7 @@ impl<'r, 'a> AttrIter<'r, 'a> {
             }
             return Ok(Some(Attr {
                 reader: self.reader,
-                local: local.into_inner(),
+                local,
                 qname,
                 ns,
                 value,

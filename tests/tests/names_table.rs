@@ -1,0 +1,187 @@
+//! The names users read: the fields of the requests of FindItem, FindFolder, GetItem,
+//! SyncFolderItems and CreateItem (office365), and the types of their choices, as a table.
+//! Anonymous choices are named after what their alternatives share.
+
+#[cfg(ews_shared)]
+mod run {
+    use ews_codegen::model::{FieldKind, KeyKind, TyRef, TypeKey};
+    use ews_codegen::Builder;
+
+    pub(super) fn request_fields_and_choices_have_readable_names() {
+        let dir = ews_tests::shared_dir().join("ews-schemas/office365");
+        let g = Builder::new()
+            .schema_dir(dir)
+            .operations([
+                "FindItem",
+                "FindFolder",
+                "GetItem",
+                "SyncFolderItems",
+                "CreateItem",
+            ])
+            .generate()
+            .expect("generate");
+        let (m, n) = (&g.model, &g.names);
+        // `Type.field: FieldType` for the own fields of a struct (its base named `base`).
+        let describe = |name: &str| -> Vec<String> {
+            let (k, t) = m
+                .types
+                .iter()
+                .find(|(k, _)| k.kind == KeyKind::Named && k.name == name)
+                .unwrap_or_else(|| panic!("{name}"));
+            let mut out = Vec::new();
+            if let Some(s) = m.struct_of(k) {
+                if let Some(b) = &s.base {
+                    out.push(format!("{}: {}", n.base_fields[k], n.ty(b)));
+                }
+                for (a, aname) in s.attrs.iter().zip(&n.attrs[k]) {
+                    let ty = match &a.ty {
+                        TyRef::Named(k) => n.ty(k).to_string(),
+                        TyRef::Builtin(b) => format!("{b:?}"),
+                    };
+                    out.push(format!("@{aname}: {ty}"));
+                }
+            }
+            for (f, fname) in t.kind.children().iter().zip(&n.fields[k]) {
+                let ty = match &f.kind {
+                    FieldKind::Element {
+                        ty: TyRef::Named(k),
+                        ..
+                    }
+                    | FieldKind::Group(k) => n.ty(k).to_string(),
+                    FieldKind::Element {
+                        ty: TyRef::Builtin(b),
+                        ..
+                    } => format!("{b:?}"),
+                    FieldKind::Any(_) => "RawElement".into(),
+                };
+                out.push(format!("{fname}: {ty}"));
+            }
+            out
+        };
+        let variants = |ty: &str| -> Vec<String> {
+            let k: &TypeKey = n
+                .types
+                .iter()
+                .find(|(_, v)| v.as_str() == ty)
+                .map(|(k, _)| k)
+                .unwrap_or_else(|| panic!("no type {ty}"));
+            n.fields[k].clone()
+        };
+        let table: &[(&str, &[&str])] = &[
+            (
+                "FindItemType",
+                &[
+                    "base: BaseRequestType",
+                    "@traversal: ItemQueryTraversalType",
+                    "item_shape: ItemResponseShapeType",
+                    "view: FindItemView",
+                    "group_by: FindItemGroupBy",
+                    "restriction: RestrictionType",
+                    "sort_order: NonEmptyArrayOfFieldOrdersType",
+                    "parent_folder_ids: NonEmptyArrayOfBaseFolderIdsType",
+                    "query_string: QueryStringType",
+                ],
+            ),
+            (
+                "FindFolderType",
+                &[
+                    "base: BaseRequestType",
+                    "@traversal: FolderQueryTraversalType",
+                    "folder_shape: FolderResponseShapeType",
+                    "page_folder_view: FindFolderPageFolderView",
+                    "restriction: RestrictionType",
+                    "parent_folder_ids: NonEmptyArrayOfBaseFolderIdsType",
+                ],
+            ),
+            (
+                "GetItemType",
+                &[
+                    "base: BaseRequestType",
+                    "item_shape: ItemResponseShapeType",
+                    "item_ids: NonEmptyArrayOfBaseItemIdsType",
+                ],
+            ),
+            (
+                "SyncFolderItemsType",
+                &[
+                    "base: BaseRequestType",
+                    "item_shape: ItemResponseShapeType",
+                    "sync_folder_id: TargetFolderIdType",
+                    "sync_state: String",
+                    "ignore: ArrayOfBaseItemIdsType",
+                    "max_changes_returned: MaxSyncChangesReturnedType",
+                    "sync_scope: SyncFolderItemsScopeType",
+                ],
+            ),
+            (
+                "CreateItemType",
+                &[
+                    "base: BaseRequestType",
+                    "@message_disposition: MessageDispositionType",
+                    "@send_meeting_invitations: CalendarItemCreateOrDeleteOperationType",
+                    "saved_item_folder_id: TargetFolderIdType",
+                    "items: NonEmptyArrayOfAllItemsType",
+                ],
+            ),
+            (
+                "NonEmptyArrayOfBaseItemIdsType",
+                &["base_item_ids: NonEmptyArrayOfBaseItemIdsBaseItemId"],
+            ),
+            (
+                "NonEmptyArrayOfAllItemsType",
+                &["items: NonEmptyArrayOfAllItem"],
+            ),
+            (
+                "SyncFolderItemsChangesType",
+                &["changes: SyncFolderItemsChange"],
+            ),
+            ("ArrayOfRealItemsType", &["items: ArrayOfRealItemsItem"]),
+        ];
+        for (ty, fields) in table {
+            assert_eq!(describe(ty), *fields, "{ty}");
+        }
+        let choices: &[(&str, &[&str])] = &[
+            (
+                "FindItemView",
+                &[
+                    "IndexedPageItemView",
+                    "FractionalPageItemView",
+                    "SeekToConditionPageItemView",
+                    "CalendarView",
+                    "ContactsView",
+                ],
+            ),
+            ("FindItemGroupBy", &["GroupBy", "DistinguishedGroupBy"]),
+            (
+                "FindFolderPageFolderView",
+                &["IndexedPageFolderView", "FractionalPageFolderView"],
+            ),
+            (
+                "SyncFolderItemsChange",
+                &["Create", "Update", "Delete", "ReadFlagChange"],
+            ),
+            (
+                "NonEmptyArrayOfBaseItemIdsBaseItemId",
+                &[
+                    "ItemId",
+                    "OccurrenceItemId",
+                    "RecurringMasterItemId",
+                    "RecurringMasterItemIdRanges",
+                ],
+            ),
+        ];
+        for (ty, expected) in choices {
+            assert_eq!(variants(ty), *expected, "{ty}");
+        }
+    }
+}
+
+#[test]
+#[cfg_attr(
+    not(ews_shared),
+    ignore = "needs ../shared (or EWS_SHARED_DIR): the official schemas and samples"
+)]
+fn request_fields_and_choices_have_readable_names() {
+    #[cfg(ews_shared)]
+    run::request_fields_and_choices_have_readable_names();
+}
