@@ -29,8 +29,8 @@ mod run {
     use ewsgen::messages::SyncFolderItemsType;
     use ewsgen::sync::Synced as _;
     use ewsgen::types::{
-        DistinguishedFolderIdNameType, DistinguishedFolderIdType, ItemType,
-        SyncFolderItemsChangesTypeChoice, TargetFolderIdId, TargetFolderIdType,
+        DistinguishedFolderIdNameType, DistinguishedFolderIdType, ItemType, SyncFolderItemsChange,
+        TargetFolderIdId, TargetFolderIdType,
     };
     use futures_util::StreamExt as _;
 
@@ -68,16 +68,16 @@ mod run {
         while let Some(event) = changes.next().await {
             let line = match event {
                 Ok(SyncEvent::Change(c)) => match c {
-                    SyncFolderItemsChangesTypeChoice::Create(c) => {
+                    SyncFolderItemsChange::Create(c) => {
                         format!("create\t{}", id_of(c.item.as_ref()))
                     }
-                    SyncFolderItemsChangesTypeChoice::Update(c) => {
+                    SyncFolderItemsChange::Update(c) => {
                         format!("update\t{}", id_of(c.item.as_ref()))
                     }
-                    SyncFolderItemsChangesTypeChoice::Delete(d) => {
+                    SyncFolderItemsChange::Delete(d) => {
                         format!("delete\t{}", d.item_id.id)
                     }
-                    SyncFolderItemsChangesTypeChoice::ReadFlagChange(r) => {
+                    SyncFolderItemsChange::ReadFlagChange(r) => {
                         format!("read\t{}\t{}", r.item_id.id, r.is_read)
                     }
                 },

@@ -857,7 +857,7 @@ mod o365 {
         ItemResponseShapeType, ItemType, NonEmptyArrayOfBaseFolderIdsFolderId,
         NonEmptyArrayOfBaseFolderIdsType, NonEmptyArrayOfBaseItemIdsBaseItemId,
         NonEmptyArrayOfBaseItemIdsType, NonEmptyArrayOfSubscriptionIdsType, NotificationEvent,
-        SyncFolderItemsChangesTypeChoice, TargetFolderIdId, TargetFolderIdType,
+        SyncFolderItemsChange, TargetFolderIdId, TargetFolderIdType,
     };
     use ews_tests::office365::{GlobalElement, RequestHeaders, NAMESPACES};
     use ewsgen::client::{ItemError, SyncEvent};
@@ -905,7 +905,7 @@ mod o365 {
         let GlobalElement::FindItem(req) = request_of(r) else {
             panic!("not a FindItem: {}", r.body)
         };
-        let Some(FindItemView::IndexedPageItemView(view)) = req.view.as_deref() else {
+        let Some(FindItemView::IndexedPageItemView(view)) = req.view.as_ref() else {
             panic!("no indexed page view: {}", r.body)
         };
         assert_eq!(view.base_point, IndexBasePointType::Beginning);
@@ -946,7 +946,7 @@ mod o365 {
             .received()
             .iter()
             .map(|r| match request_of(r) {
-                GlobalElement::FindItem(f) => match f.view.as_deref() {
+                GlobalElement::FindItem(f) => match f.view.as_ref() {
                     Some(FindItemView::IndexedPageItemView(v)) => {
                         (v.offset, v.max_entries_returned)
                     }
@@ -1113,17 +1113,17 @@ mod o365 {
         )
     }
 
-    fn change_line(c: &SyncFolderItemsChangesTypeChoice) -> String {
+    fn change_line(c: &SyncFolderItemsChange) -> String {
         let id = |i: &ItemType| i.item_id.as_ref().map(|i| i.id.clone()).unwrap_or_default();
         match c {
-            SyncFolderItemsChangesTypeChoice::Create(c) => {
+            SyncFolderItemsChange::Create(c) => {
                 format!("create {}", id(c.item.as_ref()))
             }
-            SyncFolderItemsChangesTypeChoice::Update(c) => {
+            SyncFolderItemsChange::Update(c) => {
                 format!("update {}", id(c.item.as_ref()))
             }
-            SyncFolderItemsChangesTypeChoice::Delete(d) => format!("delete {}", d.item_id.id),
-            SyncFolderItemsChangesTypeChoice::ReadFlagChange(r) => {
+            SyncFolderItemsChange::Delete(d) => format!("delete {}", d.item_id.id),
+            SyncFolderItemsChange::ReadFlagChange(r) => {
                 format!("read {} {}", r.item_id.id, r.is_read)
             }
         }

@@ -216,9 +216,9 @@ pub mod items {
             paths: properties
                 .iter()
                 .map(|p| {
-                    NonEmptyArrayOfPathsToElementPath::Path(Box::new(Path::FieldUri(Box::new(
+                    NonEmptyArrayOfPathsToElementPath::Path(Path::FieldUri(Box::new(
                         PathToUnindexedFieldType::new(p.clone()),
-                    ))))
+                    )))
                 })
                 .collect(),
         }));
