@@ -826,10 +826,22 @@ fn retry_of<O: Operation>(sent: &Sent<O>) -> Option<Retry> {
     }
 }
 
+/// Whether the server refused the `RequestServerVersion` sent: `ErrorInvalidServerVersion`
+/// or `ErrorIncorrectSchemaVersion` (a fault, or every message), or a schema-validation
+/// fault about the version itself (a server whose schema does not know the value says
+/// `ErrorSchemaValidation`, naming `ExchangeVersionType` or `RequestServerVersion`).
 fn version_refused<O: Operation>(sent: &Sent<O>) -> bool {
     match sent {
         Ok(Answered::Whole(r)) => all_messages(&r.body, VERSION_REFUSED),
-        Err(Error::Fault(f)) => VERSION_REFUSED.contains(&f.response_code()),
+        Err(Error::Fault(f)) if VERSION_REFUSED.contains(&f.response_code()) => true,
+        Err(Error::Fault(f)) if f.response_code() == "ErrorSchemaValidation" => [
+            f.detail.violation.as_deref(),
+            f.detail.message.as_deref(),
+            Some(f.fault.fault_string.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|t| t.contains("ExchangeVersionType") || t.contains("RequestServerVersion")),
         _ => false,
     }
 }
@@ -879,8 +891,10 @@ impl Client {
     /// Without a `RequestServerVersion` in `headers` (and when the operation accepts it),
     /// the version is negotiated: the newest version the bindings know
     /// ([`crate::version::RequestVersion::VERSIONS`]) is sent, and on
-    /// `ErrorInvalidServerVersion` or `ErrorIncorrectSchemaVersion` the next older one; the
-    /// version that works is remembered for the endpoint.
+    /// `ErrorInvalidServerVersion` or `ErrorIncorrectSchemaVersion` (or an
+    /// `ErrorSchemaValidation` about the version itself, from a server whose schema does not
+    /// know the value) the next older one; the version that works is remembered for the
+    /// endpoint.
     pub async fn call<O: Operation>(
         &self,
         request: &O,
