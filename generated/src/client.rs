@@ -970,17 +970,12 @@ impl Client {
         loop {
             attempt += 1;
             let version = if negotiate {
-                let v = throttle::lock(&self.shared.negotiation).current(versions);
-                match v {
-                    Some(v) => Some(v),
-                    None => {
-                        return Err(Error::Protocol(format!(
-                            "{} refused every RequestServerVersion the bindings know ({})",
-                            self.url,
-                            versions.join(", ")
-                        )))
-                    }
+                // `None` only when every version is refused: the state starts over.
+                let mut n = throttle::lock(&self.shared.negotiation);
+                if n.current(versions).is_none() {
+                    n.reset();
                 }
+                n.current(versions)
             } else {
                 None
             };
@@ -1018,12 +1013,20 @@ impl Client {
             }
             if let Some(v) = version {
                 if version_refused::<O>(&sent) {
-                    tracing::debug!(
-                        version = v,
-                        "the server refuses this RequestServerVersion: trying an older one"
-                    );
-                    throttle::lock(&self.shared.negotiation).refuse(v);
-                    continue;
+                    let mut n = throttle::lock(&self.shared.negotiation);
+                    n.refuse(v);
+                    if n.current(versions).is_some() {
+                        tracing::debug!(
+                            version = v,
+                            "the server refuses this RequestServerVersion: trying an older one"
+                        );
+                        continue;
+                    }
+                    // Every version refused: that answer is the call's, and the next call
+                    // starts over from the newest.
+                    tracing::debug!("the server refuses every RequestServerVersion");
+                    n.reset();
+                    return sent;
                 }
                 if sent.is_ok() {
                     throttle::lock(&self.shared.negotiation).accept(v);

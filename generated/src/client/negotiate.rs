@@ -47,6 +47,11 @@ impl Negotiation {
     pub fn accepted(&self) -> Option<&str> {
         self.accepted.as_deref()
     }
+
+    /// Forgets everything (every version was refused: the next request starts over).
+    pub fn reset(&mut self) {
+        *self = Negotiation::default();
+    }
 }
 
 type Registry = Mutex<HashMap<String, Arc<Mutex<Negotiation>>>>;
@@ -76,5 +81,7 @@ mod tests {
         n.refuse("V2");
         n.refuse("V1");
         assert_eq!(n.current(VERSIONS), None);
+        n.reset();
+        assert_eq!(n.current(VERSIONS), Some("V3"));
     }
 }
