@@ -327,8 +327,12 @@ pub fn read_group<T: Group>(r: &mut Reader<'_>) -> Result<T> {
 }
 
 /// The chain of tables from the root base to `c`.
+#[inline]
 fn chain(r: &Reader<'_>, c: &'static Content) -> Result<([&'static Content; MAX_BASES], usize)> {
     let mut out = [c; MAX_BASES];
+    if c.base.is_none() {
+        return Ok((out, 1));
+    }
     let mut n = 0;
     let mut cur = Some(c);
     while let Some(t) = cur {
@@ -350,7 +354,16 @@ fn chain(r: &Reader<'_>, c: &'static Content) -> Result<([&'static Content; MAX_
 pub fn read_element(r: &mut Reader<'_>, c: &'static Content, v: &mut dyn Sink) -> Result<()> {
     let (segs, n) = chain(r, c)?;
     let segs = &segs[..n];
-    read_attributes(r, segs, v)?;
+    // Most elements carry no attribute: then only required ones need a look.
+    if r.no_attributes() {
+        for seg in segs {
+            if let Some(d) = seg.attrs.iter().find(|d| d.required) {
+                return Err(r.error(ErrorKind::MissingAttribute(d.local.to_string())));
+            }
+        }
+    } else {
+        read_attributes(r, segs, v)?;
+    }
     if c.model == Model::Simple {
         return v.text(r);
     }

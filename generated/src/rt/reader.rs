@@ -869,7 +869,7 @@ impl<'a> Reader<'a> {
     /// Whether the element the reader is positioned on has no attributes at all
     /// (declarations included): the common case, decided without reading them.
     #[inline]
-    fn no_attributes(&self) -> bool {
+    pub(crate) fn no_attributes(&self) -> bool {
         self.cur
             .attributes_raw()
             .bytes()
