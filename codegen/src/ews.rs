@@ -5,7 +5,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{Builtin, FieldKind, Model, Occurs, Operation, QName, TyRef, TypeKey, TypeKind};
+use crate::model::{
+    Builtin, FieldKind, Model, Occurs, Operation, QName, TyRef, TypeDef, TypeKey, TypeKind,
+};
 
 /// Every SOAP header element of EWS (kept by the operation filter).
 pub const HEADERS: &[&str] = &[
@@ -710,7 +712,8 @@ fn sync_shape(m: &Model, request: &TypeKey, msgs: &MessagesShape) -> Option<Sync
 }
 
 /// Whether a type is an id: its name ends with `IdType` (`t:ItemIdType`,
-/// `t:BaseFolderIdType`), or it is a choice of alternatives sharing such a base.
+/// `t:BaseFolderIdType`), or it is a choice of alternatives sharing such a base, or each
+/// such a type (`t:RequestAttachmentIdType`, alone in its choice).
 fn is_id_type(m: &Model, k: &TypeKey) -> bool {
     let named_id = |k: &TypeKey| {
         m.types
@@ -719,8 +722,17 @@ fn is_id_type(m: &Model, k: &TypeKey) -> bool {
             .is_some_and(|q| q.name.ends_with("IdType"))
     };
     match m.types.get(k) {
-        Some(d) if matches!(d.kind, TypeKind::Choice { .. }) => {
+        Some(
+            d @ TypeDef {
+                kind: TypeKind::Choice { variants },
+                ..
+            },
+        ) => {
             crate::names::common_base(m, d).is_some_and(|b| named_id(&b))
+                || variants.iter().all(|v| {
+                    matches!(v.kind, FieldKind::Element { .. })
+                        && field_type(v).is_some_and(|t| named_id(t))
+                })
         }
         Some(d) if matches!(d.kind, TypeKind::Struct(_)) => named_id(k),
         _ => false,

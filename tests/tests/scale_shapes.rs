@@ -66,14 +66,17 @@ fn the_official_sets_page_sync_batch_and_stream_these_operations() {
     {
         let dir = ews_tests::shared_dir().join("ews-schemas");
         let batched_2010 = [
+            "ConvertId",
             "CopyFolder",
             "CopyItem",
+            "DeleteAttachment",
             "DeleteFolder",
             "DeleteItem",
             "EmptyFolder",
             "ExportItems",
             "FindFolder",
             "FindItem",
+            "GetAttachment",
             "GetFolder",
             "GetItem",
             "MoveFolder",
