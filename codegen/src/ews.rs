@@ -731,7 +731,7 @@ fn is_id_type(m: &Model, k: &TypeKey) -> bool {
             crate::names::common_base(m, d).is_some_and(|b| named_id(&b))
                 || variants.iter().all(|v| {
                     matches!(v.kind, FieldKind::Element { .. })
-                        && field_type(v).is_some_and(|t| named_id(t))
+                        && field_type(v).is_some_and(&named_id)
                 })
         }
         Some(d) if matches!(d.kind, TypeKind::Struct(_)) => named_id(k),
