@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
             ..ReadOptions::default()
         };
         if let Ok(env) = Envelope::<GlobalElement>::from_bytes(data, ewsgen::NAMESPACES, options) {
-            let xml = env.to_xml(ewsgen::NAMESPACES);
+            let xml = env.to_xml(ewsgen::NAMESPACES).unwrap();
             let strict = ReadOptions {
                 unknown_elements: UnknownElements::Error,
                 ..ReadOptions::default()

@@ -1232,7 +1232,7 @@ pub fn impersonated_address<H: soap::Headers>(
     w.start("h");
     headers.write_headers(&mut w);
     w.end("h");
-    let xml = w.into_string();
+    let xml = w.finish().ok()?;
     let mut r = crate::__private::Reader::new(&xml, namespaces).ok()?;
     let raw = r.read_raw().ok()?;
     let imp = raw.children.iter().find_map(|c| match c {

@@ -176,8 +176,9 @@ impl<T: Value> Envelope<T> {
         })
     }
 
-    /// Writes the envelope, declaring `soap:` and the generated namespaces on the root.
-    pub fn to_xml(&self, namespaces: Namespaces) -> String {
+    /// Writes the envelope, declaring `soap:` and the generated namespaces on the root. A
+    /// value holding a character XML 1.0 cannot carry is an error naming the element path.
+    pub fn to_xml(&self, namespaces: Namespaces) -> Result<String> {
         let mut w = Writer::with_capacity(namespaces, 1024);
         w.declaration();
         w.declare("soap", crate::__private::SOAP_ENV);
@@ -198,7 +199,7 @@ impl<T: Value> Envelope<T> {
         }
         w.end("soap:Body");
         w.end("soap:Envelope");
-        w.into_string()
+        w.finish()
     }
 }
 
@@ -306,7 +307,7 @@ pub fn request_xml<O: crate::Operation, H: Headers>(op: &O, headers: &H) -> Resu
     op.write_value(&mut w, O::TAG);
     w.end("soap:Body");
     w.end("soap:Envelope");
-    Ok(w.into_string())
+    w.finish()
 }
 
 /// A typed response: the SOAP headers (such as `ServerVersionInfo`), the response element,

@@ -495,7 +495,9 @@ pub fn run(shared: &Path, config: &Config, mut progress: impl FnMut(usize)) -> R
             } else {
                 let (tag, build) = ELEMENTS[g.below(ELEMENTS.len())];
                 let seed = g.below(usize::MAX) as u64;
-                let text = build(&mut Gen::new(seed, 5)).to_document();
+                let Ok(text) = build(&mut Gen::new(seed, 5)).to_document() else {
+                    continue;
+                };
                 match mutate::parse(&text) {
                     Ok(d) => (format!("random {tag} (seed {seed})"), d),
                     Err(_) => continue,

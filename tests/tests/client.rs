@@ -14,7 +14,7 @@ use base64::Engine as _;
 use ews_tests::xmllint_validate_many;
 use ewsgen::client::{Client, Error, Secret, TokenFuture, TokenProvider};
 use ewsgen::messages::{ResponseCodeType, SetImGroupType};
-use ewsgen::rt::{ReadOptions, UnknownElements};
+use ewsgen::rt::{ErrorKind, ReadOptions, UnknownElements};
 use ewsgen::soap::Envelope;
 use ewsgen::types::{
     ConnectingSidKind, ConnectingSidType, ExchangeImpersonationType, ExchangeVersionType,
@@ -240,7 +240,7 @@ fn validate_request(env: &Envelope<GlobalElement>) {
         .headers
         .iter()
         .chain(env.body.iter())
-        .map(GlobalElement::to_document)
+        .map(|e| e.to_document().unwrap())
         .collect();
     assert!(!parts.is_empty());
     for (part, result) in parts
@@ -757,6 +757,31 @@ async fn a_header_the_operation_does_not_accept_is_refused_before_sending() {
     h.mailbox_culture = None;
     c.call(&VersionOnly(request()), &h).await.expect("accepted");
     check_request(&server.received()[0], &basic());
+}
+
+#[tokio::test]
+async fn a_request_xml_cannot_carry_is_refused_before_sending() {
+    let server = Server::start(|_, _| xml(200, success())).await;
+    let c = client(&server.url);
+    let mut req = request();
+    req.new_display_name = "Friends\u{1b}[31m".into();
+    let err = c.call(&req, &headers()).await.expect_err("refused");
+    let Error::Request(e) = &err else {
+        panic!("expected a refusal, got {err:?}")
+    };
+    assert_eq!(e.path, "/Envelope/Body/SetImGroup/NewDisplayName", "{e}");
+    assert!(
+        matches!(e.kind, ErrorKind::ForbiddenChar { code: 0x1b, .. }),
+        "{e}"
+    );
+    let mut req = request();
+    req.group_id.id = "AAMk\u{FFFF}".into();
+    let err = c.call(&req, &headers()).await.expect_err("refused");
+    assert!(
+        err.to_string().contains("attribute `Id` holds U+FFFF"),
+        "{err}"
+    );
+    assert!(server.received().is_empty(), "nothing was sent");
 }
 
 #[tokio::test]

@@ -53,7 +53,7 @@ mod run {
                 debug.contains(&format!("UnknownValue({value:?})")),
                 "{name}: {value:?} not kept as an unknown value: {debug}"
             );
-            let out = env.to_xml(office365::NAMESPACES);
+            let out = env.to_xml(office365::NAMESPACES).unwrap();
             xml_equivalent(&xml, &out).unwrap_or_else(|d| panic!("{name}: {d}\n{out}"));
             assert!(out.contains(&format!("\"{value}\"")), "{name}: {out}");
         }
@@ -106,7 +106,7 @@ mod run {
             assert_eq!((first.path.as_str(), first.line), (path, line), "{name}");
             assert!(first.element.is_none(), "{name}: skip keeps no XML");
             // Everything else was read: the written envelope reads back strictly to the same.
-            let out = skipped.to_xml(office365::NAMESPACES);
+            let out = skipped.to_xml(office365::NAMESPACES).unwrap();
             let again =
                 read(&out, UnknownElements::Error).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(again.body, skipped.body, "{name}");
@@ -126,7 +126,7 @@ mod run {
         let xml = sample(name);
         let kept = read(&xml, UnknownElements::Keep).expect(name);
         let raw = kept.unknown[0].element.as_ref().expect("kept XML");
-        let text = raw.to_xml();
+        let text = raw.to_xml().unwrap();
         // The documented address, with its children, is all there.
         assert!(
             text.contains("EmailAddress") && text.contains('@'),
@@ -151,7 +151,7 @@ mod run {
             }
             other => panic!("{name}: {other:?}"),
         }
-        let out = env.to_xml(relaxed::NAMESPACES);
+        let out = env.to_xml(relaxed::NAMESPACES).unwrap();
         xml_equivalent(&xml, &out).unwrap_or_else(|d| panic!("{name}: {d}"));
 
         // An error response without the Persona the schema requires of a success.
@@ -178,7 +178,7 @@ mod run {
         assert!(e.to_string().contains("<ItemId>"), "{e}");
         let env = Envelope::<relaxed::GlobalElement>::from_str(&xml, relaxed::NAMESPACES)
             .unwrap_or_else(|e| panic!("{name} (relaxed): {e}"));
-        let out = env.to_xml(relaxed::NAMESPACES);
+        let out = env.to_xml(relaxed::NAMESPACES).unwrap();
         xml_equivalent(&xml, &out).unwrap_or_else(|d| panic!("{name}: {d}"));
     }
 
@@ -214,7 +214,7 @@ mod run {
                 && debug.contains("user1@contoso.com"),
             "{debug}"
         );
-        let out = value.to_document();
+        let out = value.to_document().unwrap();
         xml_equivalent(CONVERT_ID_RESPONSE, &out).unwrap_or_else(|d| panic!("{d}\n{out}"));
         let schema = ews_tests::validating_schema_dir(&shared, "office365").join("messages.xsd");
         ews_tests::xmllint_validate(&schema, &out).unwrap_or_else(|e| panic!("{e}\n{out}"));

@@ -70,7 +70,7 @@ mod run {
         let written: RefCell<Vec<(&str, u64, String)>> = RefCell::new(Vec::new());
         let mut failures = run_cases(ELEMENTS, |tag, build, seed| {
             let value = build(&mut Gen::new(seed, DEPTH));
-            let doc = value.to_document();
+            let doc = value.to_document().unwrap();
             let back = GlobalElement::from_document_with(&doc, strict.clone()).map_err(|e| {
                 TestCaseError::fail(format!(
                     "{tag}, seed {seed}: does not read back: {e}\n{doc}"
@@ -124,7 +124,7 @@ mod run {
         let written: RefCell<Vec<(&str, u64, String)>> = RefCell::new(Vec::new());
         let mut failures = run_cases(own::arbitrary::ELEMENTS, |tag, build, seed| {
             let value = build(&mut Gen::new(seed, DEPTH));
-            let doc = value.to_document();
+            let doc = value.to_document().unwrap();
             let back =
                 own::GlobalElement::from_document_with(&doc, strict.clone()).map_err(|e| {
                     TestCaseError::fail(format!(
@@ -143,7 +143,7 @@ mod run {
                         "{tag}, seed {seed}: the office365 bindings refuse it: {e}\n{doc}"
                     ))
                 })?;
-            let again = official.to_document();
+            let again = official.to_document().unwrap();
             ews_tests::xml_equivalent(&doc, &again).map_err(|d| {
                 TestCaseError::fail(format!(
                     "{tag}, seed {seed}: office365 writes it differently: {d}\n{doc}\n{again}"
@@ -201,14 +201,14 @@ mod run {
         assert_eq!(im.len(), own_tags.len(), "elements missing from office365");
         let failures = run_cases(&im, |tag, build, seed| {
             let value = build(&mut Gen::new(seed, DEPTH));
-            let doc = value.to_document();
+            let doc = value.to_document().unwrap();
             let mine =
                 own::GlobalElement::from_document_with(&doc, strict.clone()).map_err(|e| {
                     TestCaseError::fail(format!(
                         "{tag}, seed {seed}: own bindings refuse it: {e}\n{doc}"
                     ))
                 })?;
-            ews_tests::xml_equivalent(&doc, &mine.to_document()).map_err(|d| {
+            ews_tests::xml_equivalent(&doc, &mine.to_document().unwrap()).map_err(|d| {
                 TestCaseError::fail(format!(
                     "{tag}, seed {seed}: written differently: {d}\n{doc}"
                 ))

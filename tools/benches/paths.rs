@@ -70,14 +70,14 @@ fn cases(docs: &[(String, String)], label: &str) {
     );
     let out: usize = read
         .iter()
-        .map(|e| e.to_xml(ewsgen::NAMESPACES).len())
+        .map(|e| e.to_xml(ewsgen::NAMESPACES).unwrap().len())
         .sum();
     report(
         &format!("{label} encode ({} docs)", read.len()),
         out,
         stats(|| {
             for e in &read {
-                std::hint::black_box(e.to_xml(ewsgen::NAMESPACES));
+                std::hint::black_box(e.to_xml(ewsgen::NAMESPACES).unwrap());
             }
         }),
     );

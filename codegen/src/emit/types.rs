@@ -1229,8 +1229,9 @@ impl Emitter<'_> {
                 pub fn from_document_with(xml: &str, options: rt::ReadOptions) -> rt::Result<Self> {
                     rt::read_document(xml, NAMESPACES, options)
                 }
-                /// Writes the element as a document.
-                pub fn to_document(&self) -> String {
+                /// Writes the element as a document; a value holding a character XML 1.0
+                /// cannot carry is an error naming the element path.
+                pub fn to_document(&self) -> rt::Result<String> {
                     rt::write_document(self, NAMESPACES)
                 }
             }

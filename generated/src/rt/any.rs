@@ -102,11 +102,12 @@ fn element_head(
 }
 
 impl RawElement {
-    /// The element as an XML fragment, declaring the namespaces it uses.
-    pub fn to_xml(&self) -> String {
+    /// The element as an XML fragment, declaring the namespaces it uses; the error names
+    /// the element holding a value XML 1.0 cannot carry or a name that is not an XML name.
+    pub fn to_xml(&self) -> Result<String> {
         let mut w = Writer::new(&[]);
         self.write(&mut w);
-        w.into_string()
+        w.finish()
     }
 
     /// Reads the element the reader is positioned on (iteratively: deep nesting does not
@@ -176,6 +177,14 @@ impl RawElement {
         while let Some(step) = todo.pop() {
             match step {
                 Step::Open(e) => {
+                    for name in std::iter::once(&e.name)
+                        .chain(e.prefix.iter().filter(|p| !p.is_empty()))
+                        .chain(e.attributes.iter().map(|a| &a.name))
+                    {
+                        if !is_ncname(name) {
+                            w.bad_name(name);
+                        }
+                    }
                     let (tag, decl) = match &e.namespace {
                         None => (e.name.clone(), Some(("xmlns".to_string(), String::new()))),
                         // Unprefixed in the document: written as the default namespace
@@ -253,4 +262,52 @@ pub fn write_attributes(w: &mut Writer, attrs: &[RawAttribute]) {
             }
         }
     }
+}
+
+/// Whether `s` can stand as a name without a prefix (an XML `NCName`): not empty, no
+/// whitespace, markup or `:`, not starting with a digit, `-` or `.`, and only characters
+/// XML 1.0 allows.
+pub(crate) fn is_ncname(s: &str) -> bool {
+    let mut chars = s.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    if first.is_ascii_digit() || matches!(first, '-' | '.') {
+        return false;
+    }
+    s.chars().all(|c| {
+        super::lexical::is_xml_char(c)
+            && !c.is_whitespace()
+            && !matches!(
+                c,
+                ':' | '<'
+                    | '>'
+                    | '&'
+                    | '"'
+                    | '\''
+                    | '='
+                    | '/'
+                    | '!'
+                    | '?'
+                    | ';'
+                    | ','
+                    | '('
+                    | ')'
+                    | '['
+                    | ']'
+                    | '{'
+                    | '}'
+                    | '@'
+                    | '#'
+                    | '$'
+                    | '%'
+                    | '^'
+                    | '*'
+                    | '+'
+                    | '|'
+                    | '\\'
+                    | '~'
+                    | '`'
+            )
+    })
 }

@@ -875,11 +875,12 @@ pub fn read_document<T: Value>(
     Ok(v)
 }
 
-/// Writes `v` (which knows its element name) as a document.
-pub fn write_document<T: Value>(v: &T, namespaces: super::reader::Namespaces) -> String {
+/// Writes `v` (which knows its element name) as a document; the error names the element
+/// holding a value XML 1.0 cannot carry.
+pub fn write_document<T: Value>(v: &T, namespaces: super::reader::Namespaces) -> Result<String> {
     let mut w = Writer::new(namespaces);
     v.write_value(&mut w, "");
-    w.into_string()
+    w.finish()
 }
 
 /// Implements [`crate::rt::Element`] for the type of a global element:

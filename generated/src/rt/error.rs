@@ -1,4 +1,5 @@
-//! Errors of the XML reader: every error names the element path and the line and column.
+//! Errors of the XML reader and writer: every error names the element path (and, reading,
+//! the line and column).
 
 use std::fmt;
 
@@ -102,12 +103,22 @@ pub enum ErrorKind {
     /// Content after the root element.
     #[error("unexpected content after the root element")]
     TrailingContent,
+    /// A value holds a character XML 1.0 cannot carry (a C0 control other than tab, LF and
+    /// CR, U+FFFE or U+FFFF): writing it would not produce XML.
+    #[error("the {what} holds U+{code:04X}, a character XML 1.0 cannot carry")]
+    ForbiddenChar {
+        /// `text`, or the attribute (`attribute `Id``).
+        what: String,
+        /// The character's code point.
+        code: u32,
+    },
     /// Anything else, with its own message.
     #[error("{0}")]
     Other(String),
 }
 
-/// An error while reading a document, with the element path and the position.
+/// An error while reading a document, with the element path and the position (or while
+/// writing one, with the element path; line and column are then 0).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     /// What went wrong.

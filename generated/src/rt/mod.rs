@@ -49,9 +49,11 @@ pub fn from_str_with<E: Element>(input: &str, options: ReadOptions) -> Result<E>
     Ok(v)
 }
 
-/// Writes `value` as a whole document whose root is the element `E`.
-pub fn to_string<E: Element>(value: &E) -> String {
+/// Writes `value` as a whole document whose root is the element `E`. A value holding a
+/// character XML 1.0 cannot carry (a C0 control other than tab, LF and CR, U+FFFE, U+FFFF)
+/// is an error naming the element path: the writer never produces what is not XML.
+pub fn to_string<E: Element>(value: &E) -> Result<String> {
     let mut w = Writer::new(E::NAMESPACES);
     value.write_value(&mut w, E::TAG);
-    w.into_string()
+    w.finish()
 }

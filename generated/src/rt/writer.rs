@@ -1,6 +1,7 @@
 //! A small XML writer for generated code: qualified names are known when the code is
 //! generated, so writing an element is a few string appends.
 
+use super::error::{Error, ErrorKind, Result};
 use super::reader::Namespaces;
 
 /// Writes XML into a `String`.
@@ -14,6 +15,10 @@ pub struct Writer {
     depth: usize,
     mixed: Vec<(usize, Vec<String>)>,
     xsi_type: Option<&'static str>,
+    /// Where each open element's qualified name starts in `out` (for error paths).
+    open_tags: Vec<usize>,
+    /// The first value XML 1.0 cannot carry: what held it and where.
+    error: Option<Error>,
 }
 
 impl Writer {
@@ -28,6 +33,8 @@ impl Writer {
             depth: 0,
             mixed: Vec::new(),
             xsi_type: None,
+            open_tags: Vec::new(),
+            error: None,
         }
     }
 
@@ -51,10 +58,65 @@ impl Writer {
         }
     }
 
-    /// The XML written so far.
-    pub fn into_string(mut self) -> String {
+    /// The document written, or the error for the first value XML 1.0 cannot carry (a C0
+    /// control other than tab, LF and CR, U+FFFE, U+FFFF) or name that is not an XML name,
+    /// with the path of the element that held it: nothing that is not XML leaves the writer.
+    pub fn finish(mut self) -> Result<String> {
         self.close_open();
-        self.out
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(self.out),
+        }
+    }
+
+    /// Whether a value XML 1.0 cannot carry was met (see [`Writer::finish`]).
+    pub fn failed(&self) -> bool {
+        self.error.is_some()
+    }
+
+    /// Path of the open elements by local name (`/Envelope/Body/SetImGroup`).
+    fn path(&self) -> String {
+        let mut p = String::new();
+        for &at in &self.open_tags {
+            let rest = &self.out[at..];
+            let end = rest
+                .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+                .unwrap_or(rest.len());
+            let q = &rest[..end];
+            p.push('/');
+            p.push_str(q.rsplit(':').next().unwrap_or(q));
+        }
+        p
+    }
+
+    /// Records the first value the document cannot carry.
+    #[cold]
+    fn forbidden(&mut self, what: &str, c: char) {
+        if self.error.is_none() {
+            let what = if what.is_empty() {
+                "text".to_string()
+            } else {
+                format!("attribute `{what}`")
+            };
+            self.error = Some(Error::at(
+                ErrorKind::ForbiddenChar {
+                    what,
+                    code: u32::from(c),
+                },
+                self.path(),
+            ));
+        }
+    }
+
+    /// Records that `name`, given for an element or attribute, is not an XML name.
+    #[cold]
+    pub fn bad_name(&mut self, name: &str) {
+        if self.error.is_none() {
+            self.error = Some(Error::at(
+                ErrorKind::Other(format!("{name:?} is not an XML name")),
+                self.path(),
+            ));
+        }
     }
 
     /// The XML written so far.
@@ -83,12 +145,15 @@ impl Writer {
         if let Some((d, texts)) = self.mixed.last_mut() {
             if *d == self.depth {
                 if let Some(t) = texts.pop() {
-                    escape_text(&mut self.out, &t);
+                    if let Some(c) = escape_text(&mut self.out, &t) {
+                        self.forbidden("", c);
+                    }
                 }
             }
         }
         self.depth += 1;
         self.out.push('<');
+        self.open_tags.push(self.out.len());
         self.out.push_str(tag);
         if !self.pending_decls.is_empty() {
             for (prefix, uri) in std::mem::take(&mut self.pending_decls) {
@@ -113,7 +178,9 @@ impl Writer {
         self.out.push(' ');
         self.out.push_str(name);
         self.out.push_str("=\"");
-        escape_attr(&mut self.out, value);
+        if let Some(c) = escape_attr(&mut self.out, value) {
+            self.forbidden(name, c);
+        }
         self.out.push('"');
     }
 
@@ -139,7 +206,9 @@ impl Writer {
     #[inline]
     pub fn text_str(&mut self, s: &str) {
         self.close_open();
-        escape_text(&mut self.out, s);
+        if let Some(c) = escape_text(&mut self.out, s) {
+            self.forbidden("", c);
+        }
     }
 
     /// Writes the text of a simple-typed value.
@@ -149,8 +218,11 @@ impl Writer {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         value.write_text(&mut scratch);
-        escape_text(&mut self.out, &scratch);
+        let bad = escape_text(&mut self.out, &scratch);
         self.scratch = scratch;
+        if let Some(c) = bad {
+            self.forbidden("", c);
+        }
     }
 
     /// Writes a required value as element `tag`.
@@ -179,6 +251,7 @@ impl Writer {
     #[inline]
     pub fn end(&mut self, tag: &str) {
         self.depth = self.depth.saturating_sub(1);
+        self.open_tags.pop();
         if self.open {
             self.out.push_str("/>");
             self.open = false;
@@ -213,17 +286,43 @@ impl Writer {
     }
 }
 
-/// Escapes text content.
+/// Whether the byte at `i` starts a character XML 1.0 cannot carry, and which: a C0
+/// control other than tab, LF and CR, or U+FFFE / U+FFFF (`EF BF BE`, `EF BF BF`).
 #[inline]
-pub fn escape_text(out: &mut String, s: &str) {
+fn forbidden_at(b: &[u8], i: usize) -> Option<char> {
+    match b[i] {
+        c @ 0..=0x1F if !matches!(c, b'\t' | b'\n' | b'\r') => Some(char::from(c)),
+        0xEF if b.get(i + 1) == Some(&0xBF) => match b.get(i + 2) {
+            Some(0xBE) => Some('\u{FFFE}'),
+            Some(0xBF) => Some('\u{FFFF}'),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Escapes text content. A character XML 1.0 cannot carry is left out and the first such
+/// is returned: the caller must not let the output go anywhere.
+#[inline]
+pub fn escape_text(out: &mut String, s: &str) -> Option<char> {
     let bytes = s.as_bytes();
     let mut last = 0;
+    let mut bad = None;
     for (i, b) in bytes.iter().enumerate() {
         let rep = match b {
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'&' => "&amp;",
             b'\r' => "&#13;",
+            0..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F | 0xEF => match forbidden_at(bytes, i) {
+                Some(c) => {
+                    bad = bad.or(Some(c));
+                    out.push_str(&s[last..i]);
+                    last = i + c.len_utf8();
+                    continue;
+                }
+                None => continue,
+            },
             _ => continue,
         };
         out.push_str(&s[last..i]);
@@ -231,13 +330,16 @@ pub fn escape_text(out: &mut String, s: &str) {
         last = i + 1;
     }
     out.push_str(&s[last..]);
+    bad
 }
 
-/// Escapes an attribute value (double-quoted), keeping tabs and line breaks exact.
+/// Escapes an attribute value (double-quoted), keeping tabs and line breaks exact. A
+/// character XML 1.0 cannot carry is left out and the first such is returned.
 #[inline]
-pub fn escape_attr(out: &mut String, s: &str) {
+pub fn escape_attr(out: &mut String, s: &str) -> Option<char> {
     let bytes = s.as_bytes();
     let mut last = 0;
+    let mut bad = None;
     for (i, b) in bytes.iter().enumerate() {
         let rep = match b {
             b'<' => "&lt;",
@@ -247,6 +349,15 @@ pub fn escape_attr(out: &mut String, s: &str) {
             b'\t' => "&#9;",
             b'\n' => "&#10;",
             b'\r' => "&#13;",
+            0..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F | 0xEF => match forbidden_at(bytes, i) {
+                Some(c) => {
+                    bad = bad.or(Some(c));
+                    out.push_str(&s[last..i]);
+                    last = i + c.len_utf8();
+                    continue;
+                }
+                None => continue,
+            },
             _ => continue,
         };
         out.push_str(&s[last..i]);
@@ -254,4 +365,5 @@ pub fn escape_attr(out: &mut String, s: &str) {
         last = i + 1;
     }
     out.push_str(&s[last..]);
+    bad
 }

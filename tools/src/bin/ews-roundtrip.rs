@@ -91,7 +91,9 @@ fn round_trip(file: &Path, options: &ReadOptions) -> Result<String, String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read: {e}"))?;
     let env = Envelope::<GlobalElement>::from_bytes(&bytes, ewsgen::NAMESPACES, options.clone())
         .map_err(|e| e.to_string())?;
-    let xml = env.to_xml(ewsgen::NAMESPACES);
+    let xml = env
+        .to_xml(ewsgen::NAMESPACES)
+        .map_err(|e| format!("cannot be written back: {e}"))?;
     let again =
         Envelope::<GlobalElement>::from_bytes(xml.as_bytes(), ewsgen::NAMESPACES, options.clone())
             .map_err(|e| format!("written envelope does not read back: {e}"))?;

@@ -11,7 +11,7 @@ use bindings::types::ItemIdType;
 
 fn main() {
     let request = SetImGroupType::new(ItemIdType::new("AAMkAGQ1MjJj".into()), "Friends".into());
-    let xml = ewsgen::rt::to_string(&request);
+    let xml = ewsgen::rt::to_string(&request).unwrap();
     let back: SetImGroupType = ewsgen::rt::from_str(&xml).expect("read back");
     assert_eq!(back, request);
     println!("{xml}");

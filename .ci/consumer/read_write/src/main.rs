@@ -10,7 +10,7 @@ fn main() {
     let mut id = ItemIdType::new("AAMkAGQ1MjJj".into());
     id.change_key = Some("EgAAAA==".into());
     let request = SetImGroupType::new(id, "Friends".into());
-    let xml = ewsgen::rt::to_string(&request);
+    let xml = ewsgen::rt::to_string(&request).unwrap();
     assert!(xml.contains("<m:NewDisplayName>Friends</m:NewDisplayName>"), "{xml}");
     let back: SetImGroupType = ewsgen::rt::from_str(&xml).expect("read back");
     assert_eq!(back, request);
