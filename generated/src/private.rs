@@ -6,7 +6,7 @@
 
 pub use crate::rt::any::write_attributes;
 pub use crate::rt::content::*;
-pub use crate::rt::facets::{Facets, Kind as FacetKind, WhiteSpace};
+pub use crate::rt::facets::{Facets, Kind as FacetKind, Lex, WhiteSpace};
 pub use crate::rt::lexical::{
     char_ref_code, classify_char_ref, decode_base64_lenient, decode_base64_strict,
     first_forbidden_char, CharRef, Repair,

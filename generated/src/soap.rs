@@ -1,7 +1,7 @@
 //! The SOAP 1.1 envelope around EWS messages: headers, body and faults.
 
 use crate::__private::{Reader, Value, Writer, NS_NONE, NS_SOAP, NS_XML};
-use crate::rt::{self, ErrorKind, Namespaces, RawElement, ReadOptions, Result, UnknownElement};
+use crate::rt::{self, ErrorKind, Namespaces, RawElement, ReadOptions, Repair, Result, UnknownElement};
 
 /// A SOAP fault (`soap:Fault`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -106,6 +106,11 @@ pub struct Envelope<T> {
     /// [`ReadOptions::unknown_elements`] says. They are not written back by
     /// [`Envelope::to_xml`].
     pub unknown: Vec<UnknownElement>,
+    /// What the default (open-world) reading repaired to keep the envelope, each with its
+    /// element path, line and column: undeclared attributes skipped, elements read out of
+    /// order, character references to excluded characters read as U+FFFD, unpadded base64
+    /// decoded. Strict reading refuses each instead, so it leaves this empty.
+    pub repairs: Vec<Repair>,
 }
 
 impl<T> Default for Envelope<T> {
@@ -115,6 +120,7 @@ impl<T> Default for Envelope<T> {
             body: Vec::new(),
             fault: None,
             unknown: Vec::new(),
+            repairs: Vec::new(),
         }
     }
 }
@@ -155,7 +161,7 @@ impl<T: Value> Envelope<T> {
     ) -> Result<Self> {
         let mut headers = Vec::new();
         let mut body = Vec::new();
-        let (fault, unknown) = read_envelope(
+        let (fault, unknown, repairs) = read_envelope(
             input,
             namespaces,
             options,
@@ -173,6 +179,7 @@ impl<T: Value> Envelope<T> {
             body,
             fault,
             unknown,
+            repairs,
         })
     }
 
@@ -205,8 +212,8 @@ impl<T: Value> Envelope<T> {
 
 /// Reads a SOAP envelope: `on_header` is called on each child of `soap:Header`, `on_body`
 /// on each child of `soap:Body` other than `soap:Fault`, each positioned on the child's
-/// start tag. Returns the fault, if the body holds one, and the elements skipped or kept
-/// under [`ReadOptions::unknown_elements`]. A missing `soap:Header` is fine; attributes on
+/// start tag. Returns the fault, if the body holds one, the elements skipped or kept
+/// under [`ReadOptions::unknown_elements`] and the repairs the default reading made. A missing `soap:Header` is fine; attributes on
 /// `soap:Body` are ignored.
 #[doc(hidden)]
 pub fn read_envelope(
@@ -215,7 +222,7 @@ pub fn read_envelope(
     options: ReadOptions,
     mut on_header: impl FnMut(&mut Reader<'_>) -> Result<()>,
     mut on_body: impl FnMut(&mut Reader<'_>) -> Result<()>,
-) -> Result<(Option<Fault>, Vec<UnknownElement>)> {
+) -> Result<(Option<Fault>, Vec<UnknownElement>, Vec<Repair>)> {
     let mut r = Reader::with_options(input, namespaces, options)?;
     r.expect_root("Envelope", NS_SOAP)?;
     let mut fault = None;
@@ -258,7 +265,7 @@ pub fn read_envelope(
     }
     r.leave()?;
     r.finish()?;
-    Ok((fault, r.take_unknown()))
+    Ok((fault, r.take_unknown(), r.take_repairs()))
 }
 
 /// The typed SOAP headers of a request or a response (the generated `RequestHeaders` and
@@ -322,6 +329,8 @@ pub struct Response<T, H> {
     pub body: T,
     /// Elements skipped or kept under [`ReadOptions::unknown_elements`].
     pub unknown: Vec<UnknownElement>,
+    /// What the default reading repaired to keep the response (see [`Envelope::repairs`]).
+    pub repairs: Vec<Repair>,
     /// The HTTP side of the call; `None` for a response read from text.
     pub http: Option<HttpInfo>,
 }
@@ -353,7 +362,7 @@ pub fn read_response<T: rt::Element, H: Headers>(
 ) -> Result<std::result::Result<Response<T, H>, Fault>> {
     let mut headers = H::default();
     let mut body: Option<T> = None;
-    let (fault, unknown) = read_envelope(
+    let (fault, unknown, repairs) = read_envelope(
         input,
         T::NAMESPACES,
         options,
@@ -382,6 +391,7 @@ pub fn read_response<T: rt::Element, H: Headers>(
             headers,
             body,
             unknown,
+            repairs,
         })),
         (Some(_), Some(_)) => Err(rt::Error::at(
             ErrorKind::Other(format!(

@@ -276,7 +276,7 @@ impl Arb<'_> {
             Builtin::U8 => int(0, u8::MAX.into(), quote!(u8)),
             Builtin::U16 => int(0, u16::MAX.into(), quote!(u16)),
             Builtin::U32 => int(0, u32::MAX.into(), quote!(u32)),
-            Builtin::U64 => int(0, u64::MAX.into(), quote!(u64)),
+            Builtin::U64 | Builtin::NonNegativeInteger => int(0, u64::MAX.into(), quote!(u64)),
             Builtin::F32 => quote!(g.float() as f32),
             Builtin::F64 => quote!(g.float()),
             Builtin::Decimal => parse(quote!(#krate::rt::xs::Decimal), quote!(g.decimal())),

@@ -6,9 +6,11 @@
 //! and writing loops are the runtime's (`__private`). A type derived by extension holds
 //! its base as a field and dereferences to it.
 //!
-//! - [`types`]: data types and their tables and impls;
-//! - [`soap`]: `Operation` impls, typed SOAP headers, response messages;
-//! - [`arbitrary`]: random values of every type, an optional stage for property tests.
+//! - `types`: data types and their tables and impls;
+//! - `lex`: what strict reading checks on simple-typed text (built-in type, facets);
+//! - `soap`: `Operation` impls, typed SOAP headers, response messages;
+//! - `paging`: the paging, sync, batch and streaming hooks of the operations that have them;
+//! - `arbitrary`: random values of every type, an optional stage for property tests.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,6 +24,7 @@ use crate::model::{
 use crate::names::Names;
 
 pub(crate) mod arbitrary;
+mod lex;
 mod paging;
 mod soap;
 mod types;
@@ -279,7 +282,7 @@ impl<'m> Emitter<'m> {
             Builtin::U8 => quote!(u8),
             Builtin::U16 => quote!(u16),
             Builtin::U32 => quote!(u32),
-            Builtin::U64 => quote!(u64),
+            Builtin::U64 | Builtin::NonNegativeInteger => quote!(u64),
             Builtin::F32 => quote!(f32),
             Builtin::F64 => quote!(f64),
             Builtin::Decimal => quote!(#krate::rt::xs::Decimal),

@@ -52,7 +52,8 @@ impl Emitter<'_> {
             TypeKind::Alias(target) => {
                 let name = ident(&name);
                 let target = self.ty(target);
-                quote!(#docs pub type #name = #target;)
+                let lex = self.lex_const(t);
+                quote!(#docs pub type #name = #target; #lex)
             }
             TypeKind::List(item) => {
                 let name = ident(&name);
@@ -160,10 +161,13 @@ impl Emitter<'_> {
     fn particle(&self, f: &Field) -> TokenStream {
         let (min, max) = bounds(f.occurs);
         match &f.kind {
-            FieldKind::Element { qname, .. } => {
+            FieldKind::Element { qname, ty, .. } => {
                 let l = &qname.name;
                 let id = self.ns_id(qname);
-                quote!(rt::P::el(#l, #id, #min, #max))
+                match self.lex_of(ty, None) {
+                    Some(lex) => quote!(rt::P::el(#l, #id, #min, #max).lex(#lex)),
+                    None => quote!(rt::P::el(#l, #id, #min, #max)),
+                }
             }
             FieldKind::Any(w) => {
                 let w = self.wild(Some(w));
@@ -575,10 +579,14 @@ impl Emitter<'_> {
             .map(|a| {
                 let l = &a.qname.name;
                 let id = self.ns_id(&a.qname);
-                if a.required {
+                let decl = if a.required {
                     quote!(rt::A::req(#l, #id))
                 } else {
                     quote!(rt::A::opt(#l, #id))
+                };
+                match self.lex_of(&a.ty, a.fixed.as_deref()) {
+                    Some(lex) => quote!(#decl.lex(#lex)),
+                    None => decl,
                 }
             })
             .collect();
@@ -588,6 +596,9 @@ impl Emitter<'_> {
         if s.any_attribute.is_some() {
             let any_attr = self.wild(s.any_attribute.as_ref());
             table = quote!(#table.any_attr(#any_attr));
+        }
+        if let Some(lex) = s.text.as_ref().and_then(|t| self.lex_of(t, None)) {
+            table = quote!(#table.text(#lex));
         }
         if self.m.text_of(k).is_some() {
             table = quote!(#table.model(rt::Model::Simple));
@@ -785,7 +796,13 @@ impl Emitter<'_> {
                 let first = self.first_literal(std::slice::from_ref(v), false);
                 quote!(Self::#vname(rt::read_run(r, #first)?))
             }
-            _ => quote!(Self::#vname(rt::read(r)?)),
+            _ => match &v.kind {
+                FieldKind::Element { ty, .. } => match self.lex_of(ty, None) {
+                    Some(lex) => quote!(Self::#vname(rt::read_lex(r, const { #lex })?)),
+                    None => quote!(Self::#vname(rt::read(r)?)),
+                },
+                _ => quote!(Self::#vname(rt::read(r)?)),
+            },
         }
     }
 
@@ -1078,6 +1095,7 @@ impl Emitter<'_> {
                     | Builtin::U16
                     | Builtin::U32
                     | Builtin::U64
+                    | Builtin::NonNegativeInteger
             )
         );
         if checks.is_empty() || !integer {
@@ -1095,10 +1113,28 @@ impl Emitter<'_> {
         let mut decls = Vec::new();
         let mut parses = Vec::new();
         let mut writes = Vec::new();
+        let mut checked = Vec::new();
+        let mut listed = Vec::new();
         for (m, n) in members.iter().zip(&self.n.union_variants[&t.key]) {
             let v = ident(n);
             let ty = self.ty(m);
             decls.push(quote!(#v(#ty),));
+            // A member with facets takes only the values they allow (libxml2 tries the
+            // members in order, facets included); when none does, the members are tried
+            // again without them, and strict reading refuses the value.
+            match self.lex_of(m, None) {
+                Some(lex) => {
+                    checked.push(quote! {
+                        if (#lex).check(s).is_ok() {
+                            if let Ok(v) = <#ty as rt::Text>::parse_text(s) {
+                                return Ok(Self::#v(v));
+                            }
+                        }
+                    });
+                    listed.push(quote!(Self::#v(v) => rt::Text::is_listed(v) && rt::lex_ok(#lex, v),));
+                }
+                None => listed.push(quote!(Self::#v(v) => rt::Text::is_listed(v),)),
+            }
             // A member's numeric range decides between members of one base type (such as
             // a range and a marker value of xs:int).
             let guard = self.range_guard(m);
@@ -1117,11 +1153,15 @@ impl Emitter<'_> {
             pub enum #name { #(#decls)* }
             impl rt::Text for #name {
                 fn parse_text(s: &str) -> #result<Self, #string> {
+                    #(#checked)*
                     #(#parses)*
                     Err("matches none of the union's member types".into())
                 }
                 fn write_text(&self, out: &mut #string) {
                     match self { #(#writes)* }
+                }
+                fn is_listed(&self) -> bool {
+                    match self { #(#listed)* }
                 }
             }
             #krate::text_value!(#name);

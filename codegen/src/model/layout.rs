@@ -92,7 +92,7 @@ fn approx_size(model: &Model, t: &TyRef) -> usize {
                     Builtin::Bool | Builtin::I8 | Builtin::U8 => 1,
                     Builtin::I16 | Builtin::U16 => 2,
                     Builtin::I32 | Builtin::U32 | Builtin::F32 => 4,
-                    Builtin::I64 | Builtin::U64 | Builtin::F64 => 8,
+                    Builtin::I64 | Builtin::U64 | Builtin::NonNegativeInteger | Builtin::F64 => 8,
                     Builtin::I128 => 16,
                     Builtin::AnyType => 96,
                     _ => 24,

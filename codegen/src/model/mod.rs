@@ -68,6 +68,8 @@ pub enum Builtin {
     U16,
     U32,
     U64,
+    /// `xs:nonNegativeInteger` and `xs:positiveInteger` (a `u64` in Rust).
+    NonNegativeInteger,
     F32,
     F64,
     Decimal,

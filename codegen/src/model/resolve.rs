@@ -234,7 +234,7 @@ fn builtin(name: &str) -> Option<Builtin> {
         "unsignedShort" => U16,
         "unsignedInt" => U32,
         "unsignedLong" => U64,
-        "nonNegativeInteger" | "positiveInteger" => U64,
+        "nonNegativeInteger" | "positiveInteger" => NonNegativeInteger,
         "float" => F32,
         "double" => F64,
         "decimal" => Decimal,

@@ -9,6 +9,7 @@
 
 use super::any::RawAttribute;
 use super::error::{ErrorKind, Result};
+use super::facets::Lex;
 #[cfg(doc)]
 use super::reader::NS_OTHER;
 use super::reader::{Attr, Reader, UnknownElements, NS_NONE};
@@ -67,15 +68,26 @@ pub struct P {
     pub min: u32,
     /// `maxOccurs` ([`UNBOUNDED`] for unbounded).
     pub max: u32,
+    /// What strict reading checks on the text of a simple-typed element.
+    pub lex: Option<&'static Lex>,
 }
 
 impl P {
+    /// The same particle, its text checked by strict reading against `lex`.
+    pub const fn lex(self, lex: &'static Lex) -> P {
+        P {
+            lex: Some(lex),
+            ..self
+        }
+    }
+
     /// One element.
     pub const fn el(local: &'static str, ns: u8, min: u32, max: u32) -> P {
         P {
             term: Term::El(local, ns),
             min,
             max,
+            lex: None,
         }
     }
 
@@ -85,6 +97,7 @@ impl P {
             term: Term::Names(first.names, first.any),
             min,
             max,
+            lex: None,
         }
     }
 
@@ -94,6 +107,7 @@ impl P {
             term: Term::Names(&[], wild),
             min,
             max,
+            lex: None,
         }
     }
 
@@ -133,15 +147,26 @@ pub struct A {
     pub ns: u8,
     /// `use="required"`.
     pub required: bool,
+    /// What strict reading checks on the value (whitespace, facets, `fixed`).
+    pub lex: Option<&'static Lex>,
 }
 
 impl A {
+    /// The same attribute, its value checked by strict reading against `lex`.
+    pub const fn lex(self, lex: &'static Lex) -> A {
+        A {
+            lex: Some(lex),
+            ..self
+        }
+    }
+
     /// An optional attribute.
     pub const fn opt(local: &'static str, ns: u8) -> A {
         A {
             local,
             ns,
             required: false,
+            lex: None,
         }
     }
 
@@ -151,6 +176,7 @@ impl A {
             local,
             ns,
             required: true,
+            lex: None,
         }
     }
 }
@@ -183,6 +209,8 @@ pub struct Content {
     pub particles: &'static [P],
     /// How the children are read.
     pub model: Model,
+    /// What strict reading checks on simple content (declared by this type).
+    pub text: Option<&'static Lex>,
 }
 
 impl Content {
@@ -195,6 +223,7 @@ impl Content {
             any_attr: Wild::None,
             particles,
             model: Model::Seq,
+            text: None,
         }
     }
 
@@ -219,6 +248,14 @@ impl Content {
     /// The same table read as `model`.
     pub const fn model(self, model: Model) -> Content {
         Content { model, ..self }
+    }
+
+    /// The same table of simple content, its text checked by strict reading against `lex`.
+    pub const fn text(self, lex: &'static Lex) -> Content {
+        Content {
+            text: Some(lex),
+            ..self
+        }
     }
 }
 
@@ -354,6 +391,11 @@ fn chain(r: &Reader<'_>, c: &'static Content) -> Result<([&'static Content; MAX_
 pub fn read_element(r: &mut Reader<'_>, c: &'static Content, v: &mut dyn Sink) -> Result<()> {
     let (segs, n) = chain(r, c)?;
     let segs = &segs[..n];
+    let strict = r.strict();
+    if strict {
+        r.lex = None;
+        r.check_nil()?;
+    }
     // Most elements carry no attribute: then only required ones need a look.
     if r.no_attributes() {
         for seg in segs {
@@ -365,6 +407,9 @@ pub fn read_element(r: &mut Reader<'_>, c: &'static Content, v: &mut dyn Sink) -
         read_attributes(r, segs, v)?;
     }
     if c.model == Model::Simple {
+        if strict {
+            r.lex = segs.iter().rev().find_map(|s| s.text);
+        }
         return v.text(r);
     }
     r.enter()?;
@@ -386,6 +431,11 @@ fn read_attributes(r: &mut Reader<'_>, segs: &[&'static Content], v: &mut dyn Si
                     if d.ns == ns && d.local == local {
                         if off + i < 64 {
                             seen |= 1 << (off + i);
+                        }
+                        if let Some(lex) = d.lex {
+                            if it.strict() {
+                                a.check(lex)?;
+                            }
                         }
                         v.attr(n - 1 - j, i, &a)?;
                         continue 'attrs;
@@ -481,7 +531,7 @@ fn read_particles(
         }
         if all {
             if let Some((s, p)) = find_any(segs, r.local(), r.ns()) {
-                v.particle(n - 1 - s, p, r)?;
+                read_particle(r, v, segs, s, p, strict)?;
                 continue;
             }
             if group {
@@ -500,7 +550,7 @@ fn read_particles(
                     note_passed(segs, pos, to, &mut passed);
                 }
                 pos = to;
-                v.particle(n - 1 - pos.seg, pos.p, r)?;
+                read_particle(r, v, segs, pos.seg, pos.p, strict)?;
                 pos.count += 1;
             }
             None if group => break,
@@ -509,7 +559,7 @@ fn read_particles(
                     if let Some((s, p)) = find_before(segs, pos, r.local(), r.ns()) {
                         r.note_out_of_order();
                         passed.retain(|x| *x != (s, p));
-                        v.particle(n - 1 - s, p, r)?;
+                        read_particle(r, v, segs, s, p, strict)?;
                         continue;
                     }
                 }
@@ -542,6 +592,28 @@ fn read_particles(
         at.count = 0;
     }
     Ok(())
+}
+
+/// Reads particle `p` of segment `s` into its field; strict reading first tells the reader
+/// what the element's text must satisfy.
+#[inline]
+fn read_particle(
+    r: &mut Reader<'_>,
+    v: &mut dyn Sink,
+    segs: &[&'static Content],
+    s: usize,
+    p: usize,
+    strict: bool,
+) -> Result<()> {
+    if strict {
+        r.lex = segs[s].particles[p].lex;
+        r.nil_ok = false;
+        let res = v.particle(segs.len() - 1 - s, p, r);
+        r.lex = None;
+        res
+    } else {
+        v.particle(segs.len() - 1 - s, p, r)
+    }
 }
 
 /// The first particle at or after `from` that accepts the element and has room, and
@@ -700,6 +772,27 @@ pub fn read<T: Value>(r: &mut Reader<'_>) -> Result<T> {
     T::read_value(r)
 }
 
+/// Reads a simple-typed value whose text strict reading checks against `lex` (a choice's
+/// alternative; sequences name it in their tables).
+#[inline]
+pub fn read_lex<T: Value>(r: &mut Reader<'_>, lex: &'static Lex) -> Result<T> {
+    if r.strict() {
+        r.lex = Some(lex);
+        let v = T::read_value(r);
+        r.lex = None;
+        v
+    } else {
+        T::read_value(r)
+    }
+}
+
+/// Whether the text form of `v` satisfies `lex` (a union member's facets).
+pub fn lex_ok<T: super::value::Text>(lex: &Lex, v: &T) -> bool {
+    let mut s = String::new();
+    v.write_text(&mut s);
+    lex.check(&s).is_ok()
+}
+
 /// Reads the simple content of the current element (attributes read) into a field.
 #[inline]
 pub fn set_text<T: super::value::Text>(r: &mut Reader<'_>, slot: &mut T) -> Res {
@@ -793,6 +886,10 @@ macro_rules! __enumeration {
             }
             fn write_text(&self, out: &mut ::std::string::String) {
                 out.push_str(self.as_str())
+            }
+            #[inline]
+            fn is_listed(&self) -> bool {
+                $crate::__private::Enumeration::unknown_value(self).is_none()
             }
         }
         $crate::text_value!($t);

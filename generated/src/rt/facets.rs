@@ -81,6 +81,99 @@ pub enum Kind {
     Other,
 }
 
+/// What strict reading checks on the text of a simple-typed element or attribute beyond
+/// what its Rust type parses: the whitespace libxml2 refuses around the built-in type at the
+/// end of its derivation (see [`strip_as_libxml2`](super::lexical::strip_as_libxml2)) and the
+/// facets of the restrictions on the way. Generated tables name one per field that needs
+/// it; the default (open-world) reading does not look at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lex {
+    /// Local name of the built-in type (`int`, `dateTime`, `string`, ...).
+    pub xs: &'static str,
+    /// The facets, if the type is a restriction that has some.
+    pub facets: Option<&'static Facets>,
+    /// A `fixed` value the text must equal.
+    pub fixed: Option<&'static str>,
+}
+
+impl Lex {
+    /// A value of the built-in type `xs`, without facets.
+    pub const fn of(xs: &'static str) -> Lex {
+        Lex {
+            xs,
+            facets: None,
+            fixed: None,
+        }
+    }
+
+    /// A value of a restriction of the built-in type `xs` with `facets`.
+    pub const fn with(xs: &'static str, facets: &'static Facets) -> Lex {
+        Lex {
+            xs,
+            facets: Some(facets),
+            fixed: None,
+        }
+    }
+
+    /// The same, with a `fixed` value.
+    pub const fn fixed(self, value: &'static str) -> Lex {
+        Lex {
+            fixed: Some(value),
+            ..self
+        }
+    }
+
+    /// Checks `text` as written; the error says why libxml2 refuses it.
+    pub fn check(&self, text: &str) -> Result<(), String> {
+        let Some(stripped) = super::lexical::strip_as_libxml2(self.xs, text) else {
+            return Err(format!(
+                "'{text}' is not a valid value of the atomic type 'xs:{}' (whitespace around it)",
+                self.xs
+            ));
+        };
+        if let Some(f) = self.facets {
+            f.check(text)?;
+        }
+        if let Some(fixed) = self.fixed {
+            let f = self
+                .facets
+                .copied()
+                .unwrap_or(Facets::new(Kind::of_builtin(self.xs)));
+            let v = if f.kind == Kind::String { text } else { stripped };
+            let same = f.equal(&f.normalize(v), &f.normalize(fixed));
+            if !same {
+                return Err(format!(
+                    "The value '{text}' does not match the fixed value constraint '{fixed}'."
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Kind {
+    /// The kind of the built-in type named `xs` (`int`, `string`, `base64Binary`, ...).
+    pub fn of_builtin(xs: &str) -> Kind {
+        match xs {
+            "string" | "normalizedString" | "token" | "language" | "anyURI" | "Name"
+            | "NCName" | "NMTOKEN" | "ID" | "IDREF" | "ENTITY" => Kind::String,
+            "base64Binary" => Kind::Base64,
+            "hexBinary" => Kind::Hex,
+            "integer" | "long" | "int" | "short" | "byte" | "nonNegativeInteger"
+            | "positiveInteger" | "nonPositiveInteger" | "negativeInteger" | "unsignedLong"
+            | "unsignedInt" | "unsignedShort" | "unsignedByte" => Kind::Integer,
+            "decimal" => Kind::Decimal,
+            "float" | "double" => Kind::Float,
+            "dateTime" => Kind::DateTime,
+            "date" => Kind::Date,
+            "time" => Kind::Time,
+            "duration" => Kind::Duration,
+            "boolean" => Kind::Boolean,
+            _ => Kind::Other,
+        }
+    }
+}
+
 /// The facets of one simple type. Build it in a `const` or `static` with struct update
 /// syntax from [`Facets::new`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

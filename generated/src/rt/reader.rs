@@ -191,7 +191,12 @@ pub struct Reader<'a> {
     path: Vec<BytesStart<'a>>,
     options: ReadOptions,
     unknown: Vec<UnknownElement>,
-    repairs: Vec<Repair>,
+    repairs: std::cell::RefCell<Vec<Repair>>,
+    /// Strict reading: what the text of the element about to be read must satisfy.
+    pub(crate) lex: Option<&'static super::facets::Lex>,
+    /// Strict reading: the element about to be read is `nillable` (an `xsi:nil` on it is
+    /// allowed).
+    pub(crate) nil_ok: bool,
 }
 
 /// Maps a namespace name to its id.
@@ -247,12 +252,22 @@ impl<'r, 'a> Attr<'r, 'a> {
     }
     /// The value parsed as `T`.
     pub fn value<T: super::value::Text>(&self) -> Result<T> {
-        T::parse_text(&self.value).map_err(|reason| {
-            self.reader.error(ErrorKind::InvalidValue {
-                what: format!("attribute `{}`", self.qname),
-                value: shorten(&self.value),
-                reason,
-            })
+        let v = T::parse_text(&self.value).map_err(|reason| self.invalid(reason))?;
+        if !v.is_listed() && self.reader.strict() {
+            return Err(self.invalid(super::value::NOT_LISTED.into()));
+        }
+        Ok(v)
+    }
+    /// Strict reading: checks the value against the whitespace rules of its built-in type,
+    /// its facets and its `fixed` value.
+    pub fn check(&self, lex: &super::facets::Lex) -> Result<()> {
+        lex.check(&self.value).map_err(|reason| self.invalid(reason))
+    }
+    fn invalid(&self, reason: String) -> Error {
+        self.reader.error(ErrorKind::InvalidValue {
+            what: format!("attribute `{}`", self.qname),
+            value: shorten(&self.value),
+            reason,
         })
     }
     /// The error for an attribute the type does not declare.
@@ -343,7 +358,9 @@ impl<'a> Reader<'a> {
             path: Vec::new(),
             options,
             unknown: Vec::new(),
-            repairs: Vec::new(),
+            repairs: Default::default(),
+            lex: None,
+            nil_ok: false,
         };
         if input.len() > reader.options.max_document_bytes {
             return Err(reader.error(ErrorKind::DocumentTooLarge {
@@ -395,14 +412,9 @@ impl<'a> Reader<'a> {
         std::mem::take(&mut self.unknown)
     }
 
-    /// The repairs the open-world reading made, in document order.
-    pub fn repairs(&self) -> &[Repair] {
-        &self.repairs
-    }
-
-    /// Takes the repairs recorded in [`Reader::repairs`].
+    /// Takes the repairs the open-world reading made so far, in document order.
     pub fn take_repairs(&mut self) -> Vec<Repair> {
-        std::mem::take(&mut self.repairs)
+        std::mem::take(self.repairs.get_mut())
     }
 
     /// Whether the reading is strict ([`UnknownElements::Error`]).
@@ -411,17 +423,22 @@ impl<'a> Reader<'a> {
         self.options.unknown_elements == UnknownElements::Error
     }
 
-    fn note_at(&mut self, kind: RepairKind, pos: u64) {
+    fn note_at(&self, kind: RepairKind, pos: u64) {
         let (line, column) = self.position(pos);
-        self.repairs.push(Repair {
+        let repair = Repair {
             path: self.path_string(),
             line,
             column,
             kind,
-        });
+        };
+        let mut repairs = self.repairs.borrow_mut();
+        // The attributes of an element may be looked at more than once.
+        if repairs.last() != Some(&repair) {
+            repairs.push(repair);
+        }
     }
 
-    fn note(&mut self, kind: RepairKind) {
+    fn note(&self, kind: RepairKind) {
         self.note_at(kind, self.cur_pos);
     }
 
@@ -556,6 +573,17 @@ impl<'a> Reader<'a> {
             s.push_str(self.local());
         }
         s
+    }
+
+    /// The error for the text of the element just read (the reader has left it), which
+    /// does not parse or which strict reading refuses: the path ends with the element.
+    pub fn invalid_text(&self, value: &str, reason: String) -> Error {
+        let mut e = self.invalid_value(&format!("element <{}>", self.qname()), value, reason);
+        if self.state != State::AtChild {
+            e.path.push('/');
+            e.path.push_str(self.local());
+        }
+        e
     }
 
     /// An error at the current element.
@@ -935,6 +963,14 @@ impl<'a> Reader<'a> {
         Ok(None)
     }
 
+    /// The value of the current element's `xsi:nil`, if it has one.
+    pub(crate) fn xsi_nil_value(&self) -> Result<Option<String>> {
+        if self.no_attributes() {
+            return Ok(None);
+        }
+        self.xsi_attribute("nil")
+    }
+
     /// Whether the current element carries `xsi:nil="true"`.
     pub fn is_nil(&self) -> Result<bool> {
         Ok(self
@@ -976,6 +1012,38 @@ impl<'a> Reader<'a> {
     }
 
     fn read_text_inner(&mut self, check_attrs: bool) -> Result<Cow<'a, str>> {
+        if !self.strict() {
+            return self.read_text_unchecked(check_attrs);
+        }
+        let lex = self.lex.take();
+        if check_attrs {
+            self.check_nil()?;
+        }
+        let text = self.read_text_unchecked(check_attrs)?;
+        if let Some(l) = lex {
+            if let Err(reason) = l.check(&text) {
+                return Err(self.invalid_text(&text, reason));
+            }
+        }
+        Ok(text)
+    }
+
+    /// Strict reading: an `xsi:nil` is only allowed on a `nillable` element (the reader is
+    /// told so just before reading one).
+    pub(crate) fn check_nil(&mut self) -> Result<()> {
+        let ok = std::mem::take(&mut self.nil_ok);
+        if ok || self.no_attributes() || !self.cur.attributes_raw().contains("nil") {
+            return Ok(());
+        }
+        if self.xsi_attribute("nil")?.is_some() {
+            return Err(self.error(ErrorKind::Other(
+                "the element is not 'nillable': it cannot carry xsi:nil".into(),
+            )));
+        }
+        Ok(())
+    }
+
+    fn read_text_unchecked(&mut self, check_attrs: bool) -> Result<Cow<'a, str>> {
         if check_attrs && !self.no_attributes() {
             let mut unexpected = None;
             {
@@ -1271,6 +1339,67 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Whether an attribute value holds a character reference.
+#[inline]
+fn memchr_amp_hash(v: &str) -> bool {
+    v.contains("&#")
+}
+
+impl Reader<'_> {
+    /// The normalized value of an attribute holding character references: one to a
+    /// character XML 1.0 excludes is an error in strict reading, and U+FFFD with a recorded
+    /// repair in the default reading.
+    fn attr_char_refs<'v>(
+        &self,
+        a: quick_xml::events::attributes::Attribute<'v>,
+    ) -> Result<Cow<'v, str>> {
+        let raw = &a.value;
+        // The value with excluded references replaced, once there is one; `copied` is how
+        // much of `raw` it holds.
+        let mut fixed: Option<String> = None;
+        let mut copied = 0;
+        let mut i = 0;
+        while let Some(off) = raw[i..].find("&#") {
+            let start = i + off;
+            let Some(len) = raw[start..].find(';') else {
+                break;
+            };
+            let end = start + len + 1;
+            let body = &raw[start + 1..end - 1];
+            let code = char_ref_code(body).map_err(|e| {
+                self.error(ErrorKind::Syntax(format!("invalid character reference: {e}")))
+            })?;
+            let cref = classify_char_ref(code);
+            if self.strict() {
+                cref.strict().map_err(|e| {
+                    self.error(ErrorKind::Syntax(format!("invalid character reference: {e}")))
+                })?;
+            } else if let (_, Some(repair)) = cref.lenient() {
+                let out = fixed.get_or_insert_with(String::new);
+                out.push_str(&raw[copied..start]);
+                out.push_str("&#xFFFD;");
+                copied = end;
+                self.note(RepairKind::Lexical(repair));
+            }
+            i = end;
+        }
+        let a = match fixed {
+            None => a,
+            Some(mut out) => {
+                out.push_str(&raw[copied..]);
+                quick_xml::events::attributes::Attribute {
+                    key: a.key,
+                    value: Cow::Owned(out),
+                }
+            }
+        };
+        let v = a
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|e| self.error(ErrorKind::Syntax(e.to_string())))?;
+        Ok(Cow::Owned(v.into_owned()))
+    }
+}
+
 fn append<'a>(out: &mut Option<Cow<'a, str>>, s: Cow<'a, str>) {
     match out {
         None => *out = Some(s),
@@ -1329,9 +1458,12 @@ impl<'r, 'a> AttrIter<'r, 'a> {
             if ns == NS_XSI {
                 continue;
             }
-            let value = a
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map_err(|e| self.reader.error(ErrorKind::Syntax(e.to_string())))?;
+            let value = if memchr_amp_hash(&a.value) {
+                self.reader.attr_char_refs(a)?
+            } else {
+                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .map_err(|e| self.reader.error(ErrorKind::Syntax(e.to_string())))?
+            };
             if value.len() > self.reader.options.max_value_bytes {
                 return Err(self.reader.error(ErrorKind::ValueTooLarge {
                     size: value.len(),

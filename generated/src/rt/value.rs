@@ -14,6 +14,12 @@ pub trait Text: Sized {
     fn parse_text(s: &str) -> std::result::Result<Self, String>;
     /// Appends the text form.
     fn write_text(&self, out: &mut String);
+    /// Whether the value is one the schema lists: `false` for an enumeration's value kept
+    /// as sent (and a list or union holding one), which strict reading refuses.
+    #[inline]
+    fn is_listed(&self) -> bool {
+        true
+    }
     /// Parses text the reader may already own (text with entity references), so that a
     /// string type can keep it without copying; the error gives the text back.
     #[inline]
@@ -42,22 +48,38 @@ pub trait Tagged {
     fn element_tag(&self) -> &'static str;
 }
 
+/// Why strict reading refuses an enumeration value the schema does not list.
+pub const NOT_LISTED: &str = "[facet 'enumeration'] the value is not an element of the set the schema lists";
+
 /// Reads the text of an element as a simple-typed value.
 #[inline]
 pub fn read_text_value<T: Text>(r: &mut Reader<'_>) -> Result<T> {
     let s = r.read_text()?;
     // After reading, the reader stands on the element again: its name is only needed (and
     // only copied) for an error.
-    T::parse_text_cow(s)
-        .map_err(|(reason, s)| r.invalid_value(&format!("element <{}>", r.qname()), &s, reason))
+    let v = T::parse_text_cow(s)
+        .map_err(|(reason, s)| r.invalid_text(&s, reason))?;
+    listed(r, v)
 }
 
 /// Reads the text of an element whose attributes were already read.
 #[inline]
 pub fn read_simple_content<T: Text>(r: &mut Reader<'_>) -> Result<T> {
     let s = r.read_text_after_attrs()?;
-    T::parse_text_cow(s)
-        .map_err(|(reason, s)| r.invalid_value(&format!("element <{}>", r.qname()), &s, reason))
+    let v = T::parse_text_cow(s)
+        .map_err(|(reason, s)| r.invalid_text(&s, reason))?;
+    listed(r, v)
+}
+
+/// Strict reading refuses a value the schema does not list.
+#[inline]
+fn listed<T: Text>(r: &Reader<'_>, v: T) -> Result<T> {
+    if !v.is_listed() && r.strict() {
+        let mut text = String::new();
+        v.write_text(&mut text);
+        return Err(r.invalid_text(&text, NOT_LISTED.into()));
+    }
+    Ok(v)
 }
 
 /// Writes a simple-typed value as an element.
@@ -96,6 +118,15 @@ impl<T: Default> Default for Nillable<T> {
 
 impl<T: Value> Value for Nillable<T> {
     fn read_value(r: &mut Reader<'_>) -> Result<Self> {
+        if r.strict() {
+            if let Some(v) = r.xsi_nil_value()? {
+                if super::lexical::strip_as_libxml2("boolean", &v)
+                    .is_none_or(|v| !matches!(v, "true" | "false" | "1" | "0"))
+                {
+                    return Err(r.invalid_value("attribute `xsi:nil`", &v, "not a valid xs:boolean".into()));
+                }
+            }
+        }
         if r.is_nil()? {
             let mut attrs = Vec::new();
             {
@@ -113,6 +144,7 @@ impl<T: Value> Value for Nillable<T> {
             r.leave()?;
             Ok(Nillable::Nil(attrs))
         } else {
+            r.nil_ok = true;
             T::read_value(r).map(Nillable::Value)
         }
     }

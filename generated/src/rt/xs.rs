@@ -166,6 +166,9 @@ impl<T: Text> Text for List<T> {
             v.write_text(out);
         }
     }
+    fn is_listed(&self) -> bool {
+        self.0.iter().all(Text::is_listed)
+    }
 }
 
 impl<T: Text> super::value::Value for List<T> {
