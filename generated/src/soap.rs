@@ -1,7 +1,9 @@
 //! The SOAP 1.1 envelope around EWS messages: headers, body and faults.
 
 use crate::__private::{Reader, Value, Writer, NS_NONE, NS_SOAP, NS_XML};
-use crate::rt::{self, ErrorKind, Namespaces, RawElement, ReadOptions, Repair, Result, UnknownElement};
+use crate::rt::{
+    self, ErrorKind, Namespaces, RawElement, ReadOptions, Repair, Result, UnknownElement,
+};
 
 /// A SOAP fault (`soap:Fault`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

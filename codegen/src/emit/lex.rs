@@ -41,24 +41,11 @@ fn xs_name(b: Builtin) -> Option<&'static str> {
     })
 }
 
-/// Whether libxml2 refuses whitespace on some side of a value of the built-in type (see
-/// the runtime's `lexical::libxml2_whitespace`): only those need a check without facets.
-fn whitespace_rule(xs: &str) -> bool {
-    matches!(
-        xs,
-        "long"
-            | "int"
-            | "short"
-            | "byte"
-            | "unsignedLong"
-            | "unsignedInt"
-            | "unsignedShort"
-            | "unsignedByte"
-            | "date"
-            | "dateTime"
-            | "time"
-            | "duration"
-    )
+/// Whether the Rust type's `Text::XS` does not already name the built-in type for the
+/// runtime's whitespace rules (`u64` stands for `xs:unsignedLong`): only those need a
+/// check without facets.
+fn whitespace_rule(b: Builtin) -> bool {
+    matches!(b, Builtin::NonNegativeInteger)
 }
 
 /// The runtime's facet kind of a built-in type.
@@ -168,7 +155,10 @@ impl Emitter<'_> {
         }
         for (name, v) in [
             ("total_digits", chain.iter().find_map(|f| f.total_digits)),
-            ("fraction_digits", chain.iter().find_map(|f| f.fraction_digits)),
+            (
+                "fraction_digits",
+                chain.iter().find_map(|f| f.fraction_digits),
+            ),
         ] {
             if let Some(v) = v {
                 let name = ident(name);
@@ -204,14 +194,16 @@ impl Emitter<'_> {
     /// The `&'static rt::Lex` strict reading checks a value of type `t` against (with a
     /// `fixed` value), or `None` when the Rust type's own parsing is the whole check.
     pub(super) fn lex_of(&self, t: &TyRef, fixed: Option<&str>) -> Option<TokenStream> {
-        let chain = self.alias_chain(t).and_then(|(f, b)| Some((f, xs_name(b)?)));
-        let Some((facets, xs)) = chain else {
+        let chain = self
+            .alias_chain(t)
+            .and_then(|(f, b)| Some((f, b, xs_name(b)?)));
+        let Some((facets, b, xs)) = chain else {
             // An enumeration (or list, union): its own parsing checks it; a fixed value is
             // compared as text.
             return fixed.map(|v| quote!(&rt::Lex::of("string").fixed(#v)));
         };
         let base = if facets.is_empty() {
-            if fixed.is_none() && !whitespace_rule(xs) {
+            if fixed.is_none() && !whitespace_rule(b) {
                 return None;
             }
             quote!(rt::Lex::of(#xs))

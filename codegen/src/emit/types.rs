@@ -1131,7 +1131,9 @@ impl Emitter<'_> {
                             }
                         }
                     });
-                    listed.push(quote!(Self::#v(v) => rt::Text::is_listed(v) && rt::lex_ok(#lex, v),));
+                    listed.push(
+                        quote!(Self::#v(v) => rt::Text::is_listed(v) && rt::lex_ok(#lex, v),),
+                    );
                 }
                 None => listed.push(quote!(Self::#v(v) => rt::Text::is_listed(v),)),
             }

@@ -460,7 +460,7 @@ fn write_time(out: &mut String, hour: u8, minute: u8, second: u8, fraction: Opti
 // ---------------------------------------------------------------------------------------
 
 macro_rules! common_impls {
-    ($name:ident, $what:literal) => {
+    ($name:ident, $what:literal, $xs:literal) => {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 let mut s = String::with_capacity(32);
@@ -478,6 +478,7 @@ macro_rules! common_impls {
         }
 
         impl Text for $name {
+            const XS: &'static str = $xs;
             /// Parses the lexical form, surrounding XML whitespace removed (the type's
             /// `whiteSpace` is `collapse`).
             fn parse_text(s: &str) -> Result<Self, String> {
@@ -658,7 +659,7 @@ fn zone_of_code(c: u16) -> Option<Zone> {
     }
 }
 
-common_impls!(DateTime, "`xs:dateTime`");
+common_impls!(DateTime, "`xs:dateTime`", "dateTime");
 
 impl DateTime {
     /// A zone-less date and time without fraction. Errors on a component out of range (the
@@ -922,7 +923,7 @@ impl Default for Date {
     }
 }
 
-common_impls!(Date, "`xs:date`");
+common_impls!(Date, "`xs:date`", "date");
 
 impl Date {
     /// A zone-less date. Errors on a component out of range.
@@ -1020,7 +1021,7 @@ pub struct Time {
     zone: Option<Zone>,
 }
 
-common_impls!(Time, "`xs:time`");
+common_impls!(Time, "`xs:time`", "time");
 
 impl Time {
     /// A zone-less time without fraction. Errors on a component out of range (`24:00:00`
@@ -1187,7 +1188,7 @@ impl Default for Duration {
     }
 }
 
-common_impls!(Duration, "`xs:duration`");
+common_impls!(Duration, "`xs:duration`", "duration");
 
 const LONG_MAX: u64 = i64::MAX as u64;
 

@@ -139,7 +139,11 @@ impl Lex {
                 .facets
                 .copied()
                 .unwrap_or(Facets::new(Kind::of_builtin(self.xs)));
-            let v = if f.kind == Kind::String { text } else { stripped };
+            let v = if f.kind == Kind::String {
+                text
+            } else {
+                stripped
+            };
             let same = f.equal(&f.normalize(v), &f.normalize(fixed));
             if !same {
                 return Err(format!(
@@ -155,8 +159,8 @@ impl Kind {
     /// The kind of the built-in type named `xs` (`int`, `string`, `base64Binary`, ...).
     pub fn of_builtin(xs: &str) -> Kind {
         match xs {
-            "string" | "normalizedString" | "token" | "language" | "anyURI" | "Name"
-            | "NCName" | "NMTOKEN" | "ID" | "IDREF" | "ENTITY" => Kind::String,
+            "string" | "normalizedString" | "token" | "language" | "anyURI" | "Name" | "NCName"
+            | "NMTOKEN" | "ID" | "IDREF" | "ENTITY" => Kind::String,
             "base64Binary" => Kind::Base64,
             "hexBinary" => Kind::Hex,
             "integer" | "long" | "int" | "short" | "byte" | "nonNegativeInteger"

@@ -252,6 +252,12 @@ impl<'r, 'a> Attr<'r, 'a> {
     }
     /// The value parsed as `T`.
     pub fn value<T: super::value::Text>(&self) -> Result<T> {
+        if !T::XS.is_empty()
+            && self.reader.strict()
+            && super::lexical::strip_as_libxml2(T::XS, &self.value).is_none()
+        {
+            return Err(self.invalid(super::value::whitespace_reason(T::XS)));
+        }
         let v = T::parse_text(&self.value).map_err(|reason| self.invalid(reason))?;
         if !v.is_listed() && self.reader.strict() {
             return Err(self.invalid(super::value::NOT_LISTED.into()));
@@ -261,7 +267,8 @@ impl<'r, 'a> Attr<'r, 'a> {
     /// Strict reading: checks the value against the whitespace rules of its built-in type,
     /// its facets and its `fixed` value.
     pub fn check(&self, lex: &super::facets::Lex) -> Result<()> {
-        lex.check(&self.value).map_err(|reason| self.invalid(reason))
+        lex.check(&self.value)
+            .map_err(|reason| self.invalid(reason))
     }
     fn invalid(&self, reason: String) -> Error {
         self.reader.error(ErrorKind::InvalidValue {
@@ -1367,12 +1374,16 @@ impl Reader<'_> {
             let end = start + len + 1;
             let body = &raw[start + 1..end - 1];
             let code = char_ref_code(body).map_err(|e| {
-                self.error(ErrorKind::Syntax(format!("invalid character reference: {e}")))
+                self.error(ErrorKind::Syntax(format!(
+                    "invalid character reference: {e}"
+                )))
             })?;
             let cref = classify_char_ref(code);
             if self.strict() {
                 cref.strict().map_err(|e| {
-                    self.error(ErrorKind::Syntax(format!("invalid character reference: {e}")))
+                    self.error(ErrorKind::Syntax(format!(
+                        "invalid character reference: {e}"
+                    )))
                 })?;
             } else if let (_, Some(repair)) = cref.lenient() {
                 let out = fixed.get_or_insert_with(String::new);

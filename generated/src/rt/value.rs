@@ -10,6 +10,10 @@ use super::writer::Writer;
 
 /// A value with a text form: XML Schema simple types, enumerations, lists and unions.
 pub trait Text: Sized {
+    /// The XML Schema built-in type the Rust type stands for (`int`, `dateTime`, ...), when
+    /// libxml2 refuses whitespace around its values: strict reading checks it (see
+    /// [`strip_as_libxml2`](super::lexical::strip_as_libxml2)). Empty for the others.
+    const XS: &'static str = "";
     /// Parses the text form; the error says why it does not parse.
     fn parse_text(s: &str) -> std::result::Result<Self, String>;
     /// Appends the text form.
@@ -49,16 +53,19 @@ pub trait Tagged {
 }
 
 /// Why strict reading refuses an enumeration value the schema does not list.
-pub const NOT_LISTED: &str = "[facet 'enumeration'] the value is not an element of the set the schema lists";
+pub const NOT_LISTED: &str =
+    "[facet 'enumeration'] the value is not an element of the set the schema lists";
 
 /// Reads the text of an element as a simple-typed value.
 #[inline]
 pub fn read_text_value<T: Text>(r: &mut Reader<'_>) -> Result<T> {
     let s = r.read_text()?;
+    if !T::XS.is_empty() && r.strict() {
+        whitespace::<T>(r, &s)?;
+    }
     // After reading, the reader stands on the element again: its name is only needed (and
     // only copied) for an error.
-    let v = T::parse_text_cow(s)
-        .map_err(|(reason, s)| r.invalid_text(&s, reason))?;
+    let v = T::parse_text_cow(s).map_err(|(reason, s)| r.invalid_text(&s, reason))?;
     listed(r, v)
 }
 
@@ -66,9 +73,27 @@ pub fn read_text_value<T: Text>(r: &mut Reader<'_>) -> Result<T> {
 #[inline]
 pub fn read_simple_content<T: Text>(r: &mut Reader<'_>) -> Result<T> {
     let s = r.read_text_after_attrs()?;
-    let v = T::parse_text_cow(s)
-        .map_err(|(reason, s)| r.invalid_text(&s, reason))?;
+    if !T::XS.is_empty() && r.strict() {
+        whitespace::<T>(r, &s)?;
+    }
+    let v = T::parse_text_cow(s).map_err(|(reason, s)| r.invalid_text(&s, reason))?;
     listed(r, v)
+}
+
+/// Strict reading refuses whitespace libxml2 refuses around a value of `T::XS`.
+#[cold]
+fn whitespace<T: Text>(r: &Reader<'_>, s: &str) -> Result<()> {
+    if super::lexical::strip_as_libxml2(T::XS, s).is_none() {
+        return Err(r.invalid_text(s, whitespace_reason(T::XS)));
+    }
+    Ok(())
+}
+
+/// Why strict reading refuses whitespace around a value of `xs`.
+pub(crate) fn whitespace_reason(xs: &str) -> String {
+    format!(
+        "not a valid value of the atomic type 'xs:{xs}' (libxml2 refuses the whitespace around it)"
+    )
 }
 
 /// Strict reading refuses a value the schema does not list.
@@ -123,7 +148,11 @@ impl<T: Value> Value for Nillable<T> {
                 if super::lexical::strip_as_libxml2("boolean", &v)
                     .is_none_or(|v| !matches!(v, "true" | "false" | "1" | "0"))
                 {
-                    return Err(r.invalid_value("attribute `xsi:nil`", &v, "not a valid xs:boolean".into()));
+                    return Err(r.invalid_value(
+                        "attribute `xsi:nil`",
+                        &v,
+                        "not a valid xs:boolean".into(),
+                    ));
                 }
             }
         }
@@ -209,8 +238,9 @@ impl Text for bool {
 }
 
 macro_rules! int_text {
-    ($($t:ty),*) => {$(
+    ($($t:ty: $xs:literal),*) => {$(
         impl Text for $t {
+            const XS: &'static str = $xs;
             #[inline]
             fn parse_text(s: &str) -> std::result::Result<Self, String> {
                 let t = s.trim();
@@ -225,7 +255,18 @@ macro_rules! int_text {
         }
     )*};
 }
-int_text!(i8, i16, i32, i64, i128, u8, u16, u32, u64, u128);
+int_text!(
+    i8: "byte",
+    i16: "short",
+    i32: "int",
+    i64: "long",
+    i128: "integer",
+    u8: "unsignedByte",
+    u16: "unsignedShort",
+    u32: "unsignedInt",
+    u64: "unsignedLong",
+    u128: ""
+);
 
 macro_rules! float_text {
     ($($t:ty),*) => {$(
