@@ -101,6 +101,9 @@ pub struct Special {
     pub text: String,
     /// Open attributes.
     pub other_attributes: String,
+    /// Whether the element carried an `xsi:type` naming its own type (`xsi_type`), for the
+    /// root of a chain of extensions that has attributes; empty for other types.
+    pub xsi_type: String,
 }
 
 impl Names {
@@ -453,14 +456,31 @@ pub fn name(m: &Model) -> Names {
         namer.name_type(k, 0);
     }
     let mut names = namer.names;
+    // Types other types extend: an element of such a type may name it with `xsi:type`.
+    let bases: BTreeSet<&TypeKey> = m
+        .types
+        .values()
+        .filter_map(|d| match &d.kind {
+            TypeKind::Struct(s) => s.base.as_ref(),
+            _ => None,
+        })
+        .collect();
     for (k, def) in &m.types {
         match &def.kind {
             TypeKind::Struct(s) => {
                 let mut reserved = BTreeSet::new();
+                // Kept by the roots of chains of extensions that read attributes already
+                // (their derived types pass attributes on to them).
+                let carries_xsi_type = s.base.is_none() && bases.contains(k) && !s.attrs.is_empty();
                 let mut special = Special {
                     value: "value".into(),
                     text: "text".into(),
                     other_attributes: "other_attributes".into(),
+                    xsi_type: if carries_xsi_type {
+                        "xsi_type".into()
+                    } else {
+                        String::new()
+                    },
                 };
                 if s.base.is_some() {
                     let mut b = vec!["base".to_string()];
@@ -476,6 +496,9 @@ pub fn name(m: &Model) -> Names {
                 }
                 if s.any_attribute.is_some() {
                     extra.push(&mut special.other_attributes);
+                }
+                if carries_xsi_type {
+                    extra.push(&mut special.xsi_type);
                 }
                 for e in extra {
                     let mut v = vec![e.clone()];

@@ -73,6 +73,46 @@ pub trait OperationMessages: Operation {
     fn into_messages(response: Self::Response) -> Vec<Self::Message>;
 }
 
+/// `OperationMessages` for an operation whose response holds its messages in a list of
+/// alternatives reached through required fields:
+/// `__operation_messages!(Op, Message, [base.response_messages], response_messages, Choice::Variant, boxed)`
+/// (or `inline` for an alternative that is not boxed).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __operation_messages {
+    ($op:ty, $msg:ty, [$($f:ident).*], $list:ident, $v:path, boxed) => {
+        $crate::__operation_messages!(@ $op, $msg, [$($f).*], $list, $v, |v| &**v, |v| *v);
+    };
+    ($op:ty, $msg:ty, [$($f:ident).*], $list:ident, $v:path, inline) => {
+        $crate::__operation_messages!(@ $op, $msg, [$($f).*], $list, $v, |v| v, |v| v);
+    };
+    (@ $op:ty, $msg:ty, [$($f:ident).*], $list:ident, $v:path, |$r:ident| $by_ref:expr, |$o:ident| $owned:expr) => {
+        impl $crate::OperationMessages for $op {
+            type Message = $msg;
+            #[allow(unreachable_patterns)]
+            fn messages(response: &Self::Response) -> ::std::vec::Vec<&$msg> {
+                response$(.$f)*.$list
+                    .iter()
+                    .filter_map(|m| match m {
+                        $v($r) => ::core::option::Option::Some($by_ref),
+                        _ => ::core::option::Option::None,
+                    })
+                    .collect()
+            }
+            #[allow(unreachable_patterns)]
+            fn into_messages(response: Self::Response) -> ::std::vec::Vec<$msg> {
+                response$(.$f)*.$list
+                    .into_iter()
+                    .filter_map(|m| match m {
+                        $v($o) => ::core::option::Option::Some($owned),
+                        _ => ::core::option::Option::None,
+                    })
+                    .collect()
+            }
+        }
+    };
+}
+
 #[allow(
     clippy::all,
     clippy::pedantic,

@@ -387,6 +387,10 @@ impl Arb<'_> {
                     let n = ident(&special.text);
                     inits.push(quote!(#n: ::std::vec::Vec::new()));
                 }
+                if !special.xsi_type.is_empty() {
+                    let n = ident(&special.xsi_type);
+                    inits.push(quote!(#n: false));
+                }
                 if st.base.is_none()
                     && st.attrs.is_empty()
                     && st.fields.is_empty()

@@ -271,8 +271,64 @@ impl Emitter<'_> {
         }
     }
 
+    /// `OperationMessages` by the runtime's macro, for messages in a list of alternatives
+    /// reached through required fields (the shape of every EWS response): the fields, the
+    /// list, the alternative and whether it is boxed.
+    fn messages_macro(&self, s: &ScaleShapes) -> Option<TokenStream> {
+        let [path] = s.messages.paths.as_slice() else {
+            return None;
+        };
+        let (last, rest) = path.split_last()?;
+        let (list, fields) = rest.split_last()?;
+        let mut access = Vec::new();
+        for step in fields {
+            match step {
+                Step::Base(k) => access.push(ident(&self.n.base_fields[k])),
+                Step::Field(k, i) => {
+                    let f = &self.m.types[k].kind.children()[*i];
+                    if f.occurs != Occurs::Required || f.boxed {
+                        return None;
+                    }
+                    access.push(ident(&self.n.fields[k][*i]));
+                }
+                Step::Variant(..) => return None,
+            }
+        }
+        let Step::Field(lk, li) = list else {
+            return None;
+        };
+        let lf = &self.m.types[lk].kind.children()[*li];
+        if !lf.occurs.is_many() || lf.boxed {
+            return None;
+        }
+        let list = ident(&self.n.fields[lk][*li]);
+        let Step::Variant(vk, vi) = last else {
+            return None;
+        };
+        let vf = &self.m.types[vk].kind.children()[*vi];
+        if vf.occurs != Occurs::Required {
+            return None;
+        }
+        let variant = ident(&self.n.fields[vk][*vi]);
+        let choice = self.root_type_path(vk);
+        let boxed = if vf.boxed {
+            quote!(boxed)
+        } else {
+            quote!(inline)
+        };
+        let krate = &self.krate;
+        let req = self.root_type_path(&s.request);
+        let msg = self.root_type_path(&s.messages.message);
+        Some(quote! {
+            #krate::__operation_messages!(#req, #msg, [#(#access).*], #list, #choice::#variant, #boxed);
+        })
+    }
+
     /// `OperationMessages`.
     fn messages_hook(&self, s: &ScaleShapes) -> TokenStream {
+        if let Some(t) = self.messages_macro(s) {
+            return t;
+        }
         let krate = &self.krate;
         let req = self.root_type_path(&s.request);
         let msg = self.root_type_path(&s.messages.message);

@@ -291,6 +291,10 @@ impl Emitter<'_> {
             let v = self.empty_vec();
             inits.push(quote!(#f: #v));
         }
+        if !special.xsi_type.is_empty() {
+            let f = ident(&special.xsi_type);
+            inits.push(quote!(#f: false));
+        }
         if let Some(b) = &s.base {
             let (mut bp, _) = self.ctor_parts(b);
             for (n, _, _) in bp.iter_mut() {
@@ -395,6 +399,13 @@ impl Emitter<'_> {
                 pub #f: #vec<#string>,
             ));
         }
+        let xsi_type = (!special.xsi_type.is_empty()).then(|| ident(&special.xsi_type));
+        if let Some(f) = &xsi_type {
+            decls.push(quote!(
+                /// The element named its own type with `xsi:type` (kept, and written back).
+                pub #f: bool,
+            ));
+        }
         let (params, inits) = self.ctor_parts(k);
         let blanks: Vec<&TokenStream> = params.iter().map(|(_, _, b)| b).collect();
         let params: Vec<TokenStream> = params
@@ -419,6 +430,7 @@ impl Emitter<'_> {
                     .filter(|i| {
                         let t = i.to_string();
                         !(t.ends_with(": None")
+                            || t.ends_with(": false")
                             || t.ends_with("new ()")
                             || t.ends_with("default ()"))
                     })
@@ -450,6 +462,9 @@ impl Emitter<'_> {
             } else {
                 attr_arms.push(quote!(#pat => rt::attr_opt(a, &mut self.#f),));
             }
+        }
+        if let Some(f) = &xsi_type {
+            attr_arms.push(quote!(rt::XSI_TYPE => rt::xsi_type(&mut self.#f),));
         }
         let mut particle_arms = Vec::new();
         for (i, (f, n)) in s.fields.iter().zip(field_names).enumerate() {
@@ -494,7 +509,7 @@ impl Emitter<'_> {
                     rt::Sink::attr(&mut self.#bf, d - 1, i, a)
                 }
             },
-            _ if s.attrs.is_empty() => quote!(),
+            _ if attr_arms.is_empty() => quote!(),
             _ => quote! {
                 fn attr(&mut self, #depth_param: usize, i: usize, a: &rt::Attr) -> rt::Res {
                     match #scrutinee { #(#attr_arms)* #attr_fallback }
@@ -600,6 +615,9 @@ impl Emitter<'_> {
         if let Some(lex) = s.text.as_ref().and_then(|t| self.lex_of(t, None)) {
             table = quote!(#table.text(#lex));
         }
+        if xsi_type.is_some() {
+            table = quote!(#table.xsi_type());
+        }
         if self.m.text_of(k).is_some() {
             table = quote!(#table.model(rt::Model::Simple));
         } else if mixed_root.is_some() {
@@ -610,6 +628,9 @@ impl Emitter<'_> {
         // Writing.
         let mut write_attrs = Vec::new();
         let mut write_content = Vec::new();
+        if let Some(f) = &xsi_type {
+            write_attrs.push(quote!(w.xsi_type(self.#f);));
+        }
         if let Some((bf, _, _)) = &base {
             write_attrs.push(quote!(rt::Complex::write_attrs(&self.#bf, w);));
         }

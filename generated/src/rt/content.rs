@@ -211,6 +211,9 @@ pub struct Content {
     pub model: Model,
     /// What strict reading checks on simple content (declared by this type).
     pub text: Option<&'static Lex>,
+    /// The type keeps an `xsi:type` naming the element's own type (the root of a chain of
+    /// extensions; the types derived from it keep it in their base).
+    pub xsi_type: bool,
 }
 
 impl Content {
@@ -224,6 +227,7 @@ impl Content {
             particles,
             model: Model::Seq,
             text: None,
+            xsi_type: false,
         }
     }
 
@@ -250,6 +254,14 @@ impl Content {
         Content { model, ..self }
     }
 
+    /// The same table, keeping `xsi:type` (see [`Content::xsi_type`]).
+    pub const fn xsi_type(self) -> Content {
+        Content {
+            xsi_type: true,
+            ..self
+        }
+    }
+
     /// The same table of simple content, its text checked by strict reading against `lex`.
     pub const fn text(self, lex: &'static Lex) -> Content {
         Content {
@@ -261,6 +273,17 @@ impl Content {
 
 /// The result of storing one field.
 pub type Res = Result<()>;
+
+/// The attribute index by which the reader tells the root of a chain of extensions that the
+/// element named its own type with `xsi:type`.
+pub const XSI_TYPE: usize = usize::MAX;
+
+/// Records that the element named its own type with `xsi:type`.
+#[inline]
+pub fn xsi_type(slot: &mut bool) -> Res {
+    *slot = true;
+    Ok(())
+}
 
 /// A value to read into: everything optional absent, every required part a placeholder
 /// that reading replaces (or reports missing). Every type with a `Default` has one.
@@ -339,6 +362,7 @@ pub fn read_complex<T: Complex>(r: &mut Reader<'_>) -> Result<T> {
 #[inline]
 pub fn write_complex<T: Complex>(v: &T, w: &mut Writer, tag: &str) {
     w.start(tag);
+    w.set_type(T::CONTENT.name);
     v.write_attrs(w);
     v.write_content(w);
     w.end(tag);
@@ -405,6 +429,9 @@ pub fn read_element(r: &mut Reader<'_>, c: &'static Content, v: &mut dyn Sink) -
         }
     } else {
         read_attributes(r, segs, v)?;
+        if segs[0].xsi_type && r.names_type(c.name)? {
+            v.attr(n - 1, XSI_TYPE, &r.xsi_type_attr())?;
+        }
     }
     if c.model == Model::Simple {
         if strict {

@@ -970,6 +970,43 @@ impl<'a> Reader<'a> {
         Ok(None)
     }
 
+    /// Whether the current element carries an `xsi:type` naming the type `name` (a
+    /// qualified name with the generated code's prefix, such as `t:ItemType`).
+    pub(crate) fn names_type(&self, name: &str) -> Result<bool> {
+        if !self.cur.attributes_raw().contains("type") {
+            return Ok(false);
+        }
+        let Some(v) = self.xsi_attribute("type")? else {
+            return Ok(false);
+        };
+        let (prefix, local) = split_qname(v.trim());
+        let (want_prefix, want_local) = split_qname(name);
+        if local != want_local {
+            return Ok(false);
+        }
+        let want = self
+            .namespaces
+            .iter()
+            .position(|(p, _)| *p == want_prefix)
+            .map_or(NS_NONE, |i| i as u8);
+        Ok(match self.resolve_prefix(prefix, false) {
+            Resolved::Bound(id, _) => id == want,
+            Resolved::Unbound => want == NS_NONE,
+            Resolved::Unknown => false,
+        })
+    }
+
+    /// The `xsi:type` attribute as the reader hands attributes to generated code.
+    pub(crate) fn xsi_type_attr(&self) -> Attr<'_, 'a> {
+        Attr {
+            reader: self,
+            local: "type",
+            qname: "xsi:type",
+            ns: NS_XSI,
+            value: Cow::Borrowed(""),
+        }
+    }
+
     /// The value of the current element's `xsi:nil`, if it has one.
     pub(crate) fn xsi_nil_value(&self) -> Result<Option<String>> {
         if self.no_attributes() {

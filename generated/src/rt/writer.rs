@@ -15,6 +15,10 @@ pub struct Writer {
     depth: usize,
     mixed: Vec<(usize, Vec<String>)>,
     xsi_type: Option<&'static str>,
+    /// The schema name of the complex type being written (for [`Writer::xsi_type`]).
+    current_type: &'static str,
+    /// Whether the element just opened carries `xsi:type` already.
+    typed: bool,
     /// Where each open element's qualified name starts in `out` (for error paths).
     open_tags: Vec<usize>,
     /// The first value XML 1.0 cannot carry: what held it and where.
@@ -33,6 +37,8 @@ impl Writer {
             depth: 0,
             mixed: Vec::new(),
             xsi_type: None,
+            current_type: "",
+            typed: false,
             open_tags: Vec::new(),
             error: None,
         }
@@ -165,9 +171,29 @@ impl Writer {
             }
         }
         self.open = true;
+        self.typed = false;
         if let Some(t) = self.xsi_type.take() {
             self.attr_str("xmlns:xsi", super::reader::XSI);
             self.attr_str("xsi:type", t);
+            self.typed = true;
+        }
+    }
+
+    /// Says which complex type the element just opened holds (its schema name, such as
+    /// `t:ItemType`), for [`Writer::xsi_type`].
+    #[inline]
+    pub fn set_type(&mut self, name: &'static str) {
+        self.current_type = name;
+    }
+
+    /// Writes `xsi:type` naming the type of the element just opened when `given` (a value
+    /// read from an element that named its own type), unless it carries one already.
+    #[inline]
+    pub fn xsi_type(&mut self, given: bool) {
+        if given && !self.typed && !self.current_type.is_empty() {
+            self.attr_str("xmlns:xsi", super::reader::XSI);
+            self.attr_str("xsi:type", self.current_type);
+            self.typed = true;
         }
     }
 
