@@ -134,7 +134,7 @@ impl Emitter<'_> {
         let kind = kind(b);
         let mut fields = Vec::new();
         let first = |get: &dyn Fn(&Facets) -> Option<String>| chain.iter().find_map(|f| get(f));
-        let num = |v: Option<u64>| v.map(|n| Literal::u64_unsuffixed(n));
+        let num = |v: Option<u64>| v.map(Literal::u64_unsuffixed);
         if let Some(ws) = first(&|f| f.white_space.clone()) {
             let ws = match ws.as_str() {
                 "preserve" => quote!(Preserve),
