@@ -459,9 +459,21 @@ impl<'a> Reader<'a> {
         self.note(RepairKind::OutOfOrder);
     }
 
-    /// Records a value only a lenient reading keeps, at the current element.
+    /// Records a value only a lenient reading keeps, at the current element (or the element
+    /// whose text was just read).
     pub fn note_lexical(&mut self, repair: LexicalRepair) {
-        self.note(RepairKind::Lexical(repair));
+        let (line, column) = self.position(self.cur_pos);
+        let mut path = self.path_string();
+        if self.state != State::AtChild {
+            path.push('/');
+            path.push_str(self.local());
+        }
+        self.repairs.borrow_mut().push(Repair {
+            path,
+            line,
+            column,
+            kind: RepairKind::Lexical(repair),
+        });
     }
 
     /// Local name of the element the reader is positioned on.

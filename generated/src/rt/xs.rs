@@ -109,7 +109,29 @@ impl Text for Base64Binary {
         base64::engine::general_purpose::STANDARD.encode_string(&self.0, out)
     }
 }
-crate::text_value!(Base64Binary);
+
+/// Strict reading decodes as libxml2 accepts; the default reading also decodes text
+/// without its `=` padding (and with non-zero unused bits), recording the repair.
+impl super::value::Value for Base64Binary {
+    fn read_value(r: &mut super::Reader<'_>) -> super::Result<Self> {
+        if r.strict() {
+            return super::value::read_text_value(r);
+        }
+        let s = r.read_text()?;
+        match Self::parse_lenient(&s) {
+            Ok((v, repair)) => {
+                if let Some(repair) = repair {
+                    r.note_lexical(repair);
+                }
+                Ok(v)
+            }
+            Err(reason) => Err(r.invalid_text(&s, reason)),
+        }
+    }
+    fn write_value(&self, w: &mut super::Writer, tag: &str) {
+        super::value::write_text_value(self, w, tag)
+    }
+}
 
 /// `xs:hexBinary`: the decoded bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
