@@ -41,11 +41,11 @@ fn xs_name(b: Builtin) -> Option<&'static str> {
     })
 }
 
-/// Whether the Rust type's `Text::XS` does not already name the built-in type for the
-/// runtime's whitespace rules (`u64` stands for `xs:unsignedLong`): only those need a
-/// check without facets.
-fn whitespace_rule(b: Builtin) -> bool {
-    matches!(b, Builtin::NonNegativeInteger)
+/// Whether a value of the built-in type needs a check its Rust type does not make: the
+/// lexical space of `xs:language` (a `String` in Rust), and the whitespace rules of
+/// `xs:nonNegativeInteger` (a `u64`, whose `Text::XS` is `unsignedLong`).
+fn needs_check(b: Builtin) -> bool {
+    matches!(b, Builtin::NonNegativeInteger | Builtin::Language)
 }
 
 /// The runtime's facet kind of a built-in type.
@@ -203,7 +203,7 @@ impl Emitter<'_> {
             return fixed.map(|v| quote!(&rt::Lex::of("string").fixed(#v)));
         };
         let base = if facets.is_empty() {
-            if fixed.is_none() && !whitespace_rule(b) {
+            if fixed.is_none() && !needs_check(b) {
                 return None;
             }
             quote!(rt::Lex::of(#xs))

@@ -599,6 +599,10 @@ impl Emitter<'_> {
                 } else {
                     quote!(rt::A::opt(#l, #id))
                 };
+                if a.qname.ns == "http://www.w3.org/XML/1998/namespace" && l == "lang" {
+                    // xml.xsd: a union of xs:language and the empty string.
+                    return quote!(#decl.lex(&rt::Lex::of("lang")));
+                }
                 match self.lex_of(&a.ty, a.fixed.as_deref()) {
                     Some(lex) => quote!(#decl.lex(#lex)),
                     None => decl,

@@ -346,6 +346,19 @@ pub trait Complex: Sink + Blank + Sized {
 const STACK_RED_ZONE: usize = 128 * 1024;
 const STACK_SEGMENT: usize = 4 * 1024 * 1024;
 
+/// Whether the complex type of `table` (or one of its bases) declares the attribute, or
+/// leaves it open; a value without a table declares none.
+pub fn declares(table: Option<&'static Content>, local: &str, ns: u8) -> bool {
+    let mut t = table;
+    while let Some(c) = t {
+        if c.attrs.iter().any(|a| a.local == local && a.ns == ns) || c.any_attr.accepts(ns) {
+            return true;
+        }
+        t = c.base;
+    }
+    false
+}
+
 /// Reads a complex type's element (the reader stands on it).
 #[inline]
 pub fn read_complex<T: Complex>(r: &mut Reader<'_>) -> Result<T> {
@@ -544,6 +557,12 @@ fn read_particles(
     };
     // Required particles passed over without an occurrence (open-world reading only).
     let mut passed: Vec<(usize, usize)> = Vec::new();
+    // `xs:all`: occurrences of each particle of the last segment.
+    let mut counts: Vec<u32> = if all {
+        vec![0; segs[n - 1].particles.len()]
+    } else {
+        Vec::new()
+    };
     let mut text = String::new();
     loop {
         let more = if mixed {
@@ -558,6 +577,12 @@ fn read_particles(
         }
         if all {
             if let Some((s, p)) = find_any(segs, r.local(), r.ns()) {
+                if s == n - 1 {
+                    counts[p] += 1;
+                    if counts[p] > segs[s].particles[p].max && strict {
+                        return Err(r.error(ErrorKind::TooManyElements(r.qname().to_string())));
+                    }
+                }
                 read_particle(r, v, segs, s, p, strict)?;
                 continue;
             }
@@ -595,6 +620,10 @@ fn read_particles(
         }
     }
     if all {
+        // Every particle of `xs:all` occurs at most once; a required one at least once.
+        if let Some(p) = (0..counts.len()).find(|p| counts[*p] < segs[n - 1].particles[*p].min) {
+            return Err(missing(r, segs, n - 1, p));
+        }
         return Ok(());
     }
     // Every required particle from here on, and every one passed over, is missing.
@@ -1028,6 +1057,8 @@ macro_rules! __element {
 macro_rules! __complex {
     ($($t:ty),* $(,)?) => {$(
         impl $crate::__private::Value for $t {
+            const TABLE: ::core::option::Option<&'static $crate::__private::Content> =
+                ::core::option::Option::Some(<$t as $crate::__private::Complex>::CONTENT);
             #[inline]
             fn read_value(r: &mut $crate::__private::Reader<'_>) -> $crate::__private::Result<Self> {
                 $crate::__private::read_complex(r)

@@ -134,6 +134,14 @@ impl Lex {
         if let Some(f) = self.facets {
             f.check(text)?;
         }
+        // `xs:language`, and `xml:lang` (xml.xsd adds the empty string).
+        if (self.xs == "language" || (self.xs == "lang" && !stripped.is_empty()))
+            && !is_language(stripped)
+        {
+            return Err(format!(
+                "'{text}' is not a valid value of the atomic type 'xs:language'"
+            ));
+        }
         if let Some(fixed) = self.fixed {
             let f = self
                 .facets
@@ -153,6 +161,15 @@ impl Lex {
         }
         Ok(())
     }
+}
+
+/// Whether `s` is in the lexical space of `xs:language`: `[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*`.
+fn is_language(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first = parts.next().unwrap_or("");
+    (1..=8).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 impl Kind {

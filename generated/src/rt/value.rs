@@ -38,6 +38,8 @@ pub trait Text: Sized {
 /// Something read from and written as XML content: an element of a complex or simple type,
 /// or a group of elements (a choice, a sequence, a substitution group).
 pub trait Value: Sized {
+    /// The table of a complex type (attributes, for checking a nilled element's).
+    const TABLE: Option<&'static super::content::Content> = None;
     /// Reads the value; the reader stands on its first element.
     fn read_value(r: &mut Reader<'_>) -> Result<Self>;
     /// Writes the value; `tag` is the qualified element name (unused by groups, which know
@@ -116,6 +118,7 @@ pub fn write_text_value<T: Text>(value: &T, w: &mut Writer, tag: &str) {
 }
 
 impl<T: Value> Value for Box<T> {
+    const TABLE: Option<&'static super::content::Content> = T::TABLE;
     #[inline]
     fn read_value(r: &mut Reader<'_>) -> Result<Self> {
         T::read_value(r).map(Box::new)
@@ -159,8 +162,13 @@ impl<T: Value> Value for Nillable<T> {
         if r.is_nil()? {
             let mut attrs = Vec::new();
             {
+                let strict = r.strict();
                 let mut it = r.attributes();
                 while let Some(a) = it.next_attr()? {
+                    // A nilled element still carries only the attributes its type declares.
+                    if strict && !super::content::declares(T::TABLE, a.local(), a.ns()) {
+                        return a.unexpected();
+                    }
                     attrs.push(a.to_raw());
                 }
             }
