@@ -2,7 +2,7 @@
 //! field, attribute and variant its Rust name, beside the wire names the model keeps. The
 //! emitter and the random-value stage read [`Names`]; nothing else names anything.
 //!
-//! Identifiers come from one sanitizer ([`type_name`], [`field_name`]); anonymous choices are
+//! Identifiers come from one sanitizer (`type_name`, `field_name`); anonymous choices are
 //! named after what their alternatives share (`IndexedPageItemView`, `CalendarView`, ...
 //! share `View`), otherwise after the group or type that holds them.
 

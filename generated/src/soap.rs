@@ -343,7 +343,8 @@ pub struct Response<T, H> {
 pub struct HttpInfo {
     /// HTTP status of the answer read.
     pub status: u16,
-    /// How many throttled answers (`ErrorServerBusy`) were retried before this one.
+    /// How many throttled answers (503 or 429 with `Retry-After`, `ErrorServerBusy`) were
+    /// retried before this one.
     pub retries: u32,
     /// The `client-request-id` header the client sent with this request (a UUID, new for
     /// every request): Exchange logs it, so it finds the request in the server's logs.
