@@ -110,6 +110,20 @@ mod run {
     use super::*;
     use ews_tests::office365;
 
+    /// `m:ExtensionIds` is a list of GUIDs (a pattern on the item type).
+    pub fn list_items_are_held_to_their_facets_by_strict_reading() {
+        let doc = |ids: &str| {
+            format!("<m:GetAppManifests xmlns:m=\"{M}\"><m:ExtensionIds>{ids}</m:ExtensionIds></m:GetAppManifests>")
+        };
+        let good = doc("6ba7b810-9dad-11d1-80b4-00c04fd430c8 6ba7b811-9dad-11d1-80b4-00c04fd430c8");
+        let bad = doc("6ba7b810-9dad-11d1-80b4-00c04fd430c8 !#");
+        office365::GlobalElement::from_document_with(&good, strict()).expect("valid");
+        let e = office365::GlobalElement::from_document_with(&bad, strict()).expect_err("invalid");
+        assert!(e.to_string().contains("[facet 'pattern']"), "{e}");
+        assert_eq!(e.path, "/GetAppManifests/ExtensionIds");
+        office365::GlobalElement::from_document(&bad).expect("the default reading keeps it");
+    }
+
     pub fn unpadded_base64_is_decoded_and_recorded() {
         let xml = format!(
             "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>\
@@ -162,6 +176,16 @@ mod run {
         Envelope::<office365::GlobalElement>::from_str_with(&xml, office365::NAMESPACES, strict())
             .expect_err("strict");
     }
+}
+
+#[test]
+#[cfg_attr(
+    not(ews_shared),
+    ignore = "needs ../shared (or EWS_SHARED_DIR): the official schemas"
+)]
+fn list_items_are_held_to_their_facets_by_strict_reading() {
+    #[cfg(ews_shared)]
+    run::list_items_are_held_to_their_facets_by_strict_reading();
 }
 
 #[test]

@@ -3,11 +3,12 @@
 //! random values of office365 elements), each judged by `xmllint --schema messages.xsd` and
 //! by the office365 bindings with `UnknownElements::Error`.
 //!
-//! The floors below are the agreement measured when the harness was written (seed 1): the
-//! strict reader did not yet follow sequence order, enumerations, facets, `&#x1;` and so on.
-//! Raise them as strictness lands; the run fails when agreement drops below one. Unmutated
-//! documents must always agree. The big run: `cargo run -p ews-tests --bin
-//! ews-differential` (20,000 documents, every disagreement written to a file).
+//! Measured with seed 1: every document agrees. The only disagreements the big run finds
+//! (`cargo run --release -p ews-tests --bin ews-differential`, 20,000 documents, 99.93%
+//! agreement, every disagreement written to a file) are elements inside the lax wildcard of
+//! `m:MessageXml` that the schema declares globally: libxml2 validates them, strict reading
+//! keeps them raw. The kinds that can touch them have a floor of 99%; the others, and the
+//! whole run, must agree completely or by the target (99.5%).
 
 #[cfg(ews_shared)]
 mod run {
@@ -16,20 +17,20 @@ mod run {
     /// Per mutation kind: the least agreement allowed, in percent.
     const FLOORS: &[(&str, f64)] = &[
         ("none", 100.0),
-        ("elements swapped", 99.0),
+        ("elements swapped", 100.0),
         ("element dropped", 100.0),
         ("element duplicated", 100.0),
         ("unknown element inserted", 99.0),
-        ("value breaking a facet or lexical rule", 44.0),
-        ("bad character reference", 71.0),
+        ("value breaking a facet or lexical rule", 100.0),
+        ("bad character reference", 100.0),
         ("attribute removed", 99.0),
-        ("attribute changed", 37.0),
+        ("attribute changed", 99.0),
         ("undeclared attribute added", 99.0),
         ("text in element-only content", 100.0),
     ];
 
     /// The least agreement over all documents, in percent.
-    const FLOOR_ALL: f64 = 86.5;
+    const FLOOR_ALL: f64 = 99.5;
 
     pub(super) fn strict_reading_agrees_with_libxml2() {
         let shared = ews_tests::shared_dir();

@@ -194,6 +194,13 @@ impl Emitter<'_> {
     /// The `&'static rt::Lex` strict reading checks a value of type `t` against (with a
     /// `fixed` value), or `None` when the Rust type's own parsing is the whole check.
     pub(super) fn lex_of(&self, t: &TyRef, fixed: Option<&str>) -> Option<TokenStream> {
+        // A list: its items' check, item by item.
+        if let TyRef::Named(k) = t {
+            if let TypeKind::List(item) = &self.m.types[k].kind {
+                let item = self.lex_of(item, None)?;
+                return Some(quote!(&rt::Lex::list(#item)));
+            }
+        }
         let chain = self
             .alias_chain(t)
             .and_then(|(f, b)| Some((f, b, xs_name(b)?)));

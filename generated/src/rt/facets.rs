@@ -94,6 +94,8 @@ pub struct Lex {
     pub facets: Option<&'static Facets>,
     /// A `fixed` value the text must equal.
     pub fixed: Option<&'static str>,
+    /// For an `xs:list`: what each item must satisfy.
+    pub item: Option<&'static Lex>,
 }
 
 impl Lex {
@@ -103,6 +105,17 @@ impl Lex {
             xs,
             facets: None,
             fixed: None,
+            item: None,
+        }
+    }
+
+    /// A list whose items satisfy `item`.
+    pub const fn list(item: &'static Lex) -> Lex {
+        Lex {
+            xs: "",
+            facets: None,
+            fixed: None,
+            item: Some(item),
         }
     }
 
@@ -112,6 +125,7 @@ impl Lex {
             xs,
             facets: Some(facets),
             fixed: None,
+            item: None,
         }
     }
 
@@ -125,6 +139,11 @@ impl Lex {
 
     /// Checks `text` as written; the error says why libxml2 refuses it.
     pub fn check(&self, text: &str) -> Result<(), String> {
+        if let Some(item) = self.item {
+            return text
+                .split_ascii_whitespace()
+                .try_for_each(|t| item.check(t));
+        }
         let Some(stripped) = super::lexical::strip_as_libxml2(self.xs, text) else {
             return Err(format!(
                 "'{text}' is not a valid value of the atomic type 'xs:{}' (whitespace around it)",
