@@ -1398,7 +1398,7 @@ impl<'a> Reader<'a> {
 /// Whether an attribute value holds a character reference.
 #[inline]
 fn memchr_amp_hash(v: &str) -> bool {
-    v.contains("&#")
+    v.as_bytes().contains(&b'&') && v.contains("&#")
 }
 
 impl Reader<'_> {

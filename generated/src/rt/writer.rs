@@ -327,69 +327,95 @@ fn forbidden_at(b: &[u8], i: usize) -> Option<char> {
     }
 }
 
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x` equal to `b` (SWAR).
+#[inline(always)]
+fn eq_bytes(x: u64, b: u8) -> u64 {
+    let y = x ^ (LO * u64::from(b));
+    y.wrapping_sub(LO) & !y & HI
+}
+
+/// Escapes `s` into `out`: `rep` gives the replacement of a byte that needs one (an ASCII
+/// byte); characters XML 1.0 cannot carry are left out and the first is returned. Runs of
+/// eight bytes without `<`, `>`, `&`, `"`, a byte below 0x20 or 0xEF (the lead byte of
+/// U+FFFE / U+FFFF) are passed over a word at a time.
+#[inline(always)]
+fn escape_with(out: &mut String, s: &str, quote: bool, rep: fn(u8) -> Option<&'static str>) -> Option<char> {
+    let bytes = s.as_bytes();
+    let mut last = 0;
+    let mut bad = None;
+    let mut i = 0;
+    let mut end = 0;
+    while i < bytes.len() {
+        if i >= end {
+            // Skip whole words without a byte of interest.
+            while i + 8 <= bytes.len() {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(&bytes[i..i + 8]);
+                let x = u64::from_le_bytes(w);
+                let mut hits = x.wrapping_sub(LO * 0x20) & !x & HI;
+                hits |= eq_bytes(x, b'<') | eq_bytes(x, b'>') | eq_bytes(x, b'&') | eq_bytes(x, 0xEF);
+                if quote {
+                    hits |= eq_bytes(x, b'"');
+                }
+                if hits != 0 {
+                    break;
+                }
+                i += 8;
+            }
+            end = (i + 8).min(bytes.len());
+            if i >= bytes.len() {
+                break;
+            }
+        }
+        let b = bytes[i];
+        if b < 0x20 || b == 0xEF {
+            if let Some(c) = forbidden_at(bytes, i) {
+                bad = bad.or(Some(c));
+                out.push_str(&s[last..i]);
+                last = i + c.len_utf8();
+                i += 1;
+                continue;
+            }
+        }
+        if let Some(r) = rep(b) {
+            out.push_str(&s[last..i]);
+            out.push_str(r);
+            last = i + 1;
+        }
+        i += 1;
+    }
+    out.push_str(&s[last..]);
+    bad
+}
+
 /// Escapes text content. A character XML 1.0 cannot carry is left out and the first such
 /// is returned: the caller must not let the output go anywhere.
 #[inline]
 pub fn escape_text(out: &mut String, s: &str) -> Option<char> {
-    let bytes = s.as_bytes();
-    let mut last = 0;
-    let mut bad = None;
-    for (i, b) in bytes.iter().enumerate() {
-        let rep = match b {
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'&' => "&amp;",
-            b'\r' => "&#13;",
-            0..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F | 0xEF => match forbidden_at(bytes, i) {
-                Some(c) => {
-                    bad = bad.or(Some(c));
-                    out.push_str(&s[last..i]);
-                    last = i + c.len_utf8();
-                    continue;
-                }
-                None => continue,
-            },
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(rep);
-        last = i + 1;
-    }
-    out.push_str(&s[last..]);
-    bad
+    escape_with(out, s, false, |b| match b {
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'&' => Some("&amp;"),
+        b'\r' => Some("&#13;"),
+        _ => None,
+    })
 }
 
 /// Escapes an attribute value (double-quoted), keeping tabs and line breaks exact. A
 /// character XML 1.0 cannot carry is left out and the first such is returned.
 #[inline]
 pub fn escape_attr(out: &mut String, s: &str) -> Option<char> {
-    let bytes = s.as_bytes();
-    let mut last = 0;
-    let mut bad = None;
-    for (i, b) in bytes.iter().enumerate() {
-        let rep = match b {
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'&' => "&amp;",
-            b'"' => "&quot;",
-            b'\t' => "&#9;",
-            b'\n' => "&#10;",
-            b'\r' => "&#13;",
-            0..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F | 0xEF => match forbidden_at(bytes, i) {
-                Some(c) => {
-                    bad = bad.or(Some(c));
-                    out.push_str(&s[last..i]);
-                    last = i + c.len_utf8();
-                    continue;
-                }
-                None => continue,
-            },
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(rep);
-        last = i + 1;
-    }
-    out.push_str(&s[last..]);
-    bad
+    escape_with(out, s, true, |b| match b {
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'&' => Some("&amp;"),
+        b'"' => Some("&quot;"),
+        b'\t' => Some("&#9;"),
+        b'\n' => Some("&#10;"),
+        b'\r' => Some("&#13;"),
+        _ => None,
+    })
 }
