@@ -342,7 +342,12 @@ fn eq_bytes(x: u64, b: u8) -> u64 {
 /// eight bytes without `<`, `>`, `&`, `"`, a byte below 0x20 or 0xEF (the lead byte of
 /// U+FFFE / U+FFFF) are passed over a word at a time.
 #[inline(always)]
-fn escape_with(out: &mut String, s: &str, quote: bool, rep: fn(u8) -> Option<&'static str>) -> Option<char> {
+fn escape_with(
+    out: &mut String,
+    s: &str,
+    quote: bool,
+    rep: fn(u8) -> Option<&'static str>,
+) -> Option<char> {
     let bytes = s.as_bytes();
     let mut last = 0;
     let mut bad = None;
@@ -356,7 +361,8 @@ fn escape_with(out: &mut String, s: &str, quote: bool, rep: fn(u8) -> Option<&'s
                 w.copy_from_slice(&bytes[i..i + 8]);
                 let x = u64::from_le_bytes(w);
                 let mut hits = x.wrapping_sub(LO * 0x20) & !x & HI;
-                hits |= eq_bytes(x, b'<') | eq_bytes(x, b'>') | eq_bytes(x, b'&') | eq_bytes(x, 0xEF);
+                hits |=
+                    eq_bytes(x, b'<') | eq_bytes(x, b'>') | eq_bytes(x, b'&') | eq_bytes(x, 0xEF);
                 if quote {
                     hits |= eq_bytes(x, b'"');
                 }
