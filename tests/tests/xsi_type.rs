@@ -78,6 +78,23 @@ mod run {
         // Naming another type is not the element's own type: not kept as such.
         let env = read(&envelope(r#"xsi:type="m:ResponseMessageType""#));
         assert!(!message(&env).xsi_type);
+        // A type outside a chain of extensions with attributes does not keep it: the
+        // default reading says so instead of dropping it silently.
+        let xml = envelope("").replace(
+            "<m:RootItemId ",
+            r#"<m:RootItemId xsi:type="t:RootItemIdType" "#,
+        );
+        let env = Envelope::<GlobalElement>::from_str(&xml, office365::NAMESPACES).unwrap();
+        assert_eq!(
+            env.repairs
+                .iter()
+                .map(|r| (r.path.as_str(), r.kind.clone()))
+                .collect::<Vec<_>>(),
+            [(
+                "/Envelope/Body/DeleteAttachmentResponse/ResponseMessages/DeleteAttachmentResponseMessage/RootItemId",
+                ewsgen::rt::RepairKind::XsiTypeNotKept("t:RootItemIdType".into())
+            )]
+        );
     }
 }
 

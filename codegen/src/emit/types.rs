@@ -983,7 +983,7 @@ impl Emitter<'_> {
             decls.push(quote!(#[doc = #d] #vname(#ty),));
             let l = &qname.name;
             let id = self.ns_id(qname);
-            arms.push(quote!((#l, #id) => Self::#vname(rt::read(r)?),));
+            arms.push(quote!((#l, #id) => Self::#vname(rt::read_typed(r)?),));
             writes.push(quote!(Self::#vname(v) => { w.next_xsi_type(#shown); w.one(v, tag) }));
             shown_names.push(shown);
         }

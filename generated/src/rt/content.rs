@@ -434,6 +434,7 @@ pub fn read_element(r: &mut Reader<'_>, c: &'static Content, v: &mut dyn Sink) -
         r.check_nil()?;
     }
     // Most elements carry no attribute: then only required ones need a look.
+    let typed = std::mem::take(&mut r.typed);
     if r.no_attributes() {
         for seg in segs {
             if let Some(d) = seg.attrs.iter().find(|d| d.required) {
@@ -442,8 +443,12 @@ pub fn read_element(r: &mut Reader<'_>, c: &'static Content, v: &mut dyn Sink) -
         }
     } else {
         read_attributes(r, segs, v)?;
-        if segs[0].xsi_type && r.names_type(c.name)? {
-            v.attr(n - 1, XSI_TYPE, &r.xsi_type_attr())?;
+        if segs[0].xsi_type {
+            if r.names_type(c.name)? {
+                v.attr(n - 1, XSI_TYPE, &r.xsi_type_attr())?;
+            }
+        } else if !strict && !typed && r.names_type(c.name)? {
+            r.note_xsi_type_not_kept(c.name);
         }
     }
     if c.model == Model::Simple {
@@ -840,6 +845,14 @@ pub fn read_lex<T: Value>(r: &mut Reader<'_>, lex: &'static Lex) -> Result<T> {
     } else {
         T::read_value(r)
     }
+}
+
+/// Reads the type an abstract element's `xsi:type` chose (the element keeps its `xsi:type`
+/// through the value it reads into).
+#[inline]
+pub fn read_typed<T: Value>(r: &mut Reader<'_>) -> Result<T> {
+    r.typed = true;
+    T::read_value(r)
 }
 
 /// Whether the text form of `v` satisfies `lex` (a union member's facets).

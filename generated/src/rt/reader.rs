@@ -81,6 +81,10 @@ pub enum RepairKind {
     /// A value or character reference a strict reading refuses, read all the same
     /// (excluded character references as U+FFFD, unpadded base64).
     Lexical(LexicalRepair),
+    /// An `xsi:type` naming the element's own type, on an element whose type does not keep
+    /// it (only the roots of chains of extensions with attributes do): it is not written
+    /// back. The type it named.
+    XsiTypeNotKept(String),
 }
 
 impl std::fmt::Display for RepairKind {
@@ -96,6 +100,10 @@ impl std::fmt::Display for RepairKind {
                 f.write_str("the element stood out of the schema's order and was read all the same")
             }
             RepairKind::Lexical(r) => r.fmt(f),
+            RepairKind::XsiTypeNotKept(t) => write!(
+                f,
+                "xsi:type=\"{t}\" names the element's own type, which does not keep it: it is not written back"
+            ),
         }
     }
 }
@@ -197,6 +205,9 @@ pub struct Reader<'a> {
     /// Strict reading: the element about to be read is `nillable` (an `xsi:nil` on it is
     /// allowed).
     pub(crate) nil_ok: bool,
+    /// The element about to be read is of the type its `xsi:type` chose for an abstract
+    /// declared type (its `xsi:type` is written back by that choice).
+    pub(crate) typed: bool,
 }
 
 /// Maps a namespace name to its id.
@@ -368,6 +379,7 @@ impl<'a> Reader<'a> {
             repairs: Default::default(),
             lex: None,
             nil_ok: false,
+            typed: false,
         };
         if input.len() > reader.options.max_document_bytes {
             return Err(reader.error(ErrorKind::DocumentTooLarge {
@@ -452,6 +464,11 @@ impl<'a> Reader<'a> {
     /// Records an undeclared attribute of the current element, skipped.
     pub(crate) fn note_skipped_attribute(&mut self, qname: &str) {
         self.note(RepairKind::SkippedAttribute(qname.to_string()));
+    }
+
+    /// Records that the current element's `xsi:type`, naming its own type, is not kept.
+    pub(crate) fn note_xsi_type_not_kept(&self, name: &str) {
+        self.note(RepairKind::XsiTypeNotKept(name.to_string()));
     }
 
     /// Records that the current element stood out of the schema's order.
