@@ -18,7 +18,6 @@
 
 use std::process::ExitCode;
 
-use ewsgen::client::Error;
 use ewsgen::messages::SetImGroupType;
 use ewsgen::types::ItemIdType;
 use ewsgen::ResponseMessage as _;
@@ -57,13 +56,8 @@ async fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Err(Error::Fault(f)) => {
-            let message = f.detail.message.as_deref().unwrap_or(&f.fault.fault_string);
-            eprintln!("{}: {message}", f.response_code());
-            ExitCode::FAILURE
-        }
         Err(e) => {
-            eprintln!("{e}");
+            common::report(&e);
             ExitCode::FAILURE
         }
     }

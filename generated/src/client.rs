@@ -366,6 +366,22 @@ fn message_line(e: &ResponseError<String>) -> String {
     }
 }
 
+/// The messages of a response, every one of them of the operation's own kind; a message of
+/// another kind is a protocol error.
+fn own_messages<O: crate::OperationMessages>(body: O::Response) -> Result<Vec<O::Message>, Error> {
+    use crate::response::ResponseMessages as _;
+    let total = body.response_messages().len();
+    let messages = O::into_messages(body);
+    if messages.len() != total {
+        return Err(Error::Protocol(format!(
+            "{}: {total} response messages, of which {} are the operation's own",
+            <O as Operation>::NAME,
+            messages.len()
+        )));
+    }
+    Ok(messages)
+}
+
 /// A response message as an error with its code written out.
 pub(crate) fn message_error<M: ResponseMessage + ?Sized>(m: &M) -> ResponseError<String> {
     let e = m.to_error();
@@ -670,8 +686,6 @@ impl ClientBuilder {
             http: Arc::new(http),
             shared,
             url,
-            auth: self.auth,
-            timeout: self.timeout,
             max_retries: self.max_retries,
             max_back_off: self.max_back_off,
             anchor_mailbox: self.anchor_mailbox,
@@ -730,8 +744,6 @@ pub struct Client {
     http: Arc<http::Http>,
     shared: Arc<Shared>,
     url: reqwest::Url,
-    auth: Auth,
-    timeout: Duration,
     max_retries: u32,
     max_back_off: Duration,
     anchor_mailbox: Option<String>,
@@ -742,8 +754,8 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("url", &self.url.as_str())
-            .field("auth", &self.auth)
-            .field("timeout", &self.timeout)
+            .field("auth", self.http.auth())
+            .field("timeout", &self.http.timeout())
             .field("max_retries", &self.max_retries)
             .field("max_back_off", &self.max_back_off)
             .field("anchor_mailbox", &self.anchor_mailbox)
@@ -786,6 +798,27 @@ enum Retry {
     Fewer(Duration),
 }
 
+impl Retry {
+    /// The retry a response code asks for (with the server's back-off, if it gave one).
+    fn of_code(code: &str, back_off: Option<Duration>) -> Option<Retry> {
+        let wait = back_off.unwrap_or(DEFAULT_BACK_OFF);
+        if BUSY.contains(&code) {
+            Some(Retry::BackOff(wait))
+        } else if TOO_MANY.contains(&code) {
+            Some(Retry::Fewer(wait))
+        } else {
+            None
+        }
+    }
+
+    /// How long the request waits before it goes again.
+    fn wait(&self) -> Duration {
+        match self {
+            Retry::BackOff(w) | Retry::Fewer(w) => *w,
+        }
+    }
+}
+
 /// The longest `BackOffMilliseconds` among messages, or the default.
 fn messages_back_off<R: crate::response::ResponseMessages + ?Sized>(r: &R) -> Duration {
     r.response_messages()
@@ -803,20 +836,23 @@ fn all_messages<R: crate::response::ResponseMessages + ?Sized>(r: &R, codes: &[&
             .all(|m| m.response_code_str().is_some_and(|c| codes.contains(&c)))
 }
 
+/// The retry an answer asks for as a whole: every message busy, or every message "too
+/// many". `Client::call` sends such an answer's request again itself; an answer throttled
+/// only in part is left to the caller (batches send the throttled ids again).
+fn messages_retry<R: crate::response::ResponseMessages + ?Sized>(r: &R) -> Option<Retry> {
+    if all_messages(r, BUSY) {
+        Some(Retry::BackOff(messages_back_off(r)))
+    } else if all_messages(r, TOO_MANY) {
+        Some(Retry::Fewer(messages_back_off(r)))
+    } else {
+        None
+    }
+}
+
 fn retry_of<O: Operation>(sent: &Sent<O>) -> Option<Retry> {
     match sent {
-        Ok(Answered::Whole(r)) if all_messages(&r.body, BUSY) => {
-            Some(Retry::BackOff(messages_back_off(&r.body)))
-        }
-        Ok(Answered::Whole(r)) if all_messages(&r.body, TOO_MANY) => {
-            Some(Retry::Fewer(messages_back_off(&r.body)))
-        }
-        Err(Error::Fault(f)) if BUSY.contains(&f.response_code()) => Some(Retry::BackOff(
-            f.detail.back_off().unwrap_or(DEFAULT_BACK_OFF),
-        )),
-        Err(Error::Fault(f)) if TOO_MANY.contains(&f.response_code()) => Some(Retry::Fewer(
-            f.detail.back_off().unwrap_or(DEFAULT_BACK_OFF),
-        )),
+        Ok(Answered::Whole(r)) => messages_retry(&r.body),
+        Err(Error::Fault(f)) => Retry::of_code(f.response_code(), f.detail.back_off()),
         Err(Error::Status {
             status: 503 | 429,
             retry_after: Some(wait),
@@ -953,7 +989,7 @@ impl Client {
         stream: Option<Duration>,
         span: tracing::Span,
     ) -> Sent<O> {
-        use crate::version::{RequestVersion as _, ServerVersionHeader as _};
+        use crate::version::RequestVersion as _;
         let started = Instant::now();
         let versions = <O::RequestHeaders as crate::version::RequestVersion>::VERSIONS;
         let negotiate = headers.requested_version().is_none()
@@ -1007,9 +1043,7 @@ impl Client {
                 span.record("status", status);
             }
             if let Ok(Answered::Whole(r)) = &sent {
-                if let Some(v) = r.headers.server_version() {
-                    *throttle::lock(&self.shared.server_version) = Some(v);
-                }
+                self.note_server_version(&r.headers);
             }
             if let Some(v) = version {
                 if version_refused::<O>(&sent) {
@@ -1032,33 +1066,9 @@ impl Client {
                     throttle::lock(&self.shared.negotiation).accept(v);
                 }
             }
-            let retry = retry_of::<O>(&sent);
-            let wait = match &retry {
-                Some(Retry::BackOff(w) | Retry::Fewer(w)) => Some(*w),
-                None => None,
-            };
-            match (retry, wait) {
-                (Some(retry), Some(wait))
-                    if retries < self.max_retries && wait <= self.max_back_off =>
-                {
-                    match retry {
-                        Retry::BackOff(_) => {
-                            tracing::debug!(
-                                back_off_ms = wait.as_millis() as u64,
-                                "throttled: every request of the client waits for the back-off"
-                            );
-                            self.shared.gate.learn(wait);
-                        }
-                        Retry::Fewer(_) => {
-                            let limit = self.shared.limiter.lower();
-                            tracing::debug!(
-                                back_off_ms = wait.as_millis() as u64,
-                                concurrency = limit,
-                                "too many connections: concurrency lowered"
-                            );
-                            tokio::time::sleep(wait).await;
-                        }
-                    }
+            match retry_of::<O>(&sent) {
+                Some(retry) if self.may_retry(retries, &retry) => {
+                    self.hold_back(&retry).await;
                     retries += 1;
                 }
                 _ => {
@@ -1081,6 +1091,41 @@ impl Client {
                         }
                     });
                 }
+            }
+        }
+    }
+
+    /// Keeps the `ServerVersionInfo` an answer carries.
+    fn note_server_version(&self, headers: &impl crate::version::ServerVersionHeader) {
+        if let Some(v) = headers.server_version() {
+            *throttle::lock(&self.shared.server_version) = Some(v);
+        }
+    }
+
+    /// Whether a request already sent again `retries` times may go once more after `retry`.
+    fn may_retry(&self, retries: u32, retry: &Retry) -> bool {
+        retries < self.max_retries && retry.wait() <= self.max_back_off
+    }
+
+    /// Holds the client back as `retry` asks: a busy server's back-off holds back every call
+    /// of the client; too many connections lower the concurrency, and this call waits.
+    async fn hold_back(&self, retry: &Retry) {
+        match *retry {
+            Retry::BackOff(wait) => {
+                tracing::debug!(
+                    back_off_ms = wait.as_millis() as u64,
+                    "throttled: every request of the client waits for the back-off"
+                );
+                self.shared.gate.learn(wait);
+            }
+            Retry::Fewer(wait) => {
+                let limit = self.shared.limiter.lower();
+                tracing::debug!(
+                    back_off_ms = wait.as_millis() as u64,
+                    concurrency = limit,
+                    "too many connections: concurrency lowered"
+                );
+                tokio::time::sleep(wait).await;
             }
         }
     }
@@ -1157,7 +1202,7 @@ impl Client {
             Err(e) if status == 200 => return Err(Error::Response(e)),
             Err(_) => return Err(status_error(status, &bytes, info, retry_after)),
         };
-        read_answer::<O>(text, status, &bytes, info, self.read_options.clone()).map(Answered::Whole)
+        read_answer::<O>(text, status, info, self.read_options.clone()).map(Answered::Whole)
     }
 }
 
@@ -1165,14 +1210,15 @@ impl Client {
 pub(crate) fn read_answer<O: Operation>(
     text: &str,
     status: u16,
-    bytes: &[u8],
     info: HttpInfo,
     options: ReadOptions,
 ) -> Reply<O> {
     let read = soap::read_response::<O::Response, O::ResponseHeaders>(text, options);
     match read {
         // A 500 without a readable fault: the status and the body say more.
-        Ok(Ok(_)) | Err(_) if status != 200 => Err(status_error(status, bytes, info, None)),
+        Ok(Ok(_)) | Err(_) if status != 200 => {
+            Err(status_error(status, text.as_bytes(), info, None))
+        }
         Err(e) => Err(Error::Response(e)),
         Ok(Ok(r)) => Ok(Response {
             http: Some(info),

@@ -92,7 +92,11 @@ impl Redirect {
                 let rest = self.to.split_once("://")?.1;
                 let authority = rest.split(['/', '?', '#']).next()?;
                 let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-                Some(host.split(':').next().unwrap_or(host))
+                // An IPv6 address keeps its brackets, as `Url::host_str` gives it.
+                Some(match host.find(']') {
+                    Some(end) if host.starts_with('[') => &host[..=end],
+                    _ => host.split(':').next().unwrap_or(host),
+                })
             }
         }
     }
@@ -1018,6 +1022,26 @@ mod tests {
         assert_eq!((v.major, v.minor), (15, 1));
         assert!(ServerVersion::parse("zz").is_none());
         assert!(ServerVersion::parse("123456789").is_none());
+    }
+
+    #[test]
+    fn redirect_hosts() {
+        let r = |kind, to: &str| Redirect {
+            kind,
+            from: "https://contoso.test/".into(),
+            to: to.into(),
+        };
+        let url = RedirectKind::RedirectUrl;
+        assert_eq!(
+            r(url, "https://u@mail.contoso.test:444/a?b").to_host(),
+            Some("mail.contoso.test")
+        );
+        assert_eq!(r(url, "https://[::1]:8443/x").to_host(), Some("[::1]"));
+        assert_eq!(r(url, "https://[::1]/").to_host(), Some("[::1]"));
+        assert_eq!(
+            r(RedirectKind::RedirectAddr, "a@fabrikam.test").to_host(),
+            Some("fabrikam.test")
+        );
     }
 
     #[test]

@@ -11,9 +11,9 @@ use std::time::Duration;
 use futures_core::Stream;
 use futures_util::stream::{self, StreamExt as _};
 
-use super::{Client, Error, BUSY, DEFAULT_BACK_OFF, TOO_MANY};
+use super::{own_messages, Client, Error, Retry};
 use crate::batch::Batched;
-use crate::response::{ResponseError, ResponseMessage, ResponseMessages as _};
+use crate::response::{ResponseError, ResponseMessage};
 use crate::OperationMessages;
 
 /// The response code type of an operation's messages.
@@ -162,32 +162,43 @@ where
                 break;
             }
         };
-        let total = r.body.response_messages().len();
-        let messages = O::into_messages(r.body);
-        if messages.len() != pending.len() || total != messages.len() {
-            let e = Arc::new(Error::Protocol(format!(
-                "{}: {} ids sent, {total} response messages answered ({} of the operation's own)",
-                <O as crate::Operation>::NAME,
-                pending.len(),
-                messages.len()
-            )));
-            for (i, _) in pending.drain(..) {
-                results[i] = Some(Err(ItemError::Call(e.clone())));
+        // An answer throttled as a whole was already sent again by `call`, within the
+        // client's retries: its messages are final here.
+        let retried_whole = super::messages_retry(&r.body).is_some();
+        let messages = own_messages::<O>(r.body).and_then(|m| {
+            if m.len() == pending.len() {
+                Ok(m)
+            } else {
+                Err(Error::Protocol(format!(
+                    "{}: {} ids sent, {} response messages answered",
+                    <O as crate::Operation>::NAME,
+                    pending.len(),
+                    m.len()
+                )))
             }
-            break;
-        }
+        });
+        let messages = match messages {
+            Ok(m) => m,
+            Err(e) => {
+                let e = Arc::new(e);
+                for (i, _) in pending.drain(..) {
+                    results[i] = Some(Err(ItemError::Call(e.clone())));
+                }
+                break;
+            }
+        };
+        // The ids throttled on their own go again, after the longest back-off asked for;
+        // lowering the concurrency if any of them says "too many".
         let mut again = Vec::new();
-        let mut wait = Duration::ZERO;
+        let mut wait: Option<Duration> = None;
         let mut fewer = false;
         for ((i, id), m) in pending.drain(..).zip(messages) {
-            let code = m.response_code_str();
-            let busy = code.is_some_and(|c| BUSY.contains(&c));
-            let too_many = code.is_some_and(|c| TOO_MANY.contains(&c));
-            let back_off = m.back_off().unwrap_or(DEFAULT_BACK_OFF);
-            if (busy || too_many) && retries < client.max_retries && back_off <= client.max_back_off
-            {
-                wait = wait.max(back_off);
-                fewer |= too_many;
+            let asked = m
+                .response_code_str()
+                .and_then(|c| Retry::of_code(c, m.back_off()));
+            if let Some(asked) = asked.filter(|a| !retried_whole && client.may_retry(retries, a)) {
+                wait = Some(wait.unwrap_or_default().max(asked.wait()));
+                fewer |= matches!(asked, Retry::Fewer(_));
                 again.push((i, id));
                 continue;
             }
@@ -196,7 +207,12 @@ where
                 Err(e) => Err(ItemError::Message(e)),
             });
         }
-        if !again.is_empty() {
+        if let Some(wait) = wait {
+            let retry = if fewer {
+                Retry::Fewer(wait)
+            } else {
+                Retry::BackOff(wait)
+            };
             tracing::debug!(
                 operation = <O as crate::Operation>::NAME,
                 ids = again.len(),
@@ -204,12 +220,7 @@ where
                 "part of a batch was throttled: sending those ids again"
             );
             retries += 1;
-            if fewer {
-                client.shared.limiter.lower();
-                tokio::time::sleep(wait).await;
-            } else {
-                client.shared.gate.learn(wait);
-            }
+            client.hold_back(&retry).await;
         }
         pending = again;
     }

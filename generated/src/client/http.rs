@@ -4,7 +4,7 @@
 //! document limit.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
@@ -120,7 +120,9 @@ pub(crate) struct Http {
     settings: Settings,
     jar: Arc<reqwest::cookie::Jar>,
     shared: reqwest::Client,
-    anonymous: reqwest::Client,
+    /// Without the cookie jar, built when a request without credentials is first sent
+    /// (Autodiscover's unauthenticated steps).
+    anonymous: OnceLock<reqwest::Client>,
     auth: Auth,
     limit: usize,
     slots: Mutex<Vec<Slot>>,
@@ -134,17 +136,26 @@ impl Http {
         }
         let jar = Arc::new(reqwest::cookie::Jar::default());
         let shared = settings.reqwest(Some(&jar), false)?;
-        let anonymous = settings.reqwest(None, false)?;
         Ok(Http {
             settings,
             jar,
             shared,
-            anonymous,
+            anonymous: OnceLock::new(),
             auth,
             limit,
             slots: Mutex::new(Vec::new()),
             scheme: Mutex::new(None),
         })
+    }
+
+    /// The credentials requests carry.
+    pub fn auth(&self) -> &Auth {
+        &self.auth
+    }
+
+    /// The time a request may take.
+    pub fn timeout(&self) -> Duration {
+        self.settings.timeout
     }
 
     /// The largest answer read.
@@ -156,7 +167,14 @@ impl Http {
     /// answer, after a bearer token refresh or the NTLM handshake had their chance.
     pub async fn send(&self, out: &Outgoing<'_>) -> Result<Answer, Error> {
         if out.anonymous {
-            return self.exchange(&self.anonymous, out, None, out.body).await;
+            let anonymous = match self.anonymous.get() {
+                Some(c) => c,
+                None => {
+                    let c = self.settings.reqwest(None, false)?;
+                    self.anonymous.get_or_init(|| c)
+                }
+            };
+            return self.exchange(anonymous, out, None, out.body).await;
         }
         match &self.auth {
             Auth::None => self.exchange(&self.shared, out, None, out.body).await,
@@ -326,18 +344,23 @@ impl Http {
             );
         }
         let started = Instant::now();
-        let mut resp = req.send().await.map_err(|e| self.transport(out.url, e))?;
+        // The time the request may take: the stream's whole duration, or the timeout.
+        let timeout = out.stream.unwrap_or(self.settings.timeout);
+        let mut resp = req
+            .send()
+            .await
+            .map_err(|e| transport(out.url, timeout, e))?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
+        let info = HttpInfo {
+            status,
+            retries: 0,
+            client_request_id,
+            request_id: header(&headers, "request-id"),
+            be_server: header(&headers, "X-BEServer"),
+            diag_info: header(&headers, "X-DiagInfo"),
+        };
         if out.stream.is_some() && status == 200 {
-            let info = HttpInfo {
-                status,
-                retries: 0,
-                client_request_id,
-                request_id: header(&headers, "request-id"),
-                be_server: header(&headers, "X-BEServer"),
-                diag_info: header(&headers, "X-DiagInfo"),
-            };
             tracing::debug!(
                 method = %out.method,
                 url = %out.url,
@@ -370,20 +393,16 @@ impl Http {
             }
         }
         let mut bytes: Vec<u8> = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport(out.url, e))? {
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| transport(out.url, timeout, e))?
+        {
             if bytes.len() + chunk.len() > limit {
                 return Err(too_large(bytes.len() + chunk.len()));
             }
             bytes.extend_from_slice(&chunk);
         }
-        let info = HttpInfo {
-            status,
-            retries: 0,
-            client_request_id,
-            request_id: header(&headers, "request-id"),
-            be_server: header(&headers, "X-BEServer"),
-            diag_info: header(&headers, "X-DiagInfo"),
-        };
         let elapsed = started.elapsed();
         tracing::debug!(
             method = %out.method,
@@ -419,18 +438,19 @@ impl Http {
             stream: None,
         })
     }
+}
 
-    pub fn transport(&self, url: &reqwest::Url, e: reqwest::Error) -> Error {
-        if e.is_timeout() {
-            Error::Timeout {
-                url: url.to_string(),
-                timeout: self.settings.timeout,
-            }
-        } else {
-            Error::Transport {
-                url: url.to_string(),
-                source: e.without_url(),
-            }
+/// A transport failure of a request to `url` that could take `timeout`.
+pub(crate) fn transport(url: &reqwest::Url, timeout: Duration, e: reqwest::Error) -> Error {
+    if e.is_timeout() {
+        Error::Timeout {
+            url: url.to_string(),
+            timeout,
+        }
+    } else {
+        Error::Transport {
+            url: url.to_string(),
+            source: e.without_url(),
         }
     }
 }

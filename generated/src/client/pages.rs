@@ -7,9 +7,9 @@ use std::fmt;
 use futures_core::Stream;
 use futures_util::stream::{self, StreamExt as _};
 
-use super::{message_error, Client, Error, HttpInfo};
+use super::{message_error, own_messages, Client, Error, HttpInfo};
 use crate::paging::{PageInfo, Paged};
-use crate::response::{ResponseMessage as _, ResponseMessages as _};
+use crate::response::ResponseMessage as _;
 
 /// The pages of a request (see [`Client::pages`]).
 pub struct Pages<O: Paged> {
@@ -176,16 +176,7 @@ impl<O: Paged> State<O> {
     async fn page(&mut self, offset: i32) -> Result<Page<O>, Error> {
         self.request.set_page(offset, self.page_size);
         let r = self.client.call(&self.request, &self.headers).await?;
-        let total = r.body.response_messages().len();
-        let messages = O::into_messages(r.body);
-        if messages.len() != total {
-            return Err(Error::Protocol(format!(
-                "{}: {} response messages, of which {} are the operation's own",
-                <O as crate::Operation>::NAME,
-                total,
-                messages.len()
-            )));
-        }
+        let messages = own_messages::<O>(r.body)?;
         // Every folder that is not done moves by the same page: the next offset is the
         // furthest any reports.
         let mut next: Option<i32> = None;

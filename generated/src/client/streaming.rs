@@ -10,8 +10,8 @@ use std::time::Duration;
 use futures_core::Stream;
 use futures_util::stream;
 
-use super::{message_error, Answered, CallOptions, Client, Error};
-use crate::response::{ResponseMessage as _, ResponseMessages as _};
+use super::{message_error, own_messages, Answered, CallOptions, Client, Error};
+use crate::response::ResponseMessage as _;
 use crate::streaming::Streaming;
 
 /// A streaming request (see [`Client::streaming_events`]).
@@ -185,7 +185,13 @@ impl<O: Streaming> State<O> {
                     idle: self.idle_timeout,
                 })
             }
-            Ok(Err(e)) => return Err(self.client.http.transport(&self.client.url, e)),
+            Ok(Err(e)) => {
+                return Err(super::http::transport(
+                    &self.client.url,
+                    self.max_duration,
+                    e,
+                ))
+            }
             Ok(Ok(c)) => c,
         };
         let Some(chunk) = chunk else {
@@ -203,13 +209,10 @@ impl<O: Streaming> State<O> {
             let r = super::read_answer::<O>(
                 text,
                 200,
-                &envelope,
                 super::HttpInfo::default(),
                 self.client.read_options.clone(),
             )?;
-            if let Some(v) = crate::version::ServerVersionHeader::server_version(&r.headers) {
-                *super::throttle::lock(&self.client.shared.server_version) = Some(v);
-            }
+            self.client.note_server_version(&r.headers);
             if self.messages(r.body)? {
                 // Closed: this connection is over.
                 self.live = None;
@@ -224,15 +227,7 @@ impl<O: Streaming> State<O> {
 
     /// Queues the notifications of a response; `Ok(true)` when a message says `Closed`.
     fn messages(&mut self, body: O::Response) -> Result<bool, Error> {
-        let total = body.response_messages().len();
-        let messages = O::into_messages(body);
-        if messages.len() != total {
-            return Err(Error::Protocol(format!(
-                "{}: {total} response messages, of which {} are the operation's own",
-                <O as crate::Operation>::NAME,
-                messages.len()
-            )));
-        }
+        let messages = own_messages::<O>(body)?;
         let mut closed = false;
         for m in messages {
             if m.check().is_err() {
@@ -260,9 +255,8 @@ impl<O: Streaming> State<O> {
 /// instructions; text), counting the depth of elements.
 #[derive(Debug)]
 pub(crate) struct Scanner {
+    /// The bytes from the current document's start.
     buf: Vec<u8>,
-    /// Where the current document starts.
-    start: usize,
     /// How far the bytes are scanned (always at a token's start).
     pos: usize,
     depth: usize,
@@ -275,7 +269,6 @@ impl Scanner {
     pub fn new(limit: usize) -> Self {
         Scanner {
             buf: Vec::new(),
-            start: 0,
             pos: 0,
             depth: 0,
             rooted: false,
@@ -294,7 +287,7 @@ impl Scanner {
 
     /// Bytes of an unfinished document left at the end of the stream are an error.
     pub fn finish(&mut self) -> Result<(), String> {
-        let rest = &self.buf[self.start..];
+        let rest = &self.buf;
         if rest.iter().all(|b| b.is_ascii_whitespace()) {
             self.reset();
             Ok(())
@@ -317,12 +310,8 @@ impl Scanner {
             if first != b'<' {
                 // Text: up to the next tag.
                 let n = rest.iter().position(|&b| b == b'<').unwrap_or(rest.len());
-                if !self.rooted {
-                    let text = &rest[..n];
-                    let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
-                    if !text.iter().all(|b| b.is_ascii_whitespace()) {
-                        return Err("text between the streamed documents".into());
-                    }
+                if !self.rooted && !trim_blank_start(&rest[..n]).is_empty() {
+                    return Err("text between the streamed documents".into());
                 }
                 self.pos += n;
                 continue;
@@ -347,16 +336,8 @@ impl Scanner {
                 self.depth += 1;
             }
             if self.rooted && self.depth == 0 {
-                let doc = &self.buf[self.start..self.pos];
-                let skip = doc
-                    .iter()
-                    .position(|b| {
-                        !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF
-                    })
-                    .unwrap_or(doc.len());
-                let doc = doc[skip..].to_vec();
+                let doc = trim_blank_start(&self.buf[..self.pos]).to_vec();
                 self.buf.drain(..self.pos);
-                self.start = 0;
                 self.pos = 0;
                 self.rooted = false;
                 return Ok(Some(doc));
@@ -365,14 +346,24 @@ impl Scanner {
     }
 
     fn check_size(&self) -> Result<(), String> {
-        let size = self.buf.len() - self.start;
-        if size > self.limit {
+        if self.buf.len() > self.limit {
             Err(format!(
                 "a streamed document of more than {} bytes (the document limit)",
                 self.limit
             ))
         } else {
             Ok(())
+        }
+    }
+}
+
+/// `bytes` without the whitespace and byte order marks before a document's first markup.
+fn trim_blank_start(mut bytes: &[u8]) -> &[u8] {
+    loop {
+        bytes = bytes.trim_ascii_start();
+        match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) => bytes = rest,
+            None => return bytes,
         }
     }
 }

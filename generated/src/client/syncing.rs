@@ -7,8 +7,8 @@ use std::collections::VecDeque;
 use futures_core::Stream;
 use futures_util::stream;
 
-use super::{message_error, Client, Error};
-use crate::response::{ResponseMessage as _, ResponseMessages as _};
+use super::{message_error, own_messages, Client, Error};
+use crate::response::ResponseMessage as _;
 use crate::sync::Synced;
 
 /// What a sync stream hands out.
@@ -87,11 +87,10 @@ impl<O: Synced> State<O> {
     /// One call: its changes and state queued.
     async fn batch(&mut self) -> Result<(), Error> {
         let r = self.client.call(&self.request, &self.headers).await?;
-        let total = r.body.response_messages().len();
-        let mut messages = O::into_messages(r.body);
-        if messages.len() != 1 || total != 1 {
+        let mut messages = own_messages::<O>(r.body)?;
+        if messages.len() != 1 {
             return Err(Error::Protocol(format!(
-                "{}: {total} response messages ({} of the operation's own) where one was expected",
+                "{}: {} response messages where one was expected",
                 <O as crate::Operation>::NAME,
                 messages.len()
             )));
