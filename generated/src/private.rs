@@ -7,13 +7,7 @@
 pub use crate::rt::any::write_attributes;
 pub use crate::rt::content::*;
 pub use crate::rt::facets::{Facets, Kind as FacetKind, Lex, WhiteSpace};
-pub use crate::rt::lexical::{
-    char_ref_code, classify_char_ref, decode_base64_lenient, decode_base64_strict,
-    first_forbidden_char, CharRef, Repair,
-};
-pub use crate::rt::reader::{
-    Attr, AttrIter, Reader, NS_NONE, NS_OTHER, NS_SOAP, NS_XML, NS_XSI, SOAP_ENV, XML, XSI,
-};
+pub use crate::rt::reader::{Attr, Reader, NS_NONE, NS_OTHER, NS_SOAP, NS_XML, SOAP_ENV};
 pub use crate::rt::value::*;
 pub use crate::rt::writer::Writer;
 pub use crate::rt::*;

@@ -364,6 +364,31 @@ fn check_kept<D: Document>(case: &str, at: &str, check: fn(&D)) {
     );
 }
 
+/// An unprefixed attribute kept for `xs:anyAttribute` is in no namespace, also under a
+/// default namespace declaration (which binds elements only), and is written back as it was.
+#[test]
+fn unprefixed_open_attributes_stay_in_no_namespace() {
+    let doc = r#"<Root xmlns="urn:ewsgen:fixture:any">
+  <Extension><Name>n</Name></Extension>
+  <Payload other="y"/>
+  <LocalExt><plain xmlns="">p</plain><End>1</End></LocalExt>
+</Root>"#;
+    let value = <gen::any::GlobalElement as Document>::from_document(doc)
+        .unwrap_or_else(|e| panic!("the document does not read: {e}"));
+    let gen::any::GlobalElement::Root(root) = &value;
+    let attrs = &root.payload.other_attributes;
+    assert_eq!(attrs.len(), 1, "{attrs:?}");
+    assert_eq!(attrs[0].namespace, None, "{attrs:?}");
+    assert_eq!(
+        (attrs[0].name.as_str(), attrs[0].value.as_str()),
+        ("other", "y")
+    );
+    let out = value.to_document().unwrap();
+    if let Err(diff) = ews_tests::xml_equivalent(doc, &out) {
+        panic!("written back differently: {diff}\n{out}");
+    }
+}
+
 /// `version` has `fixed="1.0"`: strict reading refuses `2.0`; the default reading keeps it.
 fn attributes_accepted(v: &gen::attributes::GlobalElement) {
     let gen::attributes::GlobalElement::Root(root) = v;

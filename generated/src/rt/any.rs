@@ -58,10 +58,7 @@ fn attrs_of(
             None => ("", q),
         };
         let namespace = r.namespace_of(prefix, true, &format!("attribute `{q}`"))?;
-        let value = a
-            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-            .map_err(|e| r.error(ErrorKind::Syntax(e.to_string())))?
-            .into_owned();
+        let value = r.attr_value(a)?.into_owned();
         let namespace = plain_namespace(r, namespace)?;
         out.push(RawAttribute {
             namespace,

@@ -985,28 +985,6 @@ pub fn push<T: Value>(r: &mut Reader<'_>, slot: &mut Vec<T>) -> Result<()> {
     Ok(())
 }
 
-/// Writes a required value.
-#[inline]
-pub fn put<T: Value>(value: &T, w: &mut Writer, tag: &str) {
-    value.write_value(w, tag);
-}
-
-/// Writes an optional value.
-#[inline]
-pub fn put_opt<T: Value>(value: &Option<T>, w: &mut Writer, tag: &str) {
-    if let Some(v) = value {
-        v.write_value(w, tag);
-    }
-}
-
-/// Writes every value of a repeated field.
-#[inline]
-pub fn put_all<T: Value>(values: &[T], w: &mut Writer, tag: &str) {
-    for v in values {
-        v.write_value(w, tag);
-    }
-}
-
 /// Reads the run of elements a repeated choice alternative takes: the element the reader
 /// stands on and every following one it accepts.
 pub fn read_run<T: Value>(r: &mut Reader<'_>, first: First) -> Result<Vec<T>> {

@@ -58,8 +58,9 @@ pub fn is_xml_char(c: char) -> bool {
 /// and CR; U+FFFE; U+FFFF; Rust strings hold no surrogates), with its byte offset; `None`
 /// when every character can be written.
 ///
-/// The writer's hot path: one pass over the bytes, eight at a time, looking only at the
-/// chunks that hold a byte below 0x20 or an `0xEF` (the lead byte of U+F000 to U+FFFF).
+/// One pass over the bytes, eight at a time, looking only at the chunks that hold a byte
+/// below 0x20 or an `0xEF` (the lead byte of U+F000 to U+FFFF). The writer makes the same
+/// checks while it escapes (with `forbidden_at` and the same word-at-a-time tests).
 ///
 /// ```
 /// use ewsgen::rt::lexical::first_forbidden_char;
@@ -69,8 +70,6 @@ pub fn is_xml_char(c: char) -> bool {
 /// ```
 #[inline]
 pub fn first_forbidden_char(s: &str) -> Option<(usize, char)> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
     let b = s.as_bytes();
     let mut i = 0;
     while i + 8 <= b.len() {
@@ -79,10 +78,7 @@ pub fn first_forbidden_char(s: &str) -> Option<(usize, char)> {
         let x = u64::from_le_bytes(chunk);
         // A byte below 0x20 (only ASCII bytes can be: the high bit is masked by `!x`).
         let below = x.wrapping_sub(LO * 0x20) & !x & HI;
-        // A byte equal to 0xEF.
-        let y = x ^ (LO * 0xEF);
-        let ef = y.wrapping_sub(LO) & !y & HI;
-        if below | ef != 0 {
+        if below | eq_bytes(x, 0xEF) != 0 {
             if let Some(found) = scan(b, i, i + 8) {
                 return Some(found);
             }
@@ -96,20 +92,32 @@ pub fn first_forbidden_char(s: &str) -> Option<(usize, char)> {
 /// is read whole).
 #[cold]
 fn scan(b: &[u8], from: usize, to: usize) -> Option<(usize, char)> {
-    for i in from..to {
-        match b[i] {
-            c @ 0..=0x1F if !matches!(c, b'\t' | b'\n' | b'\r') => {
-                return Some((i, char::from(c)));
-            }
-            0xEF if b.get(i + 1) == Some(&0xBF) => match b.get(i + 2) {
-                Some(0xBE) => return Some((i, '\u{FFFE}')),
-                Some(0xBF) => return Some((i, '\u{FFFF}')),
-                _ => {}
-            },
-            _ => {}
-        }
+    (from..to).find_map(|i| forbidden_at(b, i).map(|c| (i, c)))
+}
+
+/// Whether the byte at `i` starts a character XML 1.0 cannot carry, and which: a C0
+/// control other than tab, LF and CR, or U+FFFE / U+FFFF (`EF BF BE`, `EF BF BF`).
+#[inline]
+pub(crate) fn forbidden_at(b: &[u8], i: usize) -> Option<char> {
+    match b[i] {
+        c @ 0..=0x1F if !matches!(c, b'\t' | b'\n' | b'\r') => Some(char::from(c)),
+        0xEF if b.get(i + 1) == Some(&0xBF) => match b.get(i + 2) {
+            Some(0xBE) => Some('\u{FFFE}'),
+            Some(0xBF) => Some('\u{FFFF}'),
+            _ => None,
+        },
+        _ => None,
     }
-    None
+}
+
+pub(crate) const LO: u64 = 0x0101_0101_0101_0101;
+pub(crate) const HI: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x` equal to `b` (SWAR).
+#[inline(always)]
+pub(crate) fn eq_bytes(x: u64, b: u8) -> u64 {
+    let y = x ^ (LO * u64::from(b));
+    y.wrapping_sub(LO) & !y & HI
 }
 
 /// What a character reference (`&#..;`) refers to, as XML 1.0 judges it.

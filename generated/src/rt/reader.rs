@@ -270,7 +270,7 @@ impl<'r, 'a> Attr<'r, 'a> {
             return Err(self.invalid(super::value::whitespace_reason(T::XS)));
         }
         let v = T::parse_text(&self.value).map_err(|reason| self.invalid(reason))?;
-        if !v.is_listed() && self.reader.strict() {
+        if self.reader.strict() && !v.is_listed() {
             return Err(self.invalid(super::value::NOT_LISTED.into()));
         }
         Ok(v)
@@ -297,7 +297,7 @@ impl<'r, 'a> Attr<'r, 'a> {
     /// Keeps the attribute as a raw value, for `xs:anyAttribute`.
     pub fn to_raw(&self) -> super::any::RawAttribute {
         let (prefix, _) = split_qname(self.qname);
-        let namespace = match self.reader.resolve_prefix(prefix, false) {
+        let namespace = match self.reader.resolve_prefix(prefix, true) {
             Resolved::Bound(_, uri) => Some(uri.to_string()),
             _ => None,
         };
@@ -990,10 +990,7 @@ impl<'a> Reader<'a> {
                     Resolved::Bound(NS_XSI, _)
                 )
             {
-                let v = a
-                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                    .map_err(|e| self.error(ErrorKind::Syntax(e.to_string())))?;
-                return Ok(Some(v.into_owned()));
+                return Ok(Some(self.attr_value(a)?.into_owned()));
             }
         }
         Ok(None)
@@ -1419,6 +1416,20 @@ fn memchr_amp_hash(v: &str) -> bool {
 }
 
 impl Reader<'_> {
+    /// An attribute's value: normalized, with its character references checked (see
+    /// `attr_char_refs`) when it holds any.
+    pub(crate) fn attr_value<'v>(
+        &self,
+        a: quick_xml::events::attributes::Attribute<'v>,
+    ) -> Result<Cow<'v, str>> {
+        if memchr_amp_hash(&a.value) {
+            self.attr_char_refs(a)
+        } else {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|e| self.error(ErrorKind::Syntax(e.to_string())))
+        }
+    }
+
     /// The normalized value of an attribute holding character references: one to a
     /// character XML 1.0 excludes is an error in strict reading, and U+FFFD with a recorded
     /// repair in the default reading.
@@ -1535,12 +1546,7 @@ impl<'r, 'a> AttrIter<'r, 'a> {
             if ns == NS_XSI {
                 continue;
             }
-            let value = if memchr_amp_hash(&a.value) {
-                self.reader.attr_char_refs(a)?
-            } else {
-                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                    .map_err(|e| self.reader.error(ErrorKind::Syntax(e.to_string())))?
-            };
+            let value = self.reader.attr_value(a)?;
             if value.len() > self.reader.options.max_value_bytes {
                 return Err(self.reader.error(ErrorKind::ValueTooLarge {
                     size: value.len(),

@@ -101,7 +101,7 @@ pub(crate) fn whitespace_reason(xs: &str) -> String {
 /// Strict reading refuses a value the schema does not list.
 #[inline]
 fn listed<T: Text>(r: &Reader<'_>, v: T) -> Result<T> {
-    if !v.is_listed() && r.strict() {
+    if r.strict() && !v.is_listed() {
         let mut text = String::new();
         v.write_text(&mut text);
         return Err(r.invalid_text(&text, NOT_LISTED.into()));

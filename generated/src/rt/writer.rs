@@ -2,6 +2,7 @@
 //! generated, so writing an element is a few string appends.
 
 use super::error::{Error, ErrorKind, Result};
+use super::lexical::{eq_bytes, forbidden_at, HI, LO};
 use super::reader::Namespaces;
 
 /// Writes XML into a `String`.
@@ -12,7 +13,6 @@ pub struct Writer {
     pending_decls: Vec<(&'static str, &'static str)>,
     scratch: String,
     next_prefix: usize,
-    depth: usize,
     mixed: Vec<(usize, Vec<String>)>,
     xsi_type: Option<&'static str>,
     /// The schema name of the complex type being written (for [`Writer::xsi_type`]).
@@ -34,7 +34,6 @@ impl Writer {
             pending_decls: namespaces.to_vec(),
             scratch: String::new(),
             next_prefix: 0,
-            depth: 0,
             mixed: Vec::new(),
             xsi_type: None,
             current_type: "",
@@ -73,11 +72,6 @@ impl Writer {
             Some(e) => Err(e),
             None => Ok(self.out),
         }
-    }
-
-    /// Whether a value XML 1.0 cannot carry was met (see [`Writer::finish`]).
-    pub fn failed(&self) -> bool {
-        self.error.is_some()
     }
 
     /// Path of the open elements by local name (`/Envelope/Body/SetImGroup`).
@@ -149,7 +143,7 @@ impl Writer {
     pub fn start(&mut self, tag: &str) {
         self.close_open();
         if let Some((d, texts)) = self.mixed.last_mut() {
-            if *d == self.depth {
+            if *d == self.open_tags.len() {
                 if let Some(t) = texts.pop() {
                     if let Some(c) = escape_text(&mut self.out, &t) {
                         self.forbidden("", c);
@@ -157,7 +151,6 @@ impl Writer {
                 }
             }
         }
-        self.depth += 1;
         self.out.push('<');
         self.open_tags.push(self.out.len());
         self.out.push_str(tag);
@@ -276,7 +269,6 @@ impl Writer {
     /// Closes the element opened with [`Writer::start`] with the same `tag`.
     #[inline]
     pub fn end(&mut self, tag: &str) {
-        self.depth = self.depth.saturating_sub(1);
         self.open_tags.pop();
         if self.open {
             self.out.push_str("/>");
@@ -293,7 +285,7 @@ impl Writer {
     pub fn mixed_begin(&mut self, texts: &[String]) {
         let mut t: Vec<String> = texts.to_vec();
         t.reverse();
-        self.mixed.push((self.depth, t));
+        self.mixed.push((self.open_tags.len(), t));
     }
 
     /// Writes the text left after the last child of a mixed-content element.
@@ -310,31 +302,6 @@ impl Writer {
         self.next_prefix += 1;
         format!("x{}", self.next_prefix)
     }
-}
-
-/// Whether the byte at `i` starts a character XML 1.0 cannot carry, and which: a C0
-/// control other than tab, LF and CR, or U+FFFE / U+FFFF (`EF BF BE`, `EF BF BF`).
-#[inline]
-fn forbidden_at(b: &[u8], i: usize) -> Option<char> {
-    match b[i] {
-        c @ 0..=0x1F if !matches!(c, b'\t' | b'\n' | b'\r') => Some(char::from(c)),
-        0xEF if b.get(i + 1) == Some(&0xBF) => match b.get(i + 2) {
-            Some(0xBE) => Some('\u{FFFE}'),
-            Some(0xBF) => Some('\u{FFFF}'),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `x` equal to `b` (SWAR).
-#[inline(always)]
-fn eq_bytes(x: u64, b: u8) -> u64 {
-    let y = x ^ (LO * u64::from(b));
-    y.wrapping_sub(LO) & !y & HI
 }
 
 /// Escapes `s` into `out`: `rep` gives the replacement of a byte that needs one (an ASCII
