@@ -262,6 +262,14 @@ impl<'m> Emitter<'m> {
         quote!(super::#module::#name)
     }
 
+    /// A type as written at the root of the generated file.
+    pub(crate) fn root_ty(&self, t: &TyRef) -> TokenStream {
+        match t {
+            TyRef::Named(k) => self.root_type_path(k),
+            TyRef::Builtin(b) => self.builtin(*b),
+        }
+    }
+
     /// The path of a type from the generated file's root.
     pub(crate) fn root_type_path(&self, key: &TypeKey) -> TokenStream {
         let module = ident(self.n.module(key));

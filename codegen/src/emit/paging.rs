@@ -154,14 +154,6 @@ impl Emitter<'_> {
         w.node(&Trie::of(paths), x, leaf)
     }
 
-    /// A type as written at the root of the generated file.
-    fn scale_ty(&self, t: &TyRef) -> TokenStream {
-        match t {
-            TyRef::Named(k) => self.root_type_path(k),
-            TyRef::Builtin(b) => self.builtin(*b),
-        }
-    }
-
     /// The type of a field's values, boxed if the field boxes them.
     fn scale_item_ty(&self, f: &Field) -> Option<TokenStream> {
         let t = match &f.kind {
@@ -169,7 +161,7 @@ impl Emitter<'_> {
                 ty,
                 nillable: false,
                 ..
-            } => self.scale_ty(ty),
+            } => self.root_ty(ty),
             FieldKind::Group(g) => self.root_type_path(g),
             _ => return None,
         };
@@ -244,7 +236,6 @@ impl Emitter<'_> {
         for list in [&mut paged, &mut synced, &mut batched, &mut streaming] {
             list.sort();
         }
-        let krate = &self.krate;
         let docs = |what: &str, module: &str| {
             format!(
                 " The operations whose requests implement `{}::{module}` ({what}), found from\n the shapes of their requests and responses.",
@@ -257,7 +248,6 @@ impl Emitter<'_> {
             docs("batches of ids", "batch::Batched"),
             docs("streaming notifications", "streaming::Streaming"),
         );
-        let _ = krate;
         quote! {
             #[doc = #dp]
             pub const PAGED_OPERATIONS: &[&str] = &[#(#paged),*];
@@ -433,10 +423,7 @@ impl Emitter<'_> {
         let info = |v: &Ident| {
             let offset = self.attr_opt(parent, v, "IndexedPagingOffset");
             let last = self.attr_opt(parent, v, "IncludesLastItemInRange");
-            let total = match self.attr_access(parent, "TotalItemsInView") {
-                Some(_) => self.attr_opt(parent, v, "TotalItemsInView"),
-                None => quote!(::core::option::Option::None),
-            };
+            let total = self.attr_opt(parent, v, "TotalItemsInView");
             quote! {
                 let mut info = #krate::paging::PageInfo::default();
                 info.indexed_paging_offset = #offset;

@@ -407,13 +407,6 @@ impl Emitter<'_> {
         }
     }
 
-    fn root_ty(&self, t: &TyRef) -> TokenStream {
-        match t {
-            TyRef::Named(k) => self.root_type_path(k),
-            TyRef::Builtin(b) => self.builtin(*b),
-        }
-    }
-
     fn headers_struct(&self, name: &str, request: bool) -> TokenStream {
         let krate = &self.krate;
         let mut seen = BTreeMap::new();

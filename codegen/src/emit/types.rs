@@ -1246,10 +1246,7 @@ impl Emitter<'_> {
                 continue;
             };
             let v = ident(v);
-            let ty = match &g.ty {
-                TyRef::Builtin(b) => self.builtin(*b),
-                TyRef::Named(k) => self.root_type_path(k),
-            };
+            let ty = self.root_ty(&g.ty);
             let tag = self.tag(&g.qname);
             let doc = format!(" Element `{tag}`.");
             decls.push(quote!(#[doc = #doc] #v(#ty),));

@@ -106,9 +106,8 @@ fn approx_size(model: &Model, t: &TyRef) -> usize {
         if !visiting.insert(k.clone()) {
             return 8;
         }
-        // A field's share: a pointer when boxed, or when `box_large` will box it (an
-        // optional part, or a choice's alternative, of element content larger than the
-        // threshold), so that sizes agree with the boxing decided from them.
+        // A field's share: a pointer when boxed, or when `box_large` will box it, so that
+        // sizes agree with the boxing decided from them.
         let field = |f: &Field,
                      in_choice: bool,
                      memo: &mut BTreeMap<TypeKey, usize>,
@@ -119,21 +118,12 @@ fn approx_size(model: &Model, t: &TyRef) -> usize {
             if f.occurs.is_many() {
                 return 24;
             }
-            let (item, content) = match &f.kind {
-                FieldKind::Element { ty, nillable, .. } => (
-                    go(model, ty, memo, visiting),
-                    !*nillable
-                        && matches!(ty, TyRef::Named(k) if model.types[k].kind.is_element_content()),
-                ),
-                FieldKind::Group(g) => (go(model, &TyRef::Named(g.clone()), memo, visiting), true),
-                FieldKind::Any(_) => (96, false),
+            let item = match &f.kind {
+                FieldKind::Element { ty, .. } => go(model, ty, memo, visiting),
+                FieldKind::Group(g) => go(model, &TyRef::Named(g.clone()), memo, visiting),
+                FieldKind::Any(_) => 96,
             };
-            let candidate = match f.occurs {
-                Occurs::Optional => true,
-                Occurs::Required => in_choice,
-                Occurs::Many { .. } => false,
-            };
-            if candidate && content && item > BOX_THRESHOLD {
+            if item > BOX_THRESHOLD && box_candidate(model, f, in_choice).is_some() {
                 return 8;
             }
             match f.occurs {
@@ -186,6 +176,27 @@ fn approx_size(model: &Model, t: &TyRef) -> usize {
     go(model, t, &mut BTreeMap::new(), &mut BTreeSet::new())
 }
 
+/// The type of a field `box_large` boxes when that type is larger than [`BOX_THRESHOLD`]:
+/// an optional part, or a choice's alternative, of element content, not boxed already.
+fn box_candidate(model: &Model, f: &Field, in_choice: bool) -> Option<TyRef> {
+    let candidate = !f.boxed
+        && match f.occurs {
+            Occurs::Optional => true,
+            Occurs::Required => in_choice,
+            Occurs::Many { .. } => false,
+        };
+    let ty = match &f.kind {
+        FieldKind::Element {
+            ty,
+            nillable: false,
+            ..
+        } if candidate => ty.clone(),
+        FieldKind::Group(g) if candidate => TyRef::Named(g.clone()),
+        _ => return None,
+    };
+    matches!(&ty, TyRef::Named(k) if model.types[k].kind.is_element_content()).then_some(ty)
+}
+
 /// Boxes optional parts and choice alternatives of more than [`BOX_THRESHOLD`] bytes, so
 /// that a value holds in place only what its document had: a `FindItem` response's
 /// messages do not each carry room for every absent part of `t:ItemType`.
@@ -195,27 +206,9 @@ pub(super) fn box_large(model: &mut Model) {
     for (k, t) in &model.types {
         let in_choice = matches!(t.kind, TypeKind::Choice { .. } | TypeKind::Derived { .. });
         for (i, f) in t.kind.children().iter().enumerate() {
-            let candidate = !f.boxed
-                && match f.occurs {
-                    Occurs::Optional => true,
-                    Occurs::Required => in_choice,
-                    Occurs::Many { .. } => false,
-                };
-            if !candidate {
+            let Some(ty) = box_candidate(model, f, in_choice) else {
                 continue;
-            }
-            let ty = match &f.kind {
-                FieldKind::Element {
-                    ty,
-                    nillable: false,
-                    ..
-                } => ty.clone(),
-                FieldKind::Group(g) => TyRef::Named(g.clone()),
-                _ => continue,
             };
-            if !matches!(&ty, TyRef::Named(k) if model.types[k].kind.is_element_content()) {
-                continue;
-            }
             let size = *sizes
                 .entry(ty.clone())
                 .or_insert_with(|| approx_size(model, &ty));

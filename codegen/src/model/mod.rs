@@ -198,8 +198,6 @@ pub struct Struct {
     pub all: bool,
     /// `xs:anyAttribute`.
     pub any_attribute: Option<Wildcard>,
-    /// `abstract="true"`: only derived types stand in documents.
-    pub is_abstract: bool,
 }
 
 /// Kinds of generated type.

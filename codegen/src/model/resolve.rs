@@ -465,7 +465,6 @@ impl<'s> Resolver<'s> {
         let mut st = Struct {
             mixed: c.mixed,
             any_attribute: c.any_attribute.clone(),
-            is_abstract: c.is_abstract,
             ..Struct::default()
         };
         match &c.content {
