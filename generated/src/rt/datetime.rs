@@ -25,7 +25,7 @@ use super::value::Text;
 
 /// XML whitespace (what `xs:whiteSpace="collapse"` removes at both ends).
 fn trim_xml(s: &str) -> &str {
-    s.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
+    s.trim_matches(super::lexical::is_xml_space)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -284,10 +284,7 @@ impl Fraction {
             mult /= 10.0;
             sec += f64::from(d) * mult;
         };
-        match &self.0 {
-            FracRepr::Short { .. } => self.digits().bytes().for_each(|b| add(b - b'0')),
-            FracRepr::Long(s) => s.bytes().for_each(|b| add(b - b'0')),
-        }
+        self.digits().bytes().for_each(|b| add(b - b'0'));
         sec
     }
 }
@@ -1368,7 +1365,7 @@ impl Duration {
     }
 
     /// The length in seconds and nanoseconds when it has no years or months (whose length
-    /// depends on a date); `None` otherwise or when it overflows.
+    /// depends on a date); an error otherwise or when it overflows.
     fn fixed_secs_nanos(&self) -> Result<(u64, u32), String> {
         if self.years.is_some_and(|n| n.value != 0) || self.months.is_some_and(|n| n.value != 0) {
             return Err(format!(
@@ -1654,6 +1651,22 @@ fn zoneless_error(dt: &DateTime, to: &str) -> String {
     )
 }
 
+/// The zone of an offset from UTC in seconds (`Z` for none), for the `time` and `chrono`
+/// conversions: an offset with seconds is an error, XML Schema cannot write it.
+#[cfg(any(feature = "time", feature = "chrono"))]
+fn zone_of_offset_secs(secs: i32) -> Result<Zone, String> {
+    if secs % 60 != 0 {
+        return Err(format!(
+            "the offset of {secs} seconds is no whole minute, which XML Schema cannot write"
+        ));
+    }
+    if secs == 0 {
+        Ok(Zone::Utc)
+    } else {
+        Zone::from_offset_minutes(secs / 60)
+    }
+}
+
 #[cfg(feature = "time")]
 mod time_conv {
     use super::*;
@@ -1676,16 +1689,7 @@ mod time_conv {
     }
 
     fn zone_of(o: time::UtcOffset) -> Result<Zone, String> {
-        if o.seconds_past_minute() != 0 {
-            return Err(format!(
-                "the offset {o} has seconds, which XML Schema cannot write"
-            ));
-        }
-        if o.is_utc() {
-            Ok(Zone::Utc)
-        } else {
-            Zone::from_offset_minutes(o.whole_seconds() / 60)
-        }
+        super::zone_of_offset_secs(o.whole_seconds())
     }
 
     fn from_parts(d: time::Date, t: time::Time, zone: Option<Zone>) -> Result<DateTime, String> {
@@ -1895,17 +1899,7 @@ mod chrono_conv {
         /// when the offset has seconds, on year 0 and on a leap second.
         fn try_from(d: chrono::DateTime<Tz>) -> Result<Self, String> {
             use chrono::Offset;
-            let secs = d.offset().fix().local_minus_utc();
-            if secs % 60 != 0 {
-                return Err(format!(
-                    "the offset of {secs} seconds is no whole minute, which XML Schema cannot write"
-                ));
-            }
-            let zone = if secs == 0 {
-                Zone::Utc
-            } else {
-                Zone::from_offset_minutes(secs / 60)?
-            };
+            let zone = super::zone_of_offset_secs(d.offset().fix().local_minus_utc())?;
             let local = d.naive_local();
             from_parts(local.date(), local.time(), Some(zone))
         }

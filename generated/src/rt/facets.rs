@@ -495,7 +495,7 @@ pub fn pattern(source: &'static str) -> Result<&'static regex::Regex, String> {
 
 /// `text` with its whitespace normalized.
 pub fn normalize(text: &str, ws: WhiteSpace) -> Cow<'_, str> {
-    let is_ws = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+    let is_ws = super::lexical::is_xml_space;
     match ws {
         WhiteSpace::Preserve => Cow::Borrowed(text),
         WhiteSpace::Replace => {
@@ -541,18 +541,7 @@ struct Dec {
 
 impl Dec {
     fn parse(s: &str) -> Option<Dec> {
-        let (negative, t) = match s.as_bytes().first() {
-            Some(b'-') => (true, &s[1..]),
-            Some(b'+') => (false, &s[1..]),
-            _ => (false, s),
-        };
-        let (int, frac) = t.split_once('.').unwrap_or((t, ""));
-        if (int.is_empty() && frac.is_empty())
-            || !int.bytes().all(|b| b.is_ascii_digit())
-            || !frac.bytes().all(|b| b.is_ascii_digit())
-        {
-            return None;
-        }
+        let (negative, int, frac) = super::lexical::split_decimal(s)?;
         let int = int.trim_start_matches('0').to_string();
         let frac = frac.trim_end_matches('0').to_string();
         let zero = int.is_empty() && frac.is_empty();

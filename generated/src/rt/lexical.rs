@@ -225,6 +225,30 @@ pub fn libxml2_whitespace(xs_type: &str) -> (bool, bool) {
     }
 }
 
+/// An `xs:decimal` in its parts: whether it has a minus sign, the digits before the point
+/// and those after; `None` when `s` is not a decimal.
+pub(crate) fn split_decimal(s: &str) -> Option<(bool, &str, &str)> {
+    let (negative, t) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+    if (int.is_empty() && frac.is_empty())
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    Some((negative, int, frac))
+}
+
+/// Whether `c` is XML whitespace (space, tab, LF, CR).
+#[inline]
+pub(crate) fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r')
+}
+
 /// The value without the surrounding whitespace libxml2 accepts for `xs_type` (see
 /// [`libxml2_whitespace`]), or `None` when it has whitespace libxml2 refuses: what strict
 /// reading parses.
@@ -238,7 +262,7 @@ pub fn libxml2_whitespace(xs_type: &str) -> (bool, bool) {
 /// assert_eq!(strip_as_libxml2("integer", " 5 "), Some("5"));
 /// ```
 pub fn strip_as_libxml2<'a>(xs_type: &str, s: &'a str) -> Option<&'a str> {
-    let ws = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+    let ws = is_xml_space;
     let (leading, trailing) = libxml2_whitespace(xs_type);
     let t = s.trim_start_matches(ws);
     if t.len() != s.len() && !leading {

@@ -56,15 +56,10 @@ macro_rules! lexical {
 }
 
 fn check_decimal(s: &str) -> Result<(), String> {
-    let t = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
-    if (int.is_empty() && frac.is_empty())
-        || !int.bytes().all(|b| b.is_ascii_digit())
-        || !frac.bytes().all(|b| b.is_ascii_digit())
-    {
-        return Err("not a decimal number".into());
+    match super::lexical::split_decimal(s) {
+        Some(_) => Ok(()),
+        None => Err("not a decimal number".into()),
     }
-    Ok(())
 }
 
 fn check_any(_s: &str) -> Result<(), String> {

@@ -86,10 +86,9 @@ impl Parser<'_> {
     }
 
     fn piece(&mut self, out: &mut String, depth: usize) -> Result<(), String> {
-        // The atom goes into a group of its own so that a quantifier applies to it whole.
-        let mut atom = String::new();
-        self.atom(&mut atom, depth)?;
-        out.push_str(&atom);
+        // Every atom is written as one unit (a literal, a class or a group), so that a
+        // quantifier applies to it whole.
+        self.atom(out, depth)?;
         match self.peek() {
             Some(q @ ('?' | '*' | '+')) => {
                 self.pos += 1;
@@ -133,7 +132,6 @@ impl Parser<'_> {
         } else {
             Some(min)
         };
-        let had_comma = self.chars.get(self.pos.wrapping_sub(1)) == Some(&',');
         if self.peek() != Some('}') {
             return Err(self.error("expected `}` to end the quantity"));
         }
@@ -146,10 +144,10 @@ impl Parser<'_> {
         if min > 1000 || max.is_some_and(|m| m > 1000) {
             return Err(self.error("quantities above 1000 are not supported"));
         }
-        Ok(match (max, had_comma) {
-            (Some(m), _) if m == min && !had_comma => format!("{{{min}}}"),
-            (Some(m), _) => format!("{{{min},{m}}}"),
-            (None, _) => format!("{{{min},}}"),
+        Ok(match max {
+            Some(m) if m == min => format!("{{{min}}}"),
+            Some(m) => format!("{{{min},{m}}}"),
+            None => format!("{{{min},}}"),
         })
     }
 
@@ -183,7 +181,7 @@ impl Parser<'_> {
             }
             '\\' => {
                 self.pos += 1;
-                self.escape(out, false)?;
+                self.escape(out)?;
             }
             '?' | '*' | '+' | '{' => {
                 return Err(self.error(&format!("`{c}` has nothing to repeat")));
@@ -200,8 +198,8 @@ impl Parser<'_> {
     }
 
     /// After `\`: a single-character escape (as a literal), a multi-character escape or a
-    /// category / block escape (as a class, bracketed when `in_class` is false).
-    fn escape(&mut self, out: &mut String, in_class: bool) -> Result<(), String> {
+    /// category / block escape (as a bracketed class, also inside a class).
+    fn escape(&mut self, out: &mut String) -> Result<(), String> {
         let Some(c) = self.peek() else {
             return Err(self.error("a pattern cannot end with `\\`"));
         };
@@ -215,13 +213,11 @@ impl Parser<'_> {
             out.push_str(body);
             out.push(']');
         };
+        if let Some(literal) = single_escape(c) {
+            push_literal(out, literal);
+            return Ok(());
+        }
         match c {
-            'n' => push_literal(out, '\n'),
-            'r' => push_literal(out, '\r'),
-            't' => push_literal(out, '\t'),
-            '\\' | '|' | '.' | '?' | '*' | '+' | '(' | ')' | '{' | '}' | '-' | '[' | ']' | '^' => {
-                push_literal(out, c)
-            }
             's' => class(out, r" \t\n\r", false),
             'S' => class(out, r" \t\n\r", true),
             'd' => out.push_str(r"\p{Nd}"),
@@ -262,7 +258,6 @@ impl Parser<'_> {
                 }
             }
             _ => {
-                let _ = in_class;
                 return Err(self.error(&format!(
                     "`\\{c}` is not an XML Schema escape (no backreferences, anchors or shorthand classes other than \\s \\d \\w \\i \\c)"
                 )));
@@ -346,10 +341,9 @@ impl Parser<'_> {
             if hi < lo {
                 return Err(self.error("a range's end is before its start"));
             }
-            // Replace the literal pushed for `lo` with the range.
-            let lit = literal(lo);
-            body.truncate(body.len() - lit.len());
-            let _ = write!(body, "{}-{}", literal(lo), literal(hi));
+            // `lo`'s literal is in `body` already; `scratch` holds `hi`'s.
+            body.push('-');
+            body.push_str(&scratch);
         } else if lo == '-' && !first && self.peek() != Some(']') {
             return Err(self.error("an unescaped `-` inside a class"));
         }
@@ -366,25 +360,30 @@ impl Parser<'_> {
             let Some(e) = self.peek() else {
                 return Err(self.error("a pattern cannot end with `\\`"));
             };
-            let single = match e {
-                'n' => Some('\n'),
-                'r' => Some('\r'),
-                't' => Some('\t'),
-                '\\' | '|' | '.' | '?' | '*' | '+' | '(' | ')' | '{' | '}' | '-' | '[' | ']'
-                | '^' => Some(e),
-                _ => None,
-            };
-            if let Some(s) = single {
+            if let Some(s) = single_escape(e) {
                 self.pos += 1;
                 body.push_str(&literal(s));
                 return Ok(Some(s));
             }
-            self.escape(body, true)?;
+            self.escape(body)?;
             return Ok(None);
         }
         self.pos += 1;
         body.push_str(&literal(c));
         Ok(Some(c))
+    }
+}
+
+/// The character a single-character escape (`\n`, `\t`, `\.`, `\-`, ...) stands for.
+fn single_escape(c: char) -> Option<char> {
+    match c {
+        'n' => Some('\n'),
+        'r' => Some('\r'),
+        't' => Some('\t'),
+        '\\' | '|' | '.' | '?' | '*' | '+' | '(' | ')' | '{' | '}' | '-' | '[' | ']' | '^' => {
+            Some(c)
+        }
+        _ => None,
     }
 }
 
