@@ -12,6 +12,7 @@ use quick_xml::NsReader;
 /// The differential test of strict reading against libxml2 (needs the official material).
 #[cfg(ews_shared)]
 pub mod differential;
+pub mod http;
 pub mod mutate;
 pub mod random;
 
@@ -66,6 +67,25 @@ pub mod office365_relaxed {
 )]
 pub mod own {
     include!(concat!(env!("OUT_DIR"), "/own.rs"));
+}
+
+/// An example of `ewsgen` as `cargo test --workspace` built it (beside the test binaries,
+/// in the target profile's `examples` folder); a missing one fails the test.
+pub fn example_path(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .expect("target profile folder");
+    let bin = dir
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.is_file(),
+        "{} is missing: cargo test --workspace builds it (ewsgen with the `client` feature)",
+        bin.display()
+    );
+    bin
 }
 
 /// The folder holding `ews-schemas/` and `ews-samples/`: `EWS_SHARED_DIR`, or `../shared`

@@ -21,7 +21,7 @@ use ewsgen::types::{
     ItemIdType, MailboxCultureType, PrimarySmtpAddressType, RequestServerVersion,
 };
 use ewsgen::{GlobalElement, ResponseClass, ResponseMessage as _, ResponseMessages as _};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
 const PATH: &str = "/EWS/Exchange.asmx";
@@ -114,42 +114,16 @@ async fn serve(
 ) -> std::io::Result<()> {
     let mut buf = Vec::new();
     loop {
-        let head_end = loop {
-            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                break i;
-            }
-            let mut chunk = [0u8; 8192];
-            let n = sock.read(&mut chunk).await?;
-            if n == 0 {
-                return Ok(());
-            }
-            buf.extend_from_slice(&chunk[..n]);
+        let Some(ews_tests::http::Request {
+            method,
+            path,
+            headers,
+            body,
+        }) = ews_tests::http::read_request(&mut sock, &mut buf).await?
+        else {
+            return Ok(());
         };
-        let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-        let mut lines = head.split("\r\n");
-        let mut start = lines.next().unwrap_or_default().split(' ');
-        let method = start.next().unwrap_or_default().to_string();
-        let path = start.next().unwrap_or_default().to_string();
-        let headers: Vec<(String, String)> = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-            .collect();
-        let len: usize = headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-            .and_then(|(_, v)| v.parse().ok())
-            .unwrap_or(0);
-        let body_start = head_end + 4;
-        while buf.len() < body_start + len {
-            let mut chunk = [0u8; 8192];
-            let n = sock.read(&mut chunk).await?;
-            if n == 0 {
-                return Ok(());
-            }
-            buf.extend_from_slice(&chunk[..n]);
-        }
-        let body = String::from_utf8_lossy(&buf[body_start..body_start + len]).into_owned();
-        buf.drain(..body_start + len);
+        let body = String::from_utf8_lossy(&body).into_owned();
         let req = Received {
             method,
             path,
@@ -832,25 +806,8 @@ fn credentials_in_the_endpoint_are_refused() {
 }
 
 /// The example binary, built by `cargo test` beside this test.
-fn example_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe
-        .parent()
-        .and_then(|d| d.parent())
-        .expect("target profile folder");
-    let bin = dir
-        .join("examples")
-        .join(format!("set_im_group{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.is_file(),
-        "{} is missing: cargo test --workspace builds it (ewsgen with the `client` feature)",
-        bin.display()
-    );
-    bin
-}
-
 async fn run_example(url: &str, auth: &[(&str, &str)]) -> std::process::Output {
-    let mut cmd = tokio::process::Command::new(example_binary());
+    let mut cmd = tokio::process::Command::new(ews_tests::example_path("set_im_group"));
     cmd.args(["AAMkAGQ1MjJjMTBkQoTbWAAAAAAQRAAA=", "MyNewGroupName"])
         .env_remove("EWS_TOKEN")
         .env_remove("EWS_USER")

@@ -22,7 +22,7 @@ use ewsgen::rt::ReadOptions;
 use ewsgen::types::{ExchangeVersionType, ItemIdType, RequestServerVersion};
 use ewsgen::ResponseMessage as _;
 use hmac::{Hmac, Mac};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::rustls;
 
@@ -260,42 +260,15 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     let mut state = ConnState::default();
     let mut buf = Vec::new();
     loop {
-        let head_end = loop {
-            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                break i;
-            }
-            let mut chunk = [0u8; 8192];
-            let n = s.read(&mut chunk).await?;
-            if n == 0 {
-                return Ok(());
-            }
-            buf.extend_from_slice(&chunk[..n]);
+        let Some(ews_tests::http::Request {
+            method,
+            path,
+            headers,
+            body,
+        }) = ews_tests::http::read_request(&mut s, &mut buf).await?
+        else {
+            return Ok(());
         };
-        let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-        let mut lines = head.split("\r\n");
-        let mut start = lines.next().unwrap_or_default().split(' ');
-        let method = start.next().unwrap_or_default().to_string();
-        let path = start.next().unwrap_or_default().to_string();
-        let headers: Vec<(String, String)> = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-            .collect();
-        let len: usize = headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-            .and_then(|(_, v)| v.parse().ok())
-            .unwrap_or(0);
-        let body_start = head_end + 4;
-        while buf.len() < body_start + len {
-            let mut chunk = [0u8; 8192];
-            let n = s.read(&mut chunk).await?;
-            if n == 0 {
-                return Ok(());
-            }
-            buf.extend_from_slice(&chunk[..n]);
-        }
-        let body = buf[body_start..body_start + len].to_vec();
-        buf.drain(..body_start + len);
         let req = Req {
             conn,
             tls,
@@ -1580,25 +1553,8 @@ fn basic_header_value() -> String {
 // The examples, as written
 
 /// An example binary, built by `cargo test` beside this test.
-fn example(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe
-        .parent()
-        .and_then(|d| d.parent())
-        .expect("target profile folder");
-    let bin = dir
-        .join("examples")
-        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.is_file(),
-        "{} is missing: cargo test --workspace builds it (ewsgen with the `client` feature)",
-        bin.display()
-    );
-    bin
-}
-
 async fn run(name: &str, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-    let mut cmd = tokio::process::Command::new(example(name));
+    let mut cmd = tokio::process::Command::new(ews_tests::example_path(name));
     cmd.args(args);
     for var in [
         "EWS_URL",
