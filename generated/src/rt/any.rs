@@ -53,10 +53,7 @@ fn attrs_of(
         if q == "xmlns" || q.starts_with("xmlns:") {
             continue;
         }
-        let (prefix, local) = match q.find(':') {
-            Some(i) => (&q[..i], &q[i + 1..]),
-            None => ("", q),
-        };
+        let (prefix, local) = super::reader::split_qname(q);
         let namespace = r.namespace_of(prefix, true, &format!("attribute `{q}`"))?;
         let value = r.attr_value(a)?.into_owned();
         let namespace = plain_namespace(r, namespace)?;

@@ -465,7 +465,6 @@ pub fn read_element(r: &mut Reader<'_>, c: &'static Content, v: &mut dyn Sink) -
 fn read_attributes(r: &mut Reader<'_>, segs: &[&'static Content], v: &mut dyn Sink) -> Result<()> {
     let n = segs.len();
     let mut seen: u64 = 0;
-    let mut unknown: Option<Vec<String>> = None;
     {
         let mut it = r.attributes();
         'attrs: while let Some(a) = it.next_attr()? {
@@ -497,14 +496,7 @@ fn read_attributes(r: &mut Reader<'_>, segs: &[&'static Content], v: &mut dyn Si
             if it.strict() {
                 return a.unexpected();
             }
-            unknown
-                .get_or_insert_with(Vec::new)
-                .push(a.qname().to_string());
-        }
-    }
-    if let Some(names) = unknown {
-        for name in names {
-            r.note_skipped_attribute(&name);
+            r.note_skipped_attribute(a.qname());
         }
     }
     let mut off = 0;

@@ -228,7 +228,7 @@ fn lookup_ns(namespaces: Namespaces, uri: &str) -> u8 {
 
 /// Splits a qualified name into prefix (empty for none) and local name.
 #[inline]
-fn split_qname(q: &str) -> (&str, &str) {
+pub(crate) fn split_qname(q: &str) -> (&str, &str) {
     match q.find(':') {
         Some(i) => (&q[..i], &q[i + 1..]),
         None => ("", q),
@@ -462,7 +462,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Records an undeclared attribute of the current element, skipped.
-    pub(crate) fn note_skipped_attribute(&mut self, qname: &str) {
+    pub(crate) fn note_skipped_attribute(&self, qname: &str) {
         self.note(RepairKind::SkippedAttribute(qname.to_string()));
     }
 
@@ -999,9 +999,6 @@ impl<'a> Reader<'a> {
     /// Whether the current element carries an `xsi:type` naming the type `name` (a
     /// qualified name with the generated code's prefix, such as `t:ItemType`).
     pub(crate) fn names_type(&self, name: &str) -> Result<bool> {
-        if !self.cur.attributes_raw().contains("type") {
-            return Ok(false);
-        }
         let Some(v) = self.xsi_attribute("type")? else {
             return Ok(false);
         };
@@ -1062,15 +1059,7 @@ impl<'a> Reader<'a> {
         // The element's own declarations are still in scope: they are dropped only when the
         // next event is read.
         let (prefix, _) = split_qname(&text);
-        let ns = match self.resolve_prefix(prefix, false) {
-            Resolved::Bound(_, uri) => Some(uri.to_string()),
-            Resolved::Unbound => None,
-            Resolved::Unknown => {
-                return Err(self.error(ErrorKind::Syntax(format!(
-                    "the value `{text}` uses the undeclared prefix `{prefix}`"
-                ))))
-            }
-        };
+        let ns = self.namespace_of(prefix, false, &format!("the value `{text}`"))?;
         // The namespace is written back as a declaration: it must not need escaping.
         let ns = super::any::plain_namespace(self, ns)?;
         Ok((text, ns))
@@ -1102,7 +1091,7 @@ impl<'a> Reader<'a> {
     /// told so just before reading one).
     pub(crate) fn check_nil(&mut self) -> Result<()> {
         let ok = std::mem::take(&mut self.nil_ok);
-        if ok || self.no_attributes() || !self.cur.attributes_raw().contains("nil") {
+        if ok || self.no_attributes() {
             return Ok(());
         }
         if self.xsi_attribute("nil")?.is_some() {
@@ -1115,29 +1104,13 @@ impl<'a> Reader<'a> {
 
     fn read_text_unchecked(&mut self, check_attrs: bool) -> Result<Cow<'a, str>> {
         if check_attrs && !self.no_attributes() {
-            let mut unexpected = None;
-            {
-                let mut it = self.attributes();
-                if let Some(a) = it.next_attr()? {
-                    unexpected = Some(a.qname().to_string());
-                }
-            }
-            if let Some(q) = unexpected {
+            let mut it = self.attributes();
+            while let Some(a) = it.next_attr()? {
                 if self.strict() {
-                    return Err(self.error(ErrorKind::UnexpectedAttribute(q)));
+                    return Err(self.error(ErrorKind::UnexpectedAttribute(a.qname().to_string())));
                 }
-                // Open world: the attribute and any others are skipped and recorded.
-                let names: Vec<String> = {
-                    let mut it = self.attributes();
-                    let mut v = Vec::new();
-                    while let Some(a) = it.next_attr()? {
-                        v.push(a.qname().to_string());
-                    }
-                    v
-                };
-                for n in names {
-                    self.note_skipped_attribute(&n);
-                }
+                // Open world: the attribute is skipped and recorded.
+                self.note_skipped_attribute(a.qname());
             }
         }
         self.enter()?;

@@ -62,22 +62,25 @@ pub const NOT_LISTED: &str =
 #[inline]
 pub fn read_text_value<T: Text>(r: &mut Reader<'_>) -> Result<T> {
     let s = r.read_text()?;
-    if !T::XS.is_empty() && r.strict() {
-        whitespace::<T>(r, &s)?;
-    }
-    // After reading, the reader stands on the element again: its name is only needed (and
-    // only copied) for an error.
-    let v = T::parse_text_cow(s).map_err(|(reason, s)| r.invalid_text(&s, reason))?;
-    listed(r, v)
+    text_value(r, s)
 }
 
 /// Reads the text of an element whose attributes were already read.
 #[inline]
 pub fn read_simple_content<T: Text>(r: &mut Reader<'_>) -> Result<T> {
     let s = r.read_text_after_attrs()?;
+    text_value(r, s)
+}
+
+/// The value of an element's text, read: its whitespace, lexical form and enumeration
+/// judged as the reading mode asks.
+#[inline]
+fn text_value<T: Text>(r: &Reader<'_>, s: Cow<'_, str>) -> Result<T> {
     if !T::XS.is_empty() && r.strict() {
         whitespace::<T>(r, &s)?;
     }
+    // After reading, the reader stands on the element again: its name is only needed (and
+    // only copied) for an error.
     let v = T::parse_text_cow(s).map_err(|(reason, s)| r.invalid_text(&s, reason))?;
     listed(r, v)
 }
