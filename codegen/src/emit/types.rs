@@ -16,6 +16,9 @@ use crate::names::common_base;
 
 /// A parameter of `new`: its name, type and placeholder value.
 type Param = (String, TokenStream, TokenStream);
+/// A field's initialiser in a constructor, and whether it is the field's default value
+/// (left to `..Default::default()` when the type has one).
+type Init = (TokenStream, bool);
 
 /// `min, max` of a particle as tokens.
 fn bounds(o: Occurs) -> (Literal, TokenStream) {
@@ -232,7 +235,7 @@ impl Emitter<'_> {
     /// The parameters (name, type) and initialisers of `new` for a struct: the base's
     /// required parts first (renamed `base_*` where an own part has the same name), then
     /// its own.
-    fn ctor_parts(&self, k: &TypeKey) -> (Vec<Param>, Vec<TokenStream>) {
+    fn ctor_parts(&self, k: &TypeKey) -> (Vec<Param>, Vec<Init>) {
         let mut params: Vec<Param> = Vec::new();
         let mut inits = Vec::new();
         let Some(s) = self.m.struct_of(k) else {
@@ -244,20 +247,20 @@ impl Emitter<'_> {
             let f = ident(name);
             if a.required {
                 params.push((name.clone(), self.ty(&a.ty), self.blank_ty(&a.ty)));
-                inits.push(quote!(#f));
+                inits.push((quote!(#f), false));
             } else {
-                inits.push(quote!(#f: None));
+                inits.push((quote!(#f: None), true));
             }
         }
         if s.any_attribute.is_some() {
             let f = ident(&special.other_attributes);
             let v = self.empty_vec();
-            inits.push(quote!(#f: #v));
+            inits.push((quote!(#f: #v), true));
         }
         if let Some(t) = &s.text {
             params.push((special.value.clone(), self.ty(t), self.blank_ty(t)));
             let f = ident(&special.value);
-            inits.push(quote!(#f));
+            inits.push((quote!(#f), false));
         }
         for (f, name) in s.fields.iter().zip(&self.n.fields[k]) {
             let fname = ident(name);
@@ -274,26 +277,26 @@ impl Emitter<'_> {
                     ));
                     if f.boxed {
                         let b = self.prelude("Box");
-                        inits.push(quote!(#fname: #b::new(#fname)));
+                        inits.push((quote!(#fname: #b::new(#fname)), false));
                     } else {
-                        inits.push(quote!(#fname));
+                        inits.push((quote!(#fname), false));
                     }
                 }
-                Occurs::Optional => inits.push(quote!(#fname: None)),
+                Occurs::Optional => inits.push((quote!(#fname: None), true)),
                 Occurs::Many { .. } => {
                     let v = self.empty_vec();
-                    inits.push(quote!(#fname: #v));
+                    inits.push((quote!(#fname: #v), true));
                 }
             }
         }
         if s.mixed && s.base.is_none() {
             let f = ident(&special.text);
             let v = self.empty_vec();
-            inits.push(quote!(#f: #v));
+            inits.push((quote!(#f: #v), true));
         }
         if !special.xsi_type.is_empty() {
             let f = ident(&special.xsi_type);
-            inits.push(quote!(#f: false));
+            inits.push((quote!(#f: false), true));
         }
         if let Some(b) = &s.base {
             let (mut bp, _) = self.ctor_parts(b);
@@ -310,7 +313,7 @@ impl Emitter<'_> {
             } else {
                 quote!(#path::new(#(#args),*))
             };
-            inits.insert(0, quote!(#bf: #init));
+            inits.insert(0, (quote!(#bf: #init), bp.is_empty()));
             bp.extend(params);
             params = bp;
         }
@@ -425,20 +428,12 @@ impl Emitter<'_> {
         } else {
             // With a `Default`, only the required parts are written out.
             let body = if self.defaultable(k) {
-                let given: Vec<&TokenStream> = inits
-                    .iter()
-                    .filter(|i| {
-                        let t = i.to_string();
-                        !(t.ends_with(": None")
-                            || t.ends_with(": false")
-                            || t.ends_with("new ()")
-                            || t.ends_with("default ()"))
-                    })
-                    .collect();
+                let given = inits.iter().filter(|(_, default)| !default).map(|(i, _)| i);
                 let d = self.default_value();
                 quote!(Self { #(#given,)* ..#d })
             } else {
-                quote!(Self { #(#inits),* })
+                let all = inits.iter().map(|(i, _)| i);
+                quote!(Self { #(#all),* })
             };
             quote! {
                 impl #name {
@@ -599,7 +594,7 @@ impl Emitter<'_> {
                 } else {
                     quote!(rt::A::opt(#l, #id))
                 };
-                if a.qname.ns == "http://www.w3.org/XML/1998/namespace" && l == "lang" {
+                if a.qname.ns == crate::XML_NS && l == "lang" {
                     // xml.xsd: a union of xs:language and the empty string.
                     return quote!(#decl.lex(&rt::Lex::of("lang")));
                 }
