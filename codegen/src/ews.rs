@@ -212,10 +212,24 @@ pub struct PagingShape {
     pub view: Path,
     /// The view's type (`t:IndexedPageViewType`).
     pub view_ty: TypeKey,
+    /// The view's `Offset` attribute.
+    pub offset: AttrRef,
+    /// The view's `MaxEntriesReturned` attribute.
+    pub max_entries: AttrRef,
+    /// The view's `BasePoint` attribute.
+    pub base_point: AttrRef,
+    /// `BasePoint`'s enumeration and the index of its value `Beginning`.
+    pub beginning: (TypeKey, usize),
     /// From the message to the paging parent (`m:RootFolder`): `[Base..., Field]`.
     pub parent: Path,
     /// The parent's type (`t:FindItemParentType`).
     pub parent_ty: TypeKey,
+    /// The parent's `IndexedPagingOffset` attribute.
+    pub paging_offset: AttrRef,
+    /// The parent's `IncludesLastItemInRange` attribute.
+    pub last: AttrRef,
+    /// The parent's `TotalItemsInView` attribute, when it has one.
+    pub total: Option<AttrRef>,
     /// From the parent to every list of items.
     pub items: Vec<Path>,
     /// The item type: a choice whose alternatives share a base (`ItemType`, `BaseFolderType`).
@@ -254,11 +268,12 @@ pub struct BatchShape {
 /// `ConnectionStatus` (`OK`, or `Closed` at the end).
 #[derive(Debug, Clone)]
 pub struct StreamingShape {
-    /// The message's `ConnectionStatus` element, and the enumeration value `Closed`'s
-    /// index among its values.
+    /// The message's `ConnectionStatus` element.
     pub status: Path,
     /// The `ConnectionStatus` enumeration.
     pub status_ty: TypeKey,
+    /// The index of its value `Closed`.
+    pub closed: usize,
     /// From the message to every list of notifications.
     pub notifications: Vec<Path>,
     /// The notification type.
@@ -293,9 +308,33 @@ pub struct VersionHeaders {
     /// `RequestServerVersion`: the header element, its type, the `Version` attribute's index
     /// and its enumeration.
     pub request: Option<(QName, TypeKey, usize, TypeKey)>,
-    /// `ServerVersionInfo`: the header element and its type.
-    pub info: Option<(QName, TypeKey)>,
+    /// `ServerVersionInfo`.
+    pub info: Option<ServerVersionInfoShape>,
 }
+
+/// The `ServerVersionInfo` header: its element, its type and the attributes that say the
+/// version (the numbers only when they are `xs:int`).
+#[derive(Debug, Clone)]
+pub struct ServerVersionInfoShape {
+    /// The header element.
+    pub element: QName,
+    /// Its type.
+    pub ty: TypeKey,
+    /// `MajorVersion`.
+    pub major_version: Option<AttrRef>,
+    /// `MinorVersion`.
+    pub minor_version: Option<AttrRef>,
+    /// `MajorBuildNumber`.
+    pub major_build_number: Option<AttrRef>,
+    /// `MinorBuildNumber`.
+    pub minor_build_number: Option<AttrRef>,
+    /// `Version` (such as `V2017_07_11`).
+    pub version: Option<AttrRef>,
+}
+
+/// An attribute of a struct, its own or a base's: the struct declaring it and its index
+/// among that struct's attributes.
+pub type AttrRef = (TypeKey, usize);
 
 /// The model type a field's values have (elements of a generated type, groups).
 pub fn field_type(f: &crate::model::Field) -> Option<&TypeKey> {
@@ -518,7 +557,7 @@ pub fn messages_shape(m: &Model, op: &Operation) -> Option<MessagesShape> {
 
 /// An attribute of struct `k` (own or of a base) by name: the struct declaring it and its
 /// index there.
-pub fn attribute(m: &Model, k: &TypeKey, name: &str) -> Option<(TypeKey, usize)> {
+pub fn attribute(m: &Model, k: &TypeKey, name: &str) -> Option<AttrRef> {
     std::iter::once(k.clone()).chain(m.bases(k)).find_map(|c| {
         let i = m
             .struct_of(&c)?
@@ -637,9 +676,24 @@ fn paging_shape(m: &Model, request: &TypeKey, msgs: &MessagesShape) -> Option<Pa
         &|_| true,
     );
     let (items, item) = same_target(m, lists)?;
+    let base_point = attribute(m, &view_ty, "BasePoint")?;
+    let TyRef::Named(base_point_ty) = &m.struct_of(&base_point.0)?.attrs[base_point.1].ty else {
+        return None;
+    };
+    let beginning = (
+        base_point_ty.clone(),
+        enum_value(m, base_point_ty, "Beginning")?,
+    );
     Some(PagingShape {
+        offset: attribute(m, &view_ty, "Offset")?,
+        max_entries: attribute(m, &view_ty, "MaxEntriesReturned")?,
+        base_point,
+        beginning,
         view,
         view_ty,
+        paging_offset: attribute(m, &parent_ty, "IndexedPagingOffset")?,
+        last: attribute(m, &parent_ty, "IncludesLastItemInRange")?,
+        total: attribute(m, &parent_ty, "TotalItemsInView"),
         parent,
         parent_ty,
         items,
@@ -805,7 +859,7 @@ fn streaming_shape(m: &Model, msgs: &MessagesShape) -> Option<StreamingShape> {
     if f.occurs.is_many() {
         return None;
     }
-    enum_value(m, status_ty, "Closed")?;
+    let closed = enum_value(m, status_ty, "Closed")?;
     let (at, f) = own_element(m, &msgs.message, "Notifications")?;
     if f.occurs.is_many() {
         return None;
@@ -855,6 +909,7 @@ fn streaming_shape(m: &Model, msgs: &MessagesShape) -> Option<StreamingShape> {
     Some(StreamingShape {
         status,
         status_ty: status_ty.clone(),
+        closed,
         notifications,
         notification,
         error_ids,
@@ -914,8 +969,22 @@ pub fn version_headers(m: &Model) -> VersionHeaders {
         };
         matches!(m.types.get(e)?.kind, TypeKind::Enum { .. }).then(|| (q, k.clone(), i, e.clone()))
     });
-    VersionHeaders {
-        request,
-        info: header("ServerVersionInfo"),
-    }
+    let info = header("ServerVersionInfo").map(|(element, ty)| {
+        let int = |name: &str| {
+            attribute(m, &ty, name).filter(|(c, i)| {
+                m.struct_of(c)
+                    .is_some_and(|s| s.attrs[*i].ty == TyRef::Builtin(Builtin::I32))
+            })
+        };
+        ServerVersionInfoShape {
+            major_version: int("MajorVersion"),
+            minor_version: int("MinorVersion"),
+            major_build_number: int("MajorBuildNumber"),
+            minor_build_number: int("MinorBuildNumber"),
+            version: attribute(m, &ty, "Version"),
+            element,
+            ty,
+        }
+    });
+    VersionHeaders { request, info }
 }

@@ -25,7 +25,7 @@ use quote::{format_ident, quote};
 
 use super::{ident, Emitter};
 use crate::ews::{self, Path, ScaleShapes, Step};
-use crate::model::{Field, FieldKind, Occurs, TyRef, TypeKey, TypeKind};
+use crate::model::{Field, FieldKind, Occurs, TyRef, TypeKind};
 
 /// Paths sharing their prefixes.
 #[derive(Default)]
@@ -177,18 +177,16 @@ impl Emitter<'_> {
         self.scale_item_ty(ews::step_field(self.m, path.last()?)?)
     }
 
-    /// The Rust name of attribute `name` of struct `k` (own or a base's) and whether it is
-    /// required.
-    fn attr_access(&self, k: &TypeKey, name: &str) -> Option<(Ident, bool)> {
-        let (owner, i) = ews::attribute(self.m, k, name)?;
-        let a = &self.m.struct_of(&owner)?.attrs[i];
-        Some((ident(&self.n.attrs[&owner][i]), a.required))
+    /// The Rust name of an attribute and whether it is required.
+    fn attr_access(&self, (owner, i): &ews::AttrRef) -> Option<(Ident, bool)> {
+        let a = &self.m.struct_of(owner)?.attrs[*i];
+        Some((ident(&self.n.attrs[owner][*i]), a.required))
     }
 
-    /// An `Option<T>` of attribute `name` of a value `v` of struct `k` (read through `Deref`
-    /// when a base declares it).
-    fn attr_opt(&self, k: &TypeKey, v: &Ident, name: &str) -> TokenStream {
-        match self.attr_access(k, name) {
+    /// An `Option<T>` of an attribute of a value `v` (read through `Deref` when a base
+    /// declares it).
+    fn attr_opt(&self, v: &Ident, a: Option<&ews::AttrRef>) -> TokenStream {
+        match a.and_then(|a| self.attr_access(a)) {
             Some((a, true)) => quote!(::core::option::Option::Some(#v.#a)),
             Some((a, false)) => quote!(#v.#a),
             None => quote!(::core::option::Option::None),
@@ -397,16 +395,12 @@ impl Emitter<'_> {
         let item = self.target_ty(p.items.first()?)?;
         let view_ty = self.root_type_path(&p.view_ty);
         let view = format_ident!("view");
-        let (offset, offset_req) = self.attr_access(&p.view_ty, "Offset")?;
-        let (max, max_req) = self.attr_access(&p.view_ty, "MaxEntriesReturned")?;
-        let (bp, bp_req) = self.attr_access(&p.view_ty, "BasePoint")?;
-        let (bp_owner, bp_i) = ews::attribute(self.m, &p.view_ty, "BasePoint")?;
-        let TyRef::Named(bp_ty) = &self.m.struct_of(&bp_owner)?.attrs[bp_i].ty else {
-            return None;
-        };
-        let beginning = ews::enum_value(self.m, bp_ty, "Beginning")?;
+        let (offset, offset_req) = self.attr_access(&p.offset)?;
+        let (max, max_req) = self.attr_access(&p.max_entries)?;
+        let (bp, bp_req) = self.attr_access(&p.base_point)?;
+        let (bp_ty, beginning) = &p.beginning;
         let bp_path = self.root_type_path(bp_ty);
-        let bp_variant = ident(&self.n.enum_variants.get(bp_ty)?.0[beginning]);
+        let bp_variant = ident(&self.n.enum_variants.get(bp_ty)?.0[*beginning]);
         let some = |req: bool, v: TokenStream| {
             if req {
                 v
@@ -419,11 +413,10 @@ impl Emitter<'_> {
         let set_bp = some(bp_req, quote!(#bp_path::#bp_variant));
         let assign = self.assign(&p.view, quote!(#view))?;
         let m = format_ident!("message");
-        let parent = &p.parent_ty;
         let info = |v: &Ident| {
-            let offset = self.attr_opt(parent, v, "IndexedPagingOffset");
-            let last = self.attr_opt(parent, v, "IncludesLastItemInRange");
-            let total = self.attr_opt(parent, v, "TotalItemsInView");
+            let offset = self.attr_opt(v, Some(&p.paging_offset));
+            let last = self.attr_opt(v, Some(&p.last));
+            let total = self.attr_opt(v, p.total.as_ref());
             quote! {
                 let mut info = #krate::paging::PageInfo::default();
                 info.indexed_paging_offset = #offset;
@@ -591,9 +584,8 @@ impl Emitter<'_> {
         let krate = &self.krate;
         let req = self.root_type_path(&s.request);
         let notification = self.target_ty(p.notifications.first()?)?;
-        let closed = ews::enum_value(self.m, &p.status_ty, "Closed")?;
         let status_path = self.root_type_path(&p.status_ty);
-        let closed = ident(&self.n.enum_variants.get(&p.status_ty)?.0[closed]);
+        let closed = ident(&self.n.enum_variants.get(&p.status_ty)?.0[p.closed]);
         let m = format_ident!("message");
         let status = self.walk(std::slice::from_ref(&p.status), &m, false, &|v| {
             quote! {
@@ -698,23 +690,17 @@ impl Emitter<'_> {
             },
         };
         let info = match &h.info {
-            Some((q, k)) if accepted(q, false) => {
-                let field = ident(&crate::names::field_name(&q.name));
+            Some(info) if accepted(&info.element, false) => {
+                let field = ident(&crate::names::field_name(&info.element.name));
                 let v = format_ident!("h");
-                let int = |name: &str| match ews::attribute(self.m, k, name) {
-                    Some((c, i))
-                        if self.m.struct_of(&c).is_some_and(|s| {
-                            s.attrs[i].ty == TyRef::Builtin(crate::model::Builtin::I32)
-                        }) =>
-                    {
-                        self.attr_opt(k, &v, name)
-                    }
-                    _ => quote!(::core::option::Option::None),
-                };
-                let version = match self.attr_access(k, "Version") {
-                    Some((a, required)) => {
-                        let (c, i) = ews::attribute(self.m, k, "Version").expect("found above");
-                        let ty = &self.m.struct_of(&c).expect("a struct").attrs[i].ty;
+                let int = |a: &Option<ews::AttrRef>| self.attr_opt(&v, a.as_ref());
+                let version = match info
+                    .version
+                    .as_ref()
+                    .and_then(|a| Some((a, self.attr_access(a)?)))
+                {
+                    Some(((c, i), (a, required))) => {
+                        let ty = &self.m.struct_of(c).expect("a struct").attrs[*i].ty;
                         let text = match ty {
                             TyRef::Builtin(
                                 crate::model::Builtin::String
@@ -737,10 +723,10 @@ impl Emitter<'_> {
                     None => quote!(::core::option::Option::None),
                 };
                 let (major, minor, build, rev) = (
-                    int("MajorVersion"),
-                    int("MinorVersion"),
-                    int("MajorBuildNumber"),
-                    int("MinorBuildNumber"),
+                    int(&info.major_version),
+                    int(&info.minor_version),
+                    int(&info.major_build_number),
+                    int(&info.minor_build_number),
                 );
                 quote! {
                     impl #krate::version::ServerVersionHeader for ResponseHeaders {
