@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-use crate::model::{FieldKind, KeyKind, Model, Origin, TyRef, TypeDef, TypeKey, TypeKind};
+use crate::model::{FieldKind, KeyKind, Model, Origin, QName, TyRef, TypeDef, TypeKey, TypeKind};
 
 /// Words Rust reserves (strict and reserved keywords, 2021 edition and later).
 const KEYWORDS: &[&str] = &[
@@ -90,6 +90,9 @@ pub struct Names {
     pub union_variants: BTreeMap<TypeKey, Vec<String>>,
     /// `GlobalElement` variant of each non-abstract global element.
     pub globals: BTreeMap<(usize, String), String>,
+    /// The field of each SOAP header in the generated `RequestHeaders` and
+    /// `ResponseHeaders` (every header an operation accepts or answers with).
+    pub headers: BTreeMap<QName, String>,
 }
 
 /// Field names a struct needs besides its fields and attributes.
@@ -598,6 +601,14 @@ pub fn name(m: &Model) -> Names {
         }
         names.globals.insert(k.clone(), n);
     }
+    let headers: BTreeSet<&QName> = m
+        .operations
+        .iter()
+        .flat_map(|o| o.input_headers.iter().chain(&o.output_headers))
+        .collect();
+    let mut fields: Vec<String> = headers.iter().map(|q| field_name(&q.name)).collect();
+    dedupe(&mut fields, &mut BTreeSet::new());
+    names.headers = headers.into_iter().cloned().zip(fields).collect();
     names
 }
 

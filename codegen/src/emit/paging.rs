@@ -645,7 +645,7 @@ impl Emitter<'_> {
                     return quote!();
                 };
                 let versions: Vec<&str> = values.iter().rev().map(|(v, _)| v.as_str()).collect();
-                let field = ident(&crate::names::field_name(&q.name));
+                let field = ident(&self.n.headers[q]);
                 let ty = self.root_type_path(k);
                 let ety = self.root_type_path(e);
                 let attr = ident(&self.n.attrs[k][*i]);
@@ -691,7 +691,7 @@ impl Emitter<'_> {
         };
         let info = match &h.info {
             Some(info) if accepted(&info.element, false) => {
-                let field = ident(&crate::names::field_name(&info.element.name));
+                let field = ident(&self.n.headers[&info.element]);
                 let v = format_ident!("h");
                 let int = |a: &Option<ews::AttrRef>| self.attr_opt(&v, a.as_ref());
                 let version = match info

@@ -431,7 +431,7 @@ impl Emitter<'_> {
         let (mut decls, mut present, mut writes, mut reads) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (tag, (q, ty, doc)) in &seen {
-            let f = ident(&crate::names::field_name(&q.name));
+            let f = ident(&self.n.headers[q]);
             let t = self.root_ty(ty);
             let line = format!(" Header `{tag}`.");
             let doc = match doc {
