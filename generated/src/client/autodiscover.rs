@@ -408,7 +408,12 @@ impl Autodiscover {
 
     /// Checks a redirect target URL: https only; approval when the host changes. `Err` is
     /// the outcome to record.
-    fn follow(&self, kind: RedirectKind, from: &reqwest::Url, to: &str) -> Result<String, String> {
+    fn follow(
+        &self,
+        kind: RedirectKind,
+        from: &reqwest::Url,
+        to: &str,
+    ) -> Result<reqwest::Url, String> {
         let target = from
             .join(to)
             .map_err(|e| format!("redirect to `{to}` refused: not a URL ({e})"))?;
@@ -429,7 +434,22 @@ impl Autodiscover {
                 ));
             }
         }
-        Ok(target.to_string())
+        Ok(target)
+    }
+
+    /// Where a 3xx answer to `from` leads, when `follow` allows it; `Err` is the attempt's
+    /// outcome.
+    fn http_redirect(
+        &self,
+        status: u16,
+        location: Option<&str>,
+        from: &reqwest::Url,
+    ) -> Result<reqwest::Url, String> {
+        let Some(location) = location else {
+            return Err(format!("HTTP {status} without a Location"));
+        };
+        self.follow(RedirectKind::Http, from, location)
+            .map_err(|outcome| format!("HTTP {status}: {outcome}"))
     }
 
     /// POSTs the POX request to `url`, following redirectUrl answers and 3xx.
@@ -533,7 +553,7 @@ impl Autodiscover {
                         match self.follow(RedirectKind::RedirectUrl, &parsed, &to) {
                             Ok(t) => {
                                 attempt.outcome = format!("redirectUrl to {t}");
-                                t
+                                t.to_string()
                             }
                             Err(outcome) => {
                                 attempt.outcome = format!("redirectUrl: {outcome}");
@@ -551,17 +571,13 @@ impl Autodiscover {
                     }
                 },
                 status @ 300..=399 => {
-                    let Some(location) = answer.location.clone() else {
-                        attempt.outcome = format!("HTTP {status} without a Location");
-                        return Ok(self.record(run, attempt, Step::Nothing));
-                    };
-                    match self.follow(RedirectKind::Http, &parsed, &location) {
+                    match self.http_redirect(status, answer.location.as_deref(), &parsed) {
                         Ok(t) => {
                             attempt.outcome = format!("HTTP {status} to {t}");
-                            t
+                            t.to_string()
                         }
                         Err(outcome) => {
-                            attempt.outcome = format!("HTTP {status}: {outcome}");
+                            attempt.outcome = outcome;
                             return Ok(self.record(run, attempt, Step::Nothing));
                         }
                     }
@@ -619,28 +635,21 @@ impl Autodiscover {
             }
         };
         let status = answer.status;
-        let location = match (status, answer.location) {
-            (300..=399, Some(l)) => l,
-            (300..=399, None) => {
-                attempt.outcome = format!("HTTP {status} without a Location");
-                return Ok(self.record(run, attempt, Step::Nothing));
-            }
-            _ => {
-                attempt.outcome = format!("HTTP {status}: no redirect");
-                return Ok(self.record(run, attempt, Step::Nothing));
-            }
-        };
-        let target = match self.follow(RedirectKind::Http, &parsed, &location) {
+        if !(300..=399).contains(&status) {
+            attempt.outcome = format!("HTTP {status}: no redirect");
+            return Ok(self.record(run, attempt, Step::Nothing));
+        }
+        let target = match self.http_redirect(status, answer.location.as_deref(), &parsed) {
             Ok(t) => t,
             Err(outcome) => {
-                attempt.outcome = format!("HTTP {status}: {outcome}");
+                attempt.outcome = outcome;
                 return Ok(self.record(run, attempt, Step::Nothing));
             }
         };
         attempt.outcome = format!("HTTP {status} to {target}");
         self.record(run, attempt, Step::Nothing);
         self.count_redirect(run)?;
-        self.post_chain(&target, email, run).await
+        self.post_chain(target.as_str(), email, run).await
     }
 
     /// Exchange Online's JSON endpoint (anonymous GET), following its https redirects.
@@ -717,22 +726,15 @@ impl Autodiscover {
                     return Ok(self.record(run, attempt, step));
                 }
                 status @ 300..=399 => {
-                    let Some(location) = answer.location else {
-                        attempt.outcome = format!("HTTP {status} without a Location");
-                        return Ok(self.record(run, attempt, Step::Nothing));
-                    };
-                    match self.follow(RedirectKind::Http, &url, &location) {
+                    match self.http_redirect(status, answer.location.as_deref(), &url) {
                         Ok(t) => {
                             attempt.outcome = format!("HTTP {status} to {t}");
                             self.record(run, attempt, Step::Nothing);
                             self.count_redirect(run)?;
-                            url = match reqwest::Url::parse(&t) {
-                                Ok(u) => u,
-                                Err(_) => return Ok(Step::Nothing),
-                            };
+                            url = t;
                         }
                         Err(outcome) => {
-                            attempt.outcome = format!("HTTP {status}: {outcome}");
+                            attempt.outcome = outcome;
                             return Ok(self.record(run, attempt, Step::Nothing));
                         }
                     }
