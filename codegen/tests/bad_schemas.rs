@@ -140,3 +140,40 @@ fn not_a_schema_at_all() {
         "expected an xs:schema root element",
     );
 }
+
+/// Occurrence bounds multiply when a group reference is flattened: bounds whose product
+/// does not fit saturate (a schema may say what it likes), they do not overflow.
+#[test]
+fn huge_occurrences_through_a_group_reference() {
+    let dir = scratch(
+        "huge-occurs",
+        &[(
+            "messages.xsd",
+            &format!(
+                "{HEAD}
+  <xs:group name=\"G\">
+    <xs:sequence minOccurs=\"100000\" maxOccurs=\"unbounded\">
+      <xs:element name=\"A\" type=\"xs:string\"/>
+    </xs:sequence>
+  </xs:group>
+  <xs:complexType name=\"T\">
+    <xs:sequence>
+      <xs:group ref=\"tns:G\" minOccurs=\"100000\" maxOccurs=\"100000\"/>
+    </xs:sequence>
+  </xs:complexType>
+  <xs:element name=\"Root\" type=\"tns:T\"/>
+</xs:schema>
+"
+            ),
+        )],
+    );
+    let generated = ews_codegen::Builder::new()
+        .schema_dir(&dir)
+        .generate()
+        .unwrap_or_else(|e| panic!("a valid schema is refused: {e}"));
+    assert!(
+        generated.code.contains("pub struct T "),
+        "{}",
+        generated.code
+    );
+}

@@ -258,7 +258,11 @@ fn max_of(max: Max) -> u32 {
 }
 
 fn occurs(min: u32, max: Max) -> Occurs {
-    let max = max_of(max);
+    occurs_within(min, max_of(max))
+}
+
+/// The occurrence of a particle between `min` and `max` ([`UNBOUNDED`] for no limit).
+fn occurs_within(min: u32, max: u32) -> Occurs {
     if max > 1 {
         Occurs::Many { min, max }
     } else if min == 0 {
@@ -281,14 +285,7 @@ fn mul(a: u32, b: u32) -> u32 {
 fn combine(outer: Occurs, inner: Occurs) -> Occurs {
     let (a_min, a_max) = outer.bounds();
     let (b_min, b_max) = inner.bounds();
-    let (min, max) = (a_min.saturating_mul(b_min), mul(a_max, b_max));
-    if max > 1 {
-        Occurs::Many { min, max }
-    } else if min == 0 {
-        Occurs::Optional
-    } else {
-        Occurs::Required
-    }
+    occurs_within(a_min.saturating_mul(b_min), mul(a_max, b_max))
 }
 
 impl<'s> Resolver<'s> {
@@ -742,7 +739,7 @@ impl<'s> Resolver<'s> {
                 };
                 let synthetic = Particle {
                     kind: inner.kind.clone(),
-                    min: p.min * inner.min,
+                    min: p.min.saturating_mul(inner.min),
                     max,
                     loc: inner.loc.clone(),
                 };
