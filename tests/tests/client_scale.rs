@@ -1423,6 +1423,64 @@ mod o365 {
         );
     }
 
+    /// A batch whose every id is throttled, every time: `call` sends it again
+    /// `max_retries` times, and the batch does not send it again on top of that.
+    pub(super) async fn a_batch_throttled_whole_is_retried_by_the_call_only() {
+        let server = Server::start(move |_, r| {
+            let GlobalElement::GetItem(req) = request_of(r) else {
+                panic!("not GetItem: {}", r.body)
+            };
+            let busy = format!(
+                r#"<m:GetItemResponseMessage ResponseClass="Error"><m:MessageText>The server cannot service this request right now. Try again later.</m:MessageText><m:ResponseCode>ErrorServerBusy</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey><m:MessageXml>{}</m:MessageXml><m:Items/></m:GetItemResponseMessage>"#,
+                back_off_xml(10).replace("<t:Value", &format!("<t:Value xmlns:t=\"{T}\""))
+            );
+            let messages = busy.repeat(req.item_ids.base_item_ids.len());
+            xml(
+                200,
+                envelope(
+                    SERVER_VERSION,
+                    &format!(
+                        r#"<m:GetItemResponse xmlns:m="{M}" xmlns:t="{T}"><m:ResponseMessages>{messages}</m:ResponseMessages></m:GetItemResponse>"#
+                    ),
+                ),
+            )
+        })
+        .await;
+        let c = Client::builder(&server.url)
+            .basic_auth(USER, PASSWORD)
+            .max_retries(2)
+            .build()
+            .expect("client");
+        let request = GetItemType::new(
+            ItemResponseShapeType::new(DefaultShapeNamesType::Default),
+            NonEmptyArrayOfBaseItemIdsType {
+                base_item_ids: (0..2)
+                    .map(|i| {
+                        NonEmptyArrayOfBaseItemIdsBaseItemId::ItemId(Box::new(ItemIdType::new(id(
+                            i,
+                        ))))
+                    })
+                    .collect(),
+            },
+        );
+        let results = c.batch(request, headers()).batch_size(10).run().await;
+        assert_eq!(results.len(), 2);
+        for r in &results {
+            match r {
+                Err(ItemError::Message(e)) => assert_eq!(
+                    e.code.as_ref().map(|c| c.to_string()).as_deref(),
+                    Some("ErrorServerBusy")
+                ),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(
+            get_item_ids(&server),
+            vec![vec![0, 1]; 3],
+            "the batch once and max_retries (2) times again"
+        );
+    }
+
     // ---- Streaming notifications ----
 
     const SUBSCRIPTION: &str = "JgBjbzFwcjA2bWIyMjIubmFtcHJkMDYucHJvZC5vdXRsb29rLmNvbRAAAAA=";
@@ -1972,6 +2030,7 @@ office365_test!(three_find_item_pages);
 office365_test!(a_page_that_does_not_advance_is_an_error);
 office365_test!(a_sync_over_several_batches_resumes_from_a_saved_state);
 office365_test!(six_hundred_ids_in_batches_under_a_limit_of_two);
+office365_test!(a_batch_throttled_whole_is_retried_by_the_call_only);
 office365_test!(streamed_envelopes_are_read_as_they_arrive);
 office365_test!(an_idle_stream_times_out_and_a_closed_one_is_renewed);
 office365_test!(find_items_example);
