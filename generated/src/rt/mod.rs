@@ -5,15 +5,14 @@
 
 pub(crate) mod any;
 pub(crate) mod content;
-mod datetime;
 pub(crate) mod error;
 pub mod facets;
 pub mod lexical;
-pub(crate) mod reader;
-pub(crate) mod value;
-pub(crate) mod writer;
+pub(crate) mod xml;
 pub mod xs;
-mod xsd_regex;
+
+pub(crate) use content::value;
+pub(crate) use xml::{reader, writer};
 
 pub use any::{RawAttribute, RawElement, RawNode};
 pub use error::{Error, ErrorKind, Result};

@@ -3,16 +3,16 @@
 
 use std::borrow::Cow;
 
-use super::any::{self, RawAttribute};
-use super::error::{ErrorKind, Result};
-use super::reader::{self, Reader};
-use super::writer::Writer;
+use crate::rt::any::{self, RawAttribute};
+use crate::rt::error::{ErrorKind, Result};
+use crate::rt::reader::{self, Reader};
+use crate::rt::writer::Writer;
 
 /// A value with a text form: XML Schema simple types, enumerations, lists and unions.
 pub trait Text: Sized {
     /// The XML Schema built-in type the Rust type stands for (`int`, `dateTime`, ...), when
     /// libxml2 refuses whitespace around its values: strict reading checks it (see
-    /// [`strip_as_libxml2`](super::lexical::strip_as_libxml2)). Empty for the others.
+    /// [`strip_as_libxml2`](crate::rt::lexical::strip_as_libxml2)). Empty for the others.
     const XS: &'static str = "";
     /// Parses the text form; the error says why it does not parse.
     fn parse_text(s: &str) -> std::result::Result<Self, String>;
@@ -39,7 +39,7 @@ pub trait Text: Sized {
 /// or a group of elements (a choice, a sequence, a substitution group).
 pub trait Value: Sized {
     /// The table of a complex type (attributes, for checking a nilled element's).
-    const TABLE: Option<&'static super::content::Content> = None;
+    const TABLE: Option<&'static crate::rt::content::Content> = None;
     /// Reads the value; the reader stands on its first element.
     fn read_value(r: &mut Reader<'_>) -> Result<Self>;
     /// Writes the value; `tag` is the qualified element name (unused by groups, which know
@@ -88,7 +88,7 @@ fn text_value<T: Text>(r: &Reader<'_>, s: Cow<'_, str>) -> Result<T> {
 /// Strict reading refuses whitespace libxml2 refuses around a value of `T::XS`.
 #[cold]
 fn whitespace<T: Text>(r: &Reader<'_>, s: &str) -> Result<()> {
-    if super::lexical::strip_as_libxml2(T::XS, s).is_none() {
+    if crate::rt::lexical::strip_as_libxml2(T::XS, s).is_none() {
         return Err(r.invalid_text(s, whitespace_reason(T::XS)));
     }
     Ok(())
@@ -121,7 +121,7 @@ pub fn write_text_value<T: Text>(value: &T, w: &mut Writer, tag: &str) {
 }
 
 impl<T: Value> Value for Box<T> {
-    const TABLE: Option<&'static super::content::Content> = T::TABLE;
+    const TABLE: Option<&'static crate::rt::content::Content> = T::TABLE;
     #[inline]
     fn read_value(r: &mut Reader<'_>) -> Result<Self> {
         T::read_value(r).map(Box::new)
@@ -151,7 +151,7 @@ impl<T: Value> Value for Nillable<T> {
     fn read_value(r: &mut Reader<'_>) -> Result<Self> {
         if r.strict() {
             if let Some(v) = r.xsi_nil_value()? {
-                if super::lexical::strip_as_libxml2("boolean", &v)
+                if crate::rt::lexical::strip_as_libxml2("boolean", &v)
                     .is_none_or(|v| !matches!(v, "true" | "false" | "1" | "0"))
                 {
                     return Err(r.invalid_value(
@@ -169,7 +169,7 @@ impl<T: Value> Value for Nillable<T> {
                 let mut it = r.attributes();
                 while let Some(a) = it.next_attr()? {
                     // A nilled element still carries only the attributes its type declares.
-                    if strict && !super::content::declares(T::TABLE, a.local(), a.ns()) {
+                    if strict && !crate::rt::content::declares(T::TABLE, a.local(), a.ns()) {
                         return a.unexpected();
                     }
                     attrs.push(a.to_raw());

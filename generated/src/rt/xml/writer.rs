@@ -1,9 +1,9 @@
 //! A small XML writer for generated code: qualified names are known when the code is
 //! generated, so writing an element is a few string appends.
 
-use super::error::{Error, ErrorKind, Result};
-use super::lexical::{eq_bytes, forbidden_at, HI, LO};
-use super::reader::Namespaces;
+use crate::rt::error::{Error, ErrorKind, Result};
+use crate::rt::lexical::{eq_bytes, forbidden_at, HI, LO};
+use crate::rt::reader::Namespaces;
 
 /// Writes XML into a `String`.
 #[derive(Debug, Default)]
@@ -166,7 +166,7 @@ impl Writer {
         self.open = true;
         self.typed = false;
         if let Some(t) = self.xsi_type.take() {
-            self.attr_str("xmlns:xsi", super::reader::XSI);
+            self.attr_str("xmlns:xsi", crate::rt::reader::XSI);
             self.attr_str("xsi:type", t);
             self.typed = true;
         }
@@ -184,7 +184,7 @@ impl Writer {
     #[inline]
     pub fn xsi_type(&mut self, given: bool) {
         if given && !self.typed && !self.current_type.is_empty() {
-            self.attr_str("xmlns:xsi", super::reader::XSI);
+            self.attr_str("xmlns:xsi", crate::rt::reader::XSI);
             self.attr_str("xsi:type", self.current_type);
             self.typed = true;
         }
@@ -205,7 +205,7 @@ impl Writer {
 
     /// Writes an attribute of a simple type.
     #[inline]
-    pub fn attr<T: super::value::Text>(&mut self, name: &str, value: &T) {
+    pub fn attr<T: crate::rt::value::Text>(&mut self, name: &str, value: &T) {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         value.write_text(&mut scratch);
@@ -215,7 +215,7 @@ impl Writer {
 
     /// Writes an optional attribute.
     #[inline]
-    pub fn attr_opt<T: super::value::Text>(&mut self, name: &str, value: Option<&T>) {
+    pub fn attr_opt<T: crate::rt::value::Text>(&mut self, name: &str, value: Option<&T>) {
         if let Some(v) = value {
             self.attr(name, v);
         }
@@ -232,7 +232,7 @@ impl Writer {
 
     /// Writes the text of a simple-typed value.
     #[inline]
-    pub fn text<T: super::value::Text>(&mut self, value: &T) {
+    pub fn text<T: crate::rt::value::Text>(&mut self, value: &T) {
         self.close_open();
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
@@ -246,13 +246,13 @@ impl Writer {
 
     /// Writes a required value as element `tag`.
     #[inline]
-    pub fn one<T: super::value::Value>(&mut self, value: &T, tag: &str) {
+    pub fn one<T: crate::rt::value::Value>(&mut self, value: &T, tag: &str) {
         value.write_value(self, tag);
     }
 
     /// Writes an optional value as element `tag`.
     #[inline]
-    pub fn opt<T: super::value::Value>(&mut self, value: &Option<T>, tag: &str) {
+    pub fn opt<T: crate::rt::value::Value>(&mut self, value: &Option<T>, tag: &str) {
         if let Some(v) = value {
             v.write_value(self, tag);
         }
@@ -260,7 +260,7 @@ impl Writer {
 
     /// Writes each value of a list as element `tag`.
     #[inline]
-    pub fn all<T: super::value::Value>(&mut self, values: &[T], tag: &str) {
+    pub fn all<T: crate::rt::value::Value>(&mut self, values: &[T], tag: &str) {
         for v in values {
             v.write_value(self, tag);
         }

@@ -36,7 +36,9 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::{OnceLock, RwLock};
 
-pub use super::xsd_regex::{compile as compile_pattern, translate as translate_pattern};
+mod pattern;
+
+pub use pattern::{compile as compile_pattern, translate as translate_pattern};
 
 /// How whitespace is normalized before the facets are checked (`xs:whiteSpace`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -83,7 +85,7 @@ pub enum Kind {
 
 /// What strict reading checks on the text of a simple-typed element or attribute beyond
 /// what its Rust type parses: the whitespace libxml2 refuses around the built-in type at the
-/// end of its derivation (see [`strip_as_libxml2`](super::lexical::strip_as_libxml2)) and the
+/// end of its derivation (see [`strip_as_libxml2`](crate::rt::lexical::strip_as_libxml2)) and the
 /// facets of the restrictions on the way. Generated tables name one per field that needs
 /// it; the default (open-world) reading does not look at it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,7 +146,7 @@ impl Lex {
                 .split_ascii_whitespace()
                 .try_for_each(|t| item.check(t));
         }
-        let Some(stripped) = super::lexical::strip_as_libxml2(self.xs, text) else {
+        let Some(stripped) = crate::rt::lexical::strip_as_libxml2(self.xs, text) else {
             return Err(format!(
                 "'{text}' is not a valid value of the atomic type 'xs:{}' (whitespace around it)",
                 self.xs
@@ -495,7 +497,7 @@ pub fn pattern(source: &'static str) -> Result<&'static regex::Regex, String> {
 
 /// `text` with its whitespace normalized.
 pub fn normalize(text: &str, ws: WhiteSpace) -> Cow<'_, str> {
-    let is_ws = super::lexical::is_xml_space;
+    let is_ws = crate::rt::lexical::is_xml_space;
     match ws {
         WhiteSpace::Preserve => Cow::Borrowed(text),
         WhiteSpace::Replace => {
@@ -541,7 +543,7 @@ struct Dec {
 
 impl Dec {
     fn parse(s: &str) -> Option<Dec> {
-        let (negative, int, frac) = super::lexical::split_decimal(s)?;
+        let (negative, int, frac) = crate::rt::lexical::split_decimal(s)?;
         let int = int.trim_start_matches('0').to_string();
         let frac = frac.trim_end_matches('0').to_string();
         let zero = int.is_empty() && frac.is_empty();
@@ -597,7 +599,7 @@ struct Moment {
 
 impl Moment {
     fn parse(kind: Kind, s: &str) -> Option<Moment> {
-        use super::datetime::{Date, DateTime, Time};
+        use crate::rt::xs::{Date, DateTime, Time};
         let (y, mo, d, h, mi, sec, frac, zone) = match kind {
             Kind::DateTime => {
                 let t = DateTime::parse(s).ok()?;
@@ -714,7 +716,7 @@ struct DurValue {
 
 impl DurValue {
     fn parse(s: &str) -> Option<DurValue> {
-        let d = super::datetime::Duration::parse(s).ok()?;
+        let d = crate::rt::xs::Duration::parse(s).ok()?;
         let sign = if d.is_negative() { -1 } else { 1 };
         let v = |x: Option<u64>| i128::from(x.unwrap_or(0));
         Some(DurValue {

@@ -13,8 +13,8 @@ use std::borrow::Cow;
 
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
-use super::error::{Error, ErrorKind, Result};
-use super::lexical::{char_ref_code, classify_char_ref, Repair as LexicalRepair};
+use crate::rt::error::{Error, ErrorKind, Result};
+use crate::rt::lexical::{char_ref_code, classify_char_ref, Repair as LexicalRepair};
 
 /// Namespace id of an element or attribute in no namespace.
 pub const NS_NONE: u8 = 250;
@@ -66,7 +66,7 @@ pub struct UnknownElement {
     /// Column of its start tag (1-based).
     pub column: u64,
     /// Its XML, under [`UnknownElements::Keep`].
-    pub element: Option<super::any::RawElement>,
+    pub element: Option<crate::rt::any::RawElement>,
 }
 
 /// What the open-world reading did to keep a document a strict reading refuses.
@@ -201,7 +201,7 @@ pub struct Reader<'a> {
     unknown: Vec<UnknownElement>,
     repairs: std::cell::RefCell<Vec<Repair>>,
     /// Strict reading: what the text of the element about to be read must satisfy.
-    pub(crate) lex: Option<&'static super::facets::Lex>,
+    pub(crate) lex: Option<&'static crate::rt::facets::Lex>,
     /// Strict reading: the element about to be read is `nillable` (an `xsi:nil` on it is
     /// allowed).
     pub(crate) nil_ok: bool,
@@ -262,22 +262,22 @@ impl<'r, 'a> Attr<'r, 'a> {
         &self.value
     }
     /// The value parsed as `T`.
-    pub fn value<T: super::value::Text>(&self) -> Result<T> {
+    pub fn value<T: crate::rt::value::Text>(&self) -> Result<T> {
         if !T::XS.is_empty()
             && self.reader.strict()
-            && super::lexical::strip_as_libxml2(T::XS, &self.value).is_none()
+            && crate::rt::lexical::strip_as_libxml2(T::XS, &self.value).is_none()
         {
-            return Err(self.invalid(super::value::whitespace_reason(T::XS)));
+            return Err(self.invalid(crate::rt::value::whitespace_reason(T::XS)));
         }
         let v = T::parse_text(&self.value).map_err(|reason| self.invalid(reason))?;
         if self.reader.strict() && !v.is_listed() {
-            return Err(self.invalid(super::value::NOT_LISTED.into()));
+            return Err(self.invalid(crate::rt::value::NOT_LISTED.into()));
         }
         Ok(v)
     }
     /// Strict reading: checks the value against the whitespace rules of its built-in type,
     /// its facets and its `fixed` value.
-    pub fn check(&self, lex: &super::facets::Lex) -> Result<()> {
+    pub fn check(&self, lex: &crate::rt::facets::Lex) -> Result<()> {
         lex.check(&self.value)
             .map_err(|reason| self.invalid(reason))
     }
@@ -295,13 +295,13 @@ impl<'r, 'a> Attr<'r, 'a> {
             .error(ErrorKind::UnexpectedAttribute(self.qname.to_string())))
     }
     /// Keeps the attribute as a raw value, for `xs:anyAttribute`.
-    pub fn to_raw(&self) -> super::any::RawAttribute {
+    pub fn to_raw(&self) -> crate::rt::any::RawAttribute {
         let (prefix, _) = split_qname(self.qname);
         let namespace = match self.reader.resolve_prefix(prefix, true) {
             Resolved::Bound(_, uri) => Some(uri.to_string()),
             _ => None,
         };
-        super::any::RawAttribute {
+        crate::rt::any::RawAttribute {
             namespace,
             name: self.local.to_string(),
             value: self.value.to_string(),
@@ -1061,7 +1061,7 @@ impl<'a> Reader<'a> {
         let (prefix, _) = split_qname(&text);
         let ns = self.namespace_of(prefix, false, &format!("the value `{text}`"))?;
         // The namespace is written back as a declaration: it must not need escaping.
-        let ns = super::any::plain_namespace(self, ns)?;
+        let ns = crate::rt::any::plain_namespace(self, ns)?;
         Ok((text, ns))
     }
 
@@ -1323,8 +1323,8 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads the raw element the reader is positioned on, for `xs:any`.
-    pub fn read_raw(&mut self) -> Result<super::any::RawElement> {
-        super::any::RawElement::read(self)
+    pub fn read_raw(&mut self) -> Result<crate::rt::any::RawElement> {
+        crate::rt::any::RawElement::read(self)
     }
 
     pub(crate) fn cur_start(&self) -> &BytesStart<'a> {

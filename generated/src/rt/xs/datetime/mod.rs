@@ -21,11 +21,11 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::value::Text;
+use crate::rt::value::Text;
 
 /// XML whitespace (what `xs:whiteSpace="collapse"` removes at both ends).
 fn trim_xml(s: &str) -> &str {
-    s.trim_matches(super::lexical::is_xml_space)
+    s.trim_matches(crate::rt::lexical::is_xml_space)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -7,14 +7,16 @@
 //! table, and the reader walks the base's particles first, then its own (XML Schema
 //! appends an extension's particles to its base's).
 
-use super::any::RawAttribute;
-use super::error::{ErrorKind, Result};
-use super::facets::Lex;
+pub(crate) mod value;
+
+use crate::rt::any::RawAttribute;
+use crate::rt::error::{ErrorKind, Result};
+use crate::rt::facets::Lex;
 #[cfg(doc)]
-use super::reader::NS_OTHER;
-use super::reader::{Attr, Reader, UnknownElements, NS_NONE};
-use super::value::Value;
-use super::writer::Writer;
+use crate::rt::reader::NS_OTHER;
+use crate::rt::reader::{Attr, Reader, UnknownElements, NS_NONE};
+use crate::rt::value::Value;
+use crate::rt::writer::Writer;
 
 /// `maxOccurs="unbounded"`.
 pub const UNBOUNDED: u32 = u32::MAX;
@@ -774,7 +776,12 @@ fn particle_name(segs: &[&'static Content], s: usize, p: usize) -> String {
     }
 }
 
-fn missing(r: &Reader<'_>, segs: &[&'static Content], s: usize, p: usize) -> super::error::Error {
+fn missing(
+    r: &Reader<'_>,
+    segs: &[&'static Content],
+    s: usize,
+    p: usize,
+) -> crate::rt::error::Error {
     r.missing_error(ErrorKind::MissingElement(particle_name(segs, s, p)))
 }
 
@@ -783,7 +790,7 @@ fn missing_before(
     segs: &[&'static Content],
     s: usize,
     p: usize,
-) -> super::error::Error {
+) -> crate::rt::error::Error {
     r.error(ErrorKind::UnexpectedElement {
         name: r.local().to_string(),
         namespace: r.ns_uri(),
@@ -848,7 +855,7 @@ pub fn read_typed<T: Value>(r: &mut Reader<'_>) -> Result<T> {
 }
 
 /// Whether the text form of `v` satisfies `lex` (a union member's facets).
-pub fn lex_ok<T: super::value::Text>(lex: &Lex, v: &T) -> bool {
+pub fn lex_ok<T: crate::rt::value::Text>(lex: &Lex, v: &T) -> bool {
     let mut s = String::new();
     v.write_text(&mut s);
     lex.check(&s).is_ok()
@@ -856,21 +863,21 @@ pub fn lex_ok<T: super::value::Text>(lex: &Lex, v: &T) -> bool {
 
 /// Reads the simple content of the current element (attributes read) into a field.
 #[inline]
-pub fn set_text<T: super::value::Text>(r: &mut Reader<'_>, slot: &mut T) -> Res {
-    *slot = super::value::read_simple_content(r)?;
+pub fn set_text<T: crate::rt::value::Text>(r: &mut Reader<'_>, slot: &mut T) -> Res {
+    *slot = crate::rt::value::read_simple_content(r)?;
     Ok(())
 }
 
 /// Stores an optional attribute.
 #[inline]
-pub fn attr_opt<T: super::value::Text>(a: &Attr<'_, '_>, slot: &mut Option<T>) -> Result<()> {
+pub fn attr_opt<T: crate::rt::value::Text>(a: &Attr<'_, '_>, slot: &mut Option<T>) -> Result<()> {
     *slot = Some(a.value()?);
     Ok(())
 }
 
 /// Stores a required attribute.
 #[inline]
-pub fn attr_set<T: super::value::Text>(a: &Attr<'_, '_>, slot: &mut T) -> Result<()> {
+pub fn attr_set<T: crate::rt::value::Text>(a: &Attr<'_, '_>, slot: &mut T) -> Result<()> {
     *slot = a.value()?;
     Ok(())
 }
@@ -1002,8 +1009,8 @@ pub fn no_alternative<T>(r: &Reader<'_>, first: First) -> Result<T> {
 /// Reads a whole document whose root is any element `T` reads (a `GlobalElement`).
 pub fn read_document<T: Value>(
     xml: &str,
-    namespaces: super::reader::Namespaces,
-    options: super::reader::ReadOptions,
+    namespaces: crate::rt::reader::Namespaces,
+    options: crate::rt::reader::ReadOptions,
 ) -> Result<T> {
     let mut r = Reader::with_options(xml, namespaces, options)?;
     let v = T::read_value(&mut r)?;
@@ -1013,7 +1020,10 @@ pub fn read_document<T: Value>(
 
 /// Writes `v` (which knows its element name) as a document; the error names the element
 /// holding a value XML 1.0 cannot carry.
-pub fn write_document<T: Value>(v: &T, namespaces: super::reader::Namespaces) -> Result<String> {
+pub fn write_document<T: Value>(
+    v: &T,
+    namespaces: crate::rt::reader::Namespaces,
+) -> Result<String> {
     let mut w = Writer::new(namespaces);
     v.write_value(&mut w, "");
     w.finish()

@@ -7,9 +7,11 @@ use std::fmt;
 
 use base64::Engine as _;
 
-use super::value::Text;
+use crate::rt::value::Text;
 
-pub use super::datetime::{Date, DateTime, Duration, Fraction, Time, Zone};
+mod datetime;
+
+pub use datetime::{Date, DateTime, Duration, Fraction, Time, Zone};
 
 macro_rules! lexical {
     ($(#[$m:meta])* $name:ident, $check:path) => {
@@ -56,7 +58,7 @@ macro_rules! lexical {
 }
 
 fn check_decimal(s: &str) -> Result<(), String> {
-    match super::lexical::split_decimal(s) {
+    match crate::rt::lexical::split_decimal(s) {
         Some(_) => Ok(()),
         None => Err("not a decimal number".into()),
     }
@@ -82,17 +84,17 @@ lexical!(
 pub struct Base64Binary(pub Vec<u8>);
 
 impl Base64Binary {
-    /// Decodes the text as libxml2 accepts it (see [`super::lexical::decode_base64_strict`]):
+    /// Decodes the text as libxml2 accepts it (see [`crate::rt::lexical::decode_base64_strict`]):
     /// what strict reading and [`Text::parse_text`] use.
     pub fn parse_strict(s: &str) -> Result<Self, String> {
-        super::lexical::decode_base64_strict(s).map(Base64Binary)
+        crate::rt::lexical::decode_base64_strict(s).map(Base64Binary)
     }
 
     /// Decodes the text as the default reading does, also without `=` padding or with
     /// non-zero unused bits, saying which repair was made (see
-    /// [`super::lexical::decode_base64_lenient`]).
-    pub fn parse_lenient(s: &str) -> Result<(Self, Option<super::lexical::Repair>), String> {
-        super::lexical::decode_base64_lenient(s).map(|(v, r)| (Base64Binary(v), r))
+    /// [`crate::rt::lexical::decode_base64_lenient`]).
+    pub fn parse_lenient(s: &str) -> Result<(Self, Option<crate::rt::lexical::Repair>), String> {
+        crate::rt::lexical::decode_base64_lenient(s).map(|(v, r)| (Base64Binary(v), r))
     }
 }
 
@@ -107,10 +109,10 @@ impl Text for Base64Binary {
 
 /// Strict reading decodes as libxml2 accepts; the default reading also decodes text
 /// without its `=` padding (and with non-zero unused bits), recording the repair.
-impl super::value::Value for Base64Binary {
-    fn read_value(r: &mut super::Reader<'_>) -> super::Result<Self> {
+impl crate::rt::value::Value for Base64Binary {
+    fn read_value(r: &mut crate::rt::Reader<'_>) -> crate::rt::Result<Self> {
         if r.strict() {
-            return super::value::read_text_value(r);
+            return crate::rt::value::read_text_value(r);
         }
         let s = r.read_text()?;
         match Self::parse_lenient(&s) {
@@ -123,8 +125,8 @@ impl super::value::Value for Base64Binary {
             Err(reason) => Err(r.invalid_text(&s, reason)),
         }
     }
-    fn write_value(&self, w: &mut super::Writer, tag: &str) {
-        super::value::write_text_value(self, w, tag)
+    fn write_value(&self, w: &mut crate::rt::Writer, tag: &str) {
+        crate::rt::value::write_text_value(self, w, tag)
     }
 }
 
@@ -188,12 +190,12 @@ impl<T: Text> Text for List<T> {
     }
 }
 
-impl<T: Text> super::value::Value for List<T> {
-    fn read_value(r: &mut super::Reader<'_>) -> super::Result<Self> {
-        super::value::read_text_value(r)
+impl<T: Text> crate::rt::value::Value for List<T> {
+    fn read_value(r: &mut crate::rt::Reader<'_>) -> crate::rt::Result<Self> {
+        crate::rt::value::read_text_value(r)
     }
-    fn write_value(&self, w: &mut super::Writer, tag: &str) {
-        super::value::write_text_value(self, w, tag)
+    fn write_value(&self, w: &mut crate::rt::Writer, tag: &str) {
+        crate::rt::value::write_text_value(self, w, tag)
     }
 }
 

@@ -1,0 +1,4 @@
+//! Reading and writing XML: the namespace-aware pull reader and the writer.
+
+pub(crate) mod reader;
+pub(crate) mod writer;
