@@ -232,15 +232,6 @@ fn push_text(stack: &mut [RawElement], s: &str) {
     }
 }
 
-impl super::value::Value for RawElement {
-    fn read_value(r: &mut Reader<'_>) -> Result<Self> {
-        RawElement::read(r)
-    }
-    fn write_value(&self, w: &mut Writer, _tag: &str) {
-        self.write(w)
-    }
-}
-
 /// Writes attributes kept by `xs:anyAttribute` on the element just opened.
 pub fn write_attributes(w: &mut Writer, attrs: &[RawAttribute]) {
     for a in attrs {

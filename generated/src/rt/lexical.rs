@@ -249,6 +249,13 @@ pub(crate) fn is_xml_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r')
 }
 
+/// Why strict reading refuses whitespace around a value of `xs`.
+pub(crate) fn whitespace_reason(xs: &str) -> String {
+    format!(
+        "not a valid value of the atomic type 'xs:{xs}' (libxml2 refuses the whitespace around it)"
+    )
+}
+
 /// The value without the surrounding whitespace libxml2 accepts for `xs_type` (see
 /// [`libxml2_whitespace`]), or `None` when it has whitespace libxml2 refuses: what strict
 /// reading parses.

@@ -855,7 +855,7 @@ pub fn read_typed<T: Value>(r: &mut Reader<'_>) -> Result<T> {
 }
 
 /// Whether the text form of `v` satisfies `lex` (a union member's facets).
-pub fn lex_ok<T: crate::rt::value::Text>(lex: &Lex, v: &T) -> bool {
+pub fn lex_ok<T: crate::rt::xs::text::Text>(lex: &Lex, v: &T) -> bool {
     let mut s = String::new();
     v.write_text(&mut s);
     lex.check(&s).is_ok()
@@ -863,21 +863,24 @@ pub fn lex_ok<T: crate::rt::value::Text>(lex: &Lex, v: &T) -> bool {
 
 /// Reads the simple content of the current element (attributes read) into a field.
 #[inline]
-pub fn set_text<T: crate::rt::value::Text>(r: &mut Reader<'_>, slot: &mut T) -> Res {
+pub fn set_text<T: crate::rt::xs::text::Text>(r: &mut Reader<'_>, slot: &mut T) -> Res {
     *slot = crate::rt::value::read_simple_content(r)?;
     Ok(())
 }
 
 /// Stores an optional attribute.
 #[inline]
-pub fn attr_opt<T: crate::rt::value::Text>(a: &Attr<'_, '_>, slot: &mut Option<T>) -> Result<()> {
+pub fn attr_opt<T: crate::rt::xs::text::Text>(
+    a: &Attr<'_, '_>,
+    slot: &mut Option<T>,
+) -> Result<()> {
     *slot = Some(a.value()?);
     Ok(())
 }
 
 /// Stores a required attribute.
 #[inline]
-pub fn attr_set<T: crate::rt::value::Text>(a: &Attr<'_, '_>, slot: &mut T) -> Result<()> {
+pub fn attr_set<T: crate::rt::xs::text::Text>(a: &Attr<'_, '_>, slot: &mut T) -> Result<()> {
     *slot = a.value()?;
     Ok(())
 }

@@ -3,37 +3,14 @@
 
 use std::borrow::Cow;
 
-use crate::rt::any::{self, RawAttribute};
+use crate::rt::any::{self, RawAttribute, RawElement};
 use crate::rt::error::{ErrorKind, Result};
 use crate::rt::reader::{self, Reader};
 use crate::rt::writer::Writer;
-
-/// A value with a text form: XML Schema simple types, enumerations, lists and unions.
-pub trait Text: Sized {
-    /// The XML Schema built-in type the Rust type stands for (`int`, `dateTime`, ...), when
-    /// libxml2 refuses whitespace around its values: strict reading checks it (see
-    /// [`strip_as_libxml2`](crate::rt::lexical::strip_as_libxml2)). Empty for the others.
-    const XS: &'static str = "";
-    /// Parses the text form; the error says why it does not parse.
-    fn parse_text(s: &str) -> std::result::Result<Self, String>;
-    /// Appends the text form.
-    fn write_text(&self, out: &mut String);
-    /// Whether the value is one the schema lists: `false` for an enumeration's value kept
-    /// as sent (and a list or union holding one), which strict reading refuses.
-    #[inline]
-    fn is_listed(&self) -> bool {
-        true
-    }
-    /// Parses text the reader may already own (text with entity references), so that a
-    /// string type can keep it without copying; the error gives the text back.
-    #[inline]
-    fn parse_text_cow(s: Cow<'_, str>) -> std::result::Result<Self, (String, Cow<'_, str>)> {
-        match Self::parse_text(&s) {
-            Ok(v) => Ok(v),
-            Err(reason) => Err((reason, s)),
-        }
-    }
-}
+pub use crate::rt::xs::text::{Text, NOT_LISTED};
+use crate::rt::xs::{
+    Base64Binary, Date, DateTime, Decimal, Duration, HexBinary, Lexical, List, Time,
+};
 
 /// Something read from and written as XML content: an element of a complex or simple type,
 /// or a group of elements (a choice, a sequence, a substitution group).
@@ -53,10 +30,6 @@ pub trait Tagged {
     /// The qualified element name as written (`t:MailboxCulture`).
     fn element_tag(&self) -> &'static str;
 }
-
-/// Why strict reading refuses an enumeration value the schema does not list.
-pub const NOT_LISTED: &str =
-    "[facet 'enumeration'] the value is not an element of the set the schema lists";
 
 /// Reads the text of an element as a simple-typed value.
 #[inline]
@@ -89,16 +62,9 @@ fn text_value<T: Text>(r: &Reader<'_>, s: Cow<'_, str>) -> Result<T> {
 #[cold]
 fn whitespace<T: Text>(r: &Reader<'_>, s: &str) -> Result<()> {
     if crate::rt::lexical::strip_as_libxml2(T::XS, s).is_none() {
-        return Err(r.invalid_text(s, whitespace_reason(T::XS)));
+        return Err(r.invalid_text(s, crate::rt::lexical::whitespace_reason(T::XS)));
     }
     Ok(())
-}
-
-/// Why strict reading refuses whitespace around a value of `xs`.
-pub(crate) fn whitespace_reason(xs: &str) -> String {
-    format!(
-        "not a valid value of the atomic type 'xs:{xs}' (libxml2 refuses the whitespace around it)"
-    )
 }
 
 /// Strict reading refuses a value the schema does not list.
@@ -220,92 +186,71 @@ macro_rules! text_value {
     )*};
 }
 
-impl Text for String {
-    #[inline]
-    fn parse_text(s: &str) -> std::result::Result<Self, String> {
-        Ok(s.to_string())
-    }
-    #[inline]
-    fn parse_text_cow(s: Cow<'_, str>) -> std::result::Result<Self, (String, Cow<'_, str>)> {
-        Ok(s.into_owned())
-    }
-    #[inline]
-    fn write_text(&self, out: &mut String) {
-        out.push_str(self)
-    }
-}
+text_value!(String, bool, i8, i16, i32, i64, i128, u8, u16, u32, u64, u128, f32, f64);
+text_value!(Decimal, Lexical, HexBinary, DateTime, Date, Time, Duration);
 
-impl Text for bool {
-    fn parse_text(s: &str) -> std::result::Result<Self, String> {
-        match s.trim() {
-            "true" | "1" => Ok(true),
-            "false" | "0" => Ok(false),
-            _ => Err("expected `true`, `false`, `1` or `0`".into()),
+/// Strict reading decodes as libxml2 accepts; the default reading also decodes text
+/// without its `=` padding (and with non-zero unused bits), recording the repair.
+impl Value for Base64Binary {
+    fn read_value(r: &mut Reader<'_>) -> Result<Self> {
+        if r.strict() {
+            return read_text_value(r);
         }
-    }
-    fn write_text(&self, out: &mut String) {
-        out.push_str(if *self { "true" } else { "false" })
-    }
-}
-
-macro_rules! int_text {
-    ($($t:ty: $xs:literal),*) => {$(
-        impl Text for $t {
-            const XS: &'static str = $xs;
-            #[inline]
-            fn parse_text(s: &str) -> std::result::Result<Self, String> {
-                let t = s.trim();
-                let t = t.strip_prefix('+').unwrap_or(t);
-                t.parse::<$t>().map_err(|e| format!("not a valid {} ({e})", stringify!($t)))
-            }
-            #[inline]
-            fn write_text(&self, out: &mut String) {
-                use std::fmt::Write;
-                let _ = write!(out, "{}", self);
-            }
-        }
-    )*};
-}
-int_text!(
-    i8: "byte",
-    i16: "short",
-    i32: "int",
-    i64: "long",
-    i128: "integer",
-    u8: "unsignedByte",
-    u16: "unsignedShort",
-    u32: "unsignedInt",
-    u64: "unsignedLong",
-    u128: ""
-);
-
-macro_rules! float_text {
-    ($($t:ty),*) => {$(
-        impl Text for $t {
-            fn parse_text(s: &str) -> std::result::Result<Self, String> {
-                match s.trim() {
-                    "INF" | "+INF" => Ok(<$t>::INFINITY),
-                    "-INF" => Ok(<$t>::NEG_INFINITY),
-                    "NaN" => Ok(<$t>::NAN),
-                    t if t.contains(|c: char| c.is_ascii_alphabetic() && c != 'e' && c != 'E') => {
-                        Err(format!("not a valid {}", stringify!($t)))
-                    }
-                    t => t.parse::<$t>().map_err(|e| format!("not a valid {} ({e})", stringify!($t))),
+        let s = r.read_text()?;
+        match Base64Binary::parse_lenient(&s) {
+            Ok((v, repair)) => {
+                if let Some(repair) = repair {
+                    r.note_lexical(repair);
                 }
+                Ok(v)
             }
-            fn write_text(&self, out: &mut String) {
-                use std::fmt::Write;
-                if self.is_nan() {
-                    out.push_str("NaN");
-                } else if self.is_infinite() {
-                    out.push_str(if *self > 0.0 { "INF" } else { "-INF" });
-                } else {
-                    let _ = write!(out, "{}", self);
-                }
-            }
+            Err(reason) => Err(r.invalid_text(&s, reason)),
         }
-    )*};
+    }
+    fn write_value(&self, w: &mut Writer, tag: &str) {
+        write_text_value(self, w, tag)
+    }
 }
-float_text!(f32, f64);
 
-crate::text_value!(String, bool, i8, i16, i32, i64, i128, u8, u16, u32, u64, u128, f32, f64);
+impl<T: Text> Value for List<T> {
+    fn read_value(r: &mut Reader<'_>) -> Result<Self> {
+        read_text_value(r)
+    }
+    fn write_value(&self, w: &mut Writer, tag: &str) {
+        write_text_value(self, w, tag)
+    }
+}
+
+impl Value for RawElement {
+    fn read_value(r: &mut Reader<'_>) -> Result<Self> {
+        RawElement::read(r)
+    }
+    fn write_value(&self, w: &mut Writer, _tag: &str) {
+        self.write(w)
+    }
+}
+
+/// Writing values as elements (the writer knows text, not values).
+impl Writer {
+    /// Writes a required value as element `tag`.
+    #[inline]
+    pub fn one<T: Value>(&mut self, value: &T, tag: &str) {
+        value.write_value(self, tag);
+    }
+
+    /// Writes an optional value as element `tag`.
+    #[inline]
+    pub fn opt<T: Value>(&mut self, value: &Option<T>, tag: &str) {
+        if let Some(v) = value {
+            v.write_value(self, tag);
+        }
+    }
+
+    /// Writes each value of a list as element `tag`.
+    #[inline]
+    pub fn all<T: Value>(&mut self, values: &[T], tag: &str) {
+        for v in values {
+            v.write_value(self, tag);
+        }
+    }
+}

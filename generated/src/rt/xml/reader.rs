@@ -262,16 +262,16 @@ impl<'r, 'a> Attr<'r, 'a> {
         &self.value
     }
     /// The value parsed as `T`.
-    pub fn value<T: crate::rt::value::Text>(&self) -> Result<T> {
+    pub fn value<T: crate::rt::xs::text::Text>(&self) -> Result<T> {
         if !T::XS.is_empty()
             && self.reader.strict()
             && crate::rt::lexical::strip_as_libxml2(T::XS, &self.value).is_none()
         {
-            return Err(self.invalid(crate::rt::value::whitespace_reason(T::XS)));
+            return Err(self.invalid(crate::rt::lexical::whitespace_reason(T::XS)));
         }
         let v = T::parse_text(&self.value).map_err(|reason| self.invalid(reason))?;
         if self.reader.strict() && !v.is_listed() {
-            return Err(self.invalid(crate::rt::value::NOT_LISTED.into()));
+            return Err(self.invalid(crate::rt::xs::text::NOT_LISTED.into()));
         }
         Ok(v)
     }

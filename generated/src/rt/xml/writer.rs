@@ -205,7 +205,7 @@ impl Writer {
 
     /// Writes an attribute of a simple type.
     #[inline]
-    pub fn attr<T: crate::rt::value::Text>(&mut self, name: &str, value: &T) {
+    pub fn attr<T: crate::rt::xs::text::Text>(&mut self, name: &str, value: &T) {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         value.write_text(&mut scratch);
@@ -215,7 +215,7 @@ impl Writer {
 
     /// Writes an optional attribute.
     #[inline]
-    pub fn attr_opt<T: crate::rt::value::Text>(&mut self, name: &str, value: Option<&T>) {
+    pub fn attr_opt<T: crate::rt::xs::text::Text>(&mut self, name: &str, value: Option<&T>) {
         if let Some(v) = value {
             self.attr(name, v);
         }
@@ -232,7 +232,7 @@ impl Writer {
 
     /// Writes the text of a simple-typed value.
     #[inline]
-    pub fn text<T: crate::rt::value::Text>(&mut self, value: &T) {
+    pub fn text<T: crate::rt::xs::text::Text>(&mut self, value: &T) {
         self.close_open();
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
@@ -241,28 +241,6 @@ impl Writer {
         self.scratch = scratch;
         if let Some(c) = bad {
             self.forbidden("", c);
-        }
-    }
-
-    /// Writes a required value as element `tag`.
-    #[inline]
-    pub fn one<T: crate::rt::value::Value>(&mut self, value: &T, tag: &str) {
-        value.write_value(self, tag);
-    }
-
-    /// Writes an optional value as element `tag`.
-    #[inline]
-    pub fn opt<T: crate::rt::value::Value>(&mut self, value: &Option<T>, tag: &str) {
-        if let Some(v) = value {
-            v.write_value(self, tag);
-        }
-    }
-
-    /// Writes each value of a list as element `tag`.
-    #[inline]
-    pub fn all<T: crate::rt::value::Value>(&mut self, values: &[T], tag: &str) {
-        for v in values {
-            v.write_value(self, tag);
         }
     }
 

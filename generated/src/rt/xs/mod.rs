@@ -7,9 +7,10 @@ use std::fmt;
 
 use base64::Engine as _;
 
-use crate::rt::value::Text;
-
 mod datetime;
+pub(crate) mod text;
+
+use text::Text;
 
 pub use datetime::{Date, DateTime, Duration, Fraction, Time, Zone};
 
@@ -53,7 +54,6 @@ macro_rules! lexical {
                 out.push_str(&self.0)
             }
         }
-        crate::text_value!($name);
     };
 }
 
@@ -107,29 +107,6 @@ impl Text for Base64Binary {
     }
 }
 
-/// Strict reading decodes as libxml2 accepts; the default reading also decodes text
-/// without its `=` padding (and with non-zero unused bits), recording the repair.
-impl crate::rt::value::Value for Base64Binary {
-    fn read_value(r: &mut crate::rt::Reader<'_>) -> crate::rt::Result<Self> {
-        if r.strict() {
-            return crate::rt::value::read_text_value(r);
-        }
-        let s = r.read_text()?;
-        match Self::parse_lenient(&s) {
-            Ok((v, repair)) => {
-                if let Some(repair) = repair {
-                    r.note_lexical(repair);
-                }
-                Ok(v)
-            }
-            Err(reason) => Err(r.invalid_text(&s, reason)),
-        }
-    }
-    fn write_value(&self, w: &mut crate::rt::Writer, tag: &str) {
-        crate::rt::value::write_text_value(self, w, tag)
-    }
-}
-
 /// `xs:hexBinary`: the decoded bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct HexBinary(pub Vec<u8>);
@@ -158,7 +135,6 @@ impl Text for HexBinary {
         }
     }
 }
-crate::text_value!(HexBinary);
 
 /// An `xs:list` of simple values, whitespace-separated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -187,15 +163,6 @@ impl<T: Text> Text for List<T> {
     }
     fn is_listed(&self) -> bool {
         self.0.iter().all(Text::is_listed)
-    }
-}
-
-impl<T: Text> crate::rt::value::Value for List<T> {
-    fn read_value(r: &mut crate::rt::Reader<'_>) -> crate::rt::Result<Self> {
-        crate::rt::value::read_text_value(r)
-    }
-    fn write_value(&self, w: &mut crate::rt::Writer, tag: &str) {
-        crate::rt::value::write_text_value(self, w, tag)
     }
 }
 

@@ -21,7 +21,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::rt::value::Text;
+use super::text::Text;
 
 /// XML whitespace (what `xs:whiteSpace="collapse"` removes at both ends).
 fn trim_xml(s: &str) -> &str {
@@ -485,7 +485,6 @@ macro_rules! common_impls {
                 self.write(out)
             }
         }
-        crate::text_value!($name);
 
         impl $name {
             /// Parses the exact lexical form: surrounding whitespace is an error, as libxml2
