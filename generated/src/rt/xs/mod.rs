@@ -12,7 +12,9 @@ pub(crate) mod text;
 
 use text::Text;
 
-pub use datetime::{Date, DateTime, Duration, Fraction, Time, Zone};
+pub use datetime::date_time::{Date, DateTime, Time};
+pub use datetime::duration::Duration;
+pub use datetime::parts::{Fraction, Zone};
 
 macro_rules! lexical {
     ($(#[$m:meta])* $name:ident, $check:path) => {
