@@ -5,9 +5,8 @@
 //! that emits the code calling it. Use [`crate::rt`] instead.
 
 pub use crate::rt::any::write_attributes;
+pub use crate::rt::content::value::*;
 pub use crate::rt::content::*;
 pub use crate::rt::facets::{Facets, Kind as FacetKind, Lex, WhiteSpace};
-pub use crate::rt::reader::{Attr, Reader, NS_NONE, NS_OTHER, NS_SOAP, NS_XML, SOAP_ENV};
-pub use crate::rt::value::*;
-pub use crate::rt::writer::Writer;
+pub use crate::rt::xml::{Attr, Writer, XmlReader, NS_NONE, NS_OTHER, NS_SOAP, NS_XML, SOAP_ENV};
 pub use crate::rt::*;

@@ -3,9 +3,8 @@
 
 use quick_xml::events::Event;
 
-use super::error::{ErrorKind, Result};
-use super::reader::Reader;
-use super::writer::Writer;
+use crate::rt::error::{ErrorKind, Result};
+use crate::rt::xml::{split_qname, Attr, Writer, XmlReader, XML};
 
 /// An attribute kept as it was.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
@@ -43,7 +42,7 @@ pub struct RawElement {
 }
 
 fn attrs_of(
-    r: &Reader<'_>,
+    r: &XmlReader<'_>,
     start: &quick_xml::events::BytesStart<'_>,
 ) -> Result<Vec<RawAttribute>> {
     let mut out = Vec::new();
@@ -53,10 +52,10 @@ fn attrs_of(
         if q == "xmlns" || q.starts_with("xmlns:") {
             continue;
         }
-        let (prefix, local) = super::reader::split_qname(q);
+        let (prefix, local) = split_qname(q);
         let namespace = r.namespace_of(prefix, true, &format!("attribute `{q}`"))?;
         let value = r.attr_value(a)?.into_owned();
-        let namespace = plain_namespace(r, namespace)?;
+        let namespace = r.plain_namespace(namespace)?;
         out.push(RawAttribute {
             namespace,
             name: local.to_string(),
@@ -66,25 +65,12 @@ fn attrs_of(
     Ok(out)
 }
 
-/// Namespace names are compared as written (quick-xml does not expand references in
-/// them), so one that would need escaping could not be written back to the same name.
-pub(crate) fn plain_namespace(r: &Reader<'_>, uri: Option<String>) -> Result<Option<String>> {
-    match uri {
-        Some(u) if u.contains(['<', '>', '&', '"', '\t', '\n', '\r']) => {
-            Err(r.error(ErrorKind::Syntax(format!(
-                "namespace name {u:?} holds characters that need escaping; it is not supported"
-            ))))
-        }
-        other => Ok(other),
-    }
-}
-
 fn element_head(
-    r: &Reader<'_>,
+    r: &XmlReader<'_>,
     start: &quick_xml::events::BytesStart<'_>,
     ns: Option<String>,
 ) -> Result<RawElement> {
-    let ns = plain_namespace(r, ns)?;
+    let ns = r.plain_namespace(ns)?;
     let (local, prefix) = start.name().decompose();
     Ok(RawElement {
         namespace: ns,
@@ -107,7 +93,7 @@ impl RawElement {
     /// Reads the element the reader is positioned on (iteratively: deep nesting does not
     /// grow the stack, and the reader's depth limit applies).
     #[doc(hidden)]
-    pub fn read(r: &mut Reader<'_>) -> Result<RawElement> {
+    pub fn read(r: &mut XmlReader<'_>) -> Result<RawElement> {
         let ns = r.ns_uri_checked()?;
         let root = element_head(r, &r.cur_start().clone(), ns)?;
         if r.cur_is_empty() {
@@ -195,19 +181,7 @@ impl RawElement {
                     if let Some((k, v)) = decl {
                         w.attr_str(&k, &v);
                     }
-                    for a in &e.attributes {
-                        match &a.namespace {
-                            None => w.attr_str(&a.name, &a.value),
-                            Some(ns) if ns == super::reader::XML => {
-                                w.attr_str(&format!("xml:{}", a.name), &a.value)
-                            }
-                            Some(ns) => {
-                                let p = w.fresh_prefix();
-                                w.attr_str(&format!("xmlns:{p}"), ns);
-                                w.attr_str(&format!("{p}:{}", a.name), &a.value);
-                            }
-                        }
-                    }
+                    write_attributes(w, &e.attributes);
                     todo.push(Step::Close(tag));
                     for c in e.children.iter().rev() {
                         match c {
@@ -232,14 +206,23 @@ fn push_text(stack: &mut [RawElement], s: &str) {
     }
 }
 
+impl Attr<'_, '_> {
+    /// Keeps the attribute as a raw value, for `xs:anyAttribute`.
+    pub fn to_raw(&self) -> RawAttribute {
+        RawAttribute {
+            namespace: self.namespace().map(str::to_string),
+            name: self.local().to_string(),
+            value: self.raw().to_string(),
+        }
+    }
+}
+
 /// Writes attributes kept by `xs:anyAttribute` on the element just opened.
 pub fn write_attributes(w: &mut Writer, attrs: &[RawAttribute]) {
     for a in attrs {
         match &a.namespace {
             None => w.attr_str(&a.name, &a.value),
-            Some(ns) if ns == super::reader::XML => {
-                w.attr_str(&format!("xml:{}", a.name), &a.value)
-            }
+            Some(ns) if ns == XML => w.attr_str(&format!("xml:{}", a.name), &a.value),
             Some(ns) => {
                 let p = w.fresh_prefix();
                 w.attr_str(&format!("xmlns:{p}"), ns);
@@ -261,7 +244,7 @@ pub(crate) fn is_ncname(s: &str) -> bool {
         return false;
     }
     s.chars().all(|c| {
-        super::lexical::is_xml_char(c)
+        crate::rt::lexical::is_xml_char(c)
             && !c.is_whitespace()
             && !matches!(
                 c,

@@ -11,19 +11,17 @@ pub mod lexical;
 pub(crate) mod xml;
 pub mod xs;
 
-pub(crate) use content::value;
-pub(crate) use xml::{reader, writer};
-
 pub use any::{RawAttribute, RawElement, RawNode};
+pub use content::value::Nillable;
+pub use content::UnknownElement;
 pub use error::{Error, ErrorKind, Result};
-pub use reader::{Namespaces, ReadOptions, Repair, RepairKind, UnknownElement, UnknownElements};
-pub use value::Nillable;
+pub use xml::{Namespaces, ReadOptions, Repair, RepairKind, UnknownElements};
 
-use reader::Reader;
-use writer::Writer;
+use content::Reader;
+use xml::Writer;
 
 /// A global element: its name and namespace, for reading and writing whole documents.
-pub trait Element: value::Value {
+pub trait Element: content::value::Value {
     /// Local name.
     const NAME: &'static str;
     /// Qualified name as written (`m:SetImGroup`).

@@ -7,16 +7,18 @@
 //! table, and the reader walks the base's particles first, then its own (XML Schema
 //! appends an extension's particles to its base's).
 
+pub(crate) mod reader;
 pub(crate) mod value;
+
+pub use reader::{Reader, UnknownElement};
 
 use crate::rt::any::RawAttribute;
 use crate::rt::error::{ErrorKind, Result};
 use crate::rt::facets::Lex;
 #[cfg(doc)]
-use crate::rt::reader::NS_OTHER;
-use crate::rt::reader::{Attr, Reader, UnknownElements, NS_NONE};
-use crate::rt::value::Value;
-use crate::rt::writer::Writer;
+use crate::rt::xml::NS_OTHER;
+use crate::rt::xml::{Attr, Namespaces, ReadOptions, UnknownElements, Writer, NS_NONE};
+use value::Value;
 
 /// `maxOccurs="unbounded"`.
 pub const UNBOUNDED: u32 = u32::MAX;
@@ -432,11 +434,11 @@ pub fn read_element(r: &mut Reader<'_>, c: &'static Content, v: &mut dyn Sink) -
     let segs = &segs[..n];
     let strict = r.strict();
     if strict {
-        r.lex = None;
+        r.next.lex = None;
         r.check_nil()?;
     }
     // Most elements carry no attribute: then only required ones need a look.
-    let typed = std::mem::take(&mut r.typed);
+    let typed = std::mem::take(&mut r.next.typed);
     if r.no_attributes() {
         for seg in segs {
             if let Some(d) = seg.attrs.iter().find(|d| d.required) {
@@ -455,7 +457,7 @@ pub fn read_element(r: &mut Reader<'_>, c: &'static Content, v: &mut dyn Sink) -
     }
     if c.model == Model::Simple {
         if strict {
-            r.lex = segs.iter().rev().find_map(|s| s.text);
+            r.next.lex = segs.iter().rev().find_map(|s| s.text);
         }
         return v.text(r);
     }
@@ -661,10 +663,10 @@ fn read_particle(
     strict: bool,
 ) -> Result<()> {
     if strict {
-        r.lex = segs[s].particles[p].lex;
-        r.nil_ok = false;
+        r.next.lex = segs[s].particles[p].lex;
+        r.next.nillable = false;
         let res = v.particle(segs.len() - 1 - s, p, r);
-        r.lex = None;
+        r.next.lex = None;
         res
     } else {
         v.particle(segs.len() - 1 - s, p, r)
@@ -837,9 +839,9 @@ pub fn read<T: Value>(r: &mut Reader<'_>) -> Result<T> {
 #[inline]
 pub fn read_lex<T: Value>(r: &mut Reader<'_>, lex: &'static Lex) -> Result<T> {
     if r.strict() {
-        r.lex = Some(lex);
+        r.next.lex = Some(lex);
         let v = T::read_value(r);
-        r.lex = None;
+        r.next.lex = None;
         v
     } else {
         T::read_value(r)
@@ -850,7 +852,7 @@ pub fn read_lex<T: Value>(r: &mut Reader<'_>, lex: &'static Lex) -> Result<T> {
 /// through the value it reads into).
 #[inline]
 pub fn read_typed<T: Value>(r: &mut Reader<'_>) -> Result<T> {
-    r.typed = true;
+    r.next.typed = true;
     T::read_value(r)
 }
 
@@ -864,7 +866,7 @@ pub fn lex_ok<T: crate::rt::xs::text::Text>(lex: &Lex, v: &T) -> bool {
 /// Reads the simple content of the current element (attributes read) into a field.
 #[inline]
 pub fn set_text<T: crate::rt::xs::text::Text>(r: &mut Reader<'_>, slot: &mut T) -> Res {
-    *slot = crate::rt::value::read_simple_content(r)?;
+    *slot = value::read_simple_content(r)?;
     Ok(())
 }
 
@@ -1012,8 +1014,8 @@ pub fn no_alternative<T>(r: &Reader<'_>, first: First) -> Result<T> {
 /// Reads a whole document whose root is any element `T` reads (a `GlobalElement`).
 pub fn read_document<T: Value>(
     xml: &str,
-    namespaces: crate::rt::reader::Namespaces,
-    options: crate::rt::reader::ReadOptions,
+    namespaces: Namespaces,
+    options: ReadOptions,
 ) -> Result<T> {
     let mut r = Reader::with_options(xml, namespaces, options)?;
     let v = T::read_value(&mut r)?;
@@ -1023,10 +1025,7 @@ pub fn read_document<T: Value>(
 
 /// Writes `v` (which knows its element name) as a document; the error names the element
 /// holding a value XML 1.0 cannot carry.
-pub fn write_document<T: Value>(
-    v: &T,
-    namespaces: crate::rt::reader::Namespaces,
-) -> Result<String> {
+pub fn write_document<T: Value>(v: &T, namespaces: Namespaces) -> Result<String> {
     let mut w = Writer::new(namespaces);
     v.write_value(&mut w, "");
     w.finish()

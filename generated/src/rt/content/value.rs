@@ -5,8 +5,9 @@ use std::borrow::Cow;
 
 use crate::rt::any::{self, RawAttribute, RawElement};
 use crate::rt::error::{ErrorKind, Result};
-use crate::rt::reader::{self, Reader};
-use crate::rt::writer::Writer;
+use crate::rt::xml::{Writer, XSI};
+
+use super::reader::Reader;
 pub use crate::rt::xs::text::{Text, NOT_LISTED};
 use crate::rt::xs::{
     Base64Binary, Date, DateTime, Decimal, Duration, HexBinary, Lexical, List, Time,
@@ -150,7 +151,7 @@ impl<T: Value> Value for Nillable<T> {
             r.leave()?;
             Ok(Nillable::Nil(attrs))
         } else {
-            r.nil_ok = true;
+            r.next.nillable = true;
             T::read_value(r).map(Nillable::Value)
         }
     }
@@ -158,7 +159,7 @@ impl<T: Value> Value for Nillable<T> {
         match self {
             Nillable::Nil(attrs) => {
                 w.start(tag);
-                w.attr_str("xmlns:xsi", reader::XSI);
+                w.attr_str("xmlns:xsi", XSI);
                 w.attr_str("xsi:nil", "true");
                 any::write_attributes(w, attrs);
                 w.end(tag);

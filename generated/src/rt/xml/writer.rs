@@ -1,9 +1,9 @@
 //! A small XML writer for generated code: qualified names are known when the code is
 //! generated, so writing an element is a few string appends.
 
+use super::names::{Namespaces, XSI};
 use crate::rt::error::{Error, ErrorKind, Result};
 use crate::rt::lexical::{eq_bytes, forbidden_at, HI, LO};
-use crate::rt::reader::Namespaces;
 
 /// Writes XML into a `String`.
 #[derive(Debug, Default)]
@@ -166,7 +166,7 @@ impl Writer {
         self.open = true;
         self.typed = false;
         if let Some(t) = self.xsi_type.take() {
-            self.attr_str("xmlns:xsi", crate::rt::reader::XSI);
+            self.attr_str("xmlns:xsi", XSI);
             self.attr_str("xsi:type", t);
             self.typed = true;
         }
@@ -184,7 +184,7 @@ impl Writer {
     #[inline]
     pub fn xsi_type(&mut self, given: bool) {
         if given && !self.typed && !self.current_type.is_empty() {
-            self.attr_str("xmlns:xsi", crate::rt::reader::XSI);
+            self.attr_str("xmlns:xsi", XSI);
             self.attr_str("xsi:type", self.current_type);
             self.typed = true;
         }
