@@ -17,7 +17,7 @@ use crate::rt::xs::{
 /// or a group of elements (a choice, a sequence, a substitution group).
 pub trait Value: Sized {
     /// The table of a complex type (attributes, for checking a nilled element's).
-    const TABLE: Option<&'static crate::rt::content::Content> = None;
+    const TABLE: Option<&'static super::tables::Content> = None;
     /// Reads the value; the reader stands on its first element.
     fn read_value(r: &mut Reader<'_>) -> Result<Self>;
     /// Writes the value; `tag` is the qualified element name (unused by groups, which know
@@ -88,7 +88,7 @@ pub fn write_text_value<T: Text>(value: &T, w: &mut Writer, tag: &str) {
 }
 
 impl<T: Value> Value for Box<T> {
-    const TABLE: Option<&'static crate::rt::content::Content> = T::TABLE;
+    const TABLE: Option<&'static super::tables::Content> = T::TABLE;
     #[inline]
     fn read_value(r: &mut Reader<'_>) -> Result<Self> {
         T::read_value(r).map(Box::new)
@@ -136,7 +136,7 @@ impl<T: Value> Value for Nillable<T> {
                 let mut it = r.attributes();
                 while let Some(a) = it.next_attr()? {
                     // A nilled element still carries only the attributes its type declares.
-                    if strict && !crate::rt::content::declares(T::TABLE, a.local(), a.ns()) {
+                    if strict && !super::tables::declares(T::TABLE, a.local(), a.ns()) {
                         return a.unexpected();
                     }
                     attrs.push(a.to_raw());
