@@ -45,8 +45,9 @@ use std::sync::Arc;
 use quick_xml::events::Event;
 use tracing::Instrument as _;
 
+use super::builder::ClientBuilder;
+use super::error::error_chain;
 use super::http::{Http, Outgoing};
-use super::{error_chain, ClientBuilder};
 
 /// Exchange Online's Autodiscover host (the JSON endpoint).
 pub const EXCHANGE_ONLINE_HOST: &str = "autodiscover-s.outlook.com";
@@ -274,7 +275,7 @@ type Stop = ErrorKind;
 impl Autodiscover {
     /// Autodiscover with the credentials and connection settings of `builder` (its endpoint
     /// is not used).
-    pub fn new(builder: &ClientBuilder) -> Result<Autodiscover, super::Error> {
+    pub fn new(builder: &ClientBuilder) -> Result<Autodiscover, super::error::Error> {
         let mut http = builder.http()?;
         http.set_limit(MAX_ANSWER.min(builder.read_options.max_document_bytes));
         Ok(Autodiscover {

@@ -11,7 +11,8 @@ use std::time::Duration;
 use futures_core::Stream;
 use futures_util::stream::{self, StreamExt as _};
 
-use super::{own_messages, Client, Error, Retry};
+use super::call::{messages_retry, Client, Retry};
+use super::error::{own_messages, Error};
 use crate::batch::Batched;
 use crate::response::{ResponseError, ResponseMessage};
 use crate::OperationMessages;
@@ -164,7 +165,7 @@ where
         };
         // An answer throttled as a whole was already sent again by `call`, within the
         // client's retries: its messages are final here.
-        let retried_whole = super::messages_retry(&r.body).is_some();
+        let retried_whole = messages_retry(&r.body).is_some();
         let messages = own_messages::<O>(r.body).and_then(|m| {
             if m.len() == pending.len() {
                 Ok(m)

@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use reqwest::header::{HeaderMap, HeaderValue};
 
+use super::auth::{Auth, Secret};
+use super::error::Error;
 use super::ntlm::{self, Scheme};
-use super::{Auth, Error, Secret};
 use crate::rt;
 use crate::soap::HttpInfo;
 

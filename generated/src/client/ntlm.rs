@@ -5,7 +5,7 @@
 use base64::Engine as _;
 use ntlmclient::{AuthenticateMessage, Flags, Message, NegotiateMessage, TargetInfoType};
 
-use super::Secret;
+use super::auth::Secret;
 
 /// The HTTP authentication scheme carrying the NTLM messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,9 +7,11 @@ use std::fmt;
 use futures_core::Stream;
 use futures_util::stream::{self, StreamExt as _};
 
-use super::{message_error, own_messages, Client, Error, HttpInfo};
+use super::call::Client;
+use super::error::{message_error, own_messages, Error};
 use crate::paging::{PageInfo, Paged};
 use crate::response::ResponseMessage as _;
+use crate::soap::HttpInfo;
 
 /// The pages of a request (see [`Client::pages`]).
 pub struct Pages<O: Paged> {

@@ -10,7 +10,8 @@ use std::time::Duration;
 use futures_core::Stream;
 use futures_util::stream;
 
-use super::{message_error, own_messages, Answered, CallOptions, Client, Error};
+use super::call::{read_answer, Answered, CallOptions, Client};
+use super::error::{message_error, own_messages, Error};
 use crate::response::ResponseMessage as _;
 use crate::streaming::Streaming;
 
@@ -206,10 +207,10 @@ impl<O: Streaming> State<O> {
         self.scanner.push(&chunk);
         while let Some(envelope) = self.scanner.next_envelope().map_err(Error::Protocol)? {
             let text = crate::__private::Reader::check_utf8(&envelope).map_err(Error::Response)?;
-            let r = super::read_answer::<O>(
+            let r = read_answer::<O>(
                 text,
                 200,
-                super::HttpInfo::default(),
+                crate::soap::HttpInfo::default(),
                 self.client.read_options.clone(),
             )?;
             self.client.note_server_version(&r.headers);

@@ -7,7 +7,8 @@ use std::collections::VecDeque;
 use futures_core::Stream;
 use futures_util::stream;
 
-use super::{message_error, own_messages, Client, Error};
+use super::call::Client;
+use super::error::{message_error, own_messages, Error};
 use crate::response::ResponseMessage as _;
 use crate::sync::Synced;
 
