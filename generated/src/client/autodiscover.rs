@@ -42,24 +42,21 @@ use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
-use quick_xml::events::Event;
 use tracing::Instrument as _;
 
 use super::builder::ClientBuilder;
 use super::error::error_chain;
+
+mod answers;
+
 use super::http::{Http, Outgoing};
+use answers::{pox_request, read_json, read_pox, Pox};
 
 /// Exchange Online's Autodiscover host (the JSON endpoint).
 pub const EXCHANGE_ONLINE_HOST: &str = "autodiscover-s.outlook.com";
 
-const REQUEST_NS: &str =
-    "http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006";
-const RESPONSE_SCHEMA: &str =
-    "http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a";
 /// Autodiscover answers are small: this is plenty.
 const MAX_ANSWER: usize = 1024 * 1024;
-const MAX_DEPTH: usize = 64;
-
 /// What kind of redirect asks for approval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -794,225 +791,6 @@ fn domain_of(email: &str) -> Result<String, String> {
     Ok(domain.to_ascii_lowercase())
 }
 
-/// The POX request for `email`.
-fn pox_request(email: &str) -> String {
-    let mut escaped = String::with_capacity(email.len());
-    for c in email.trim().chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            c => escaped.push(c),
-        }
-    }
-    format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
-         <Autodiscover xmlns=\"{REQUEST_NS}\">\n  <Request>\n    \
-         <EMailAddress>{escaped}</EMailAddress>\n    \
-         <AcceptableResponseSchema>{RESPONSE_SCHEMA}</AcceptableResponseSchema>\n  \
-         </Request>\n</Autodiscover>\n"
-    )
-}
-
-/// What a POX answer says.
-#[derive(Debug, PartialEq, Eq)]
-enum Pox {
-    Settings {
-        ews_url: String,
-        version: Option<String>,
-    },
-    RedirectAddr(String),
-    RedirectUrl(String),
-    Error {
-        code: String,
-        message: String,
-    },
-}
-
-/// An element of a POX answer: local name, `Type` attribute, text, children.
-#[derive(Debug, Default)]
-struct Node {
-    name: String,
-    type_attr: Option<String>,
-    text: String,
-    children: Vec<Node>,
-}
-
-impl Node {
-    fn child(&self, name: &str) -> Option<&Node> {
-        self.children.iter().find(|c| c.name == name)
-    }
-
-    fn text_of(&self, name: &str) -> Option<String> {
-        self.child(name)
-            .map(|c| c.text.trim().to_string())
-            .filter(|t| !t.is_empty())
-    }
-}
-
-fn local(name: &str) -> String {
-    match name.rsplit_once(':') {
-        Some((_, l)) => l.to_string(),
-        None => name.to_string(),
-    }
-}
-
-/// Reads the root element of `xml` into a tree (no DTD, bounded depth).
-fn tree(xml: &[u8]) -> Result<Node, String> {
-    let text = std::str::from_utf8(xml).map_err(|e| format!("not UTF-8: {e}"))?;
-    let mut reader = quick_xml::Reader::from_str(text);
-    let mut stack: Vec<Node> = Vec::new();
-    loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| format!("malformed XML at byte {}: {e}", reader.buffer_position()))?;
-        match event {
-            Event::Start(e) | Event::Empty(e) if stack.len() >= MAX_DEPTH => {
-                return Err(format!(
-                    "elements nested deeper than {MAX_DEPTH} (at <{}>)",
-                    local(e.name().as_ref())
-                ))
-            }
-            Event::Start(e) => stack.push(start_node(&e)),
-            Event::Empty(e) => {
-                let node = start_node(&e);
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(node),
-                    None => return Ok(node),
-                }
-            }
-            Event::End(_) => {
-                let node = stack.pop().ok_or("an end tag without a start")?;
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(node),
-                    None => return Ok(node),
-                }
-            }
-            Event::Text(t) => {
-                if let Some(n) = stack.last_mut() {
-                    // Entity references come as their own events.
-                    n.text.push_str(&t.xml10_content());
-                }
-            }
-            Event::CData(t) => {
-                if let Some(n) = stack.last_mut() {
-                    n.text.push_str(&t.xml10_content());
-                }
-            }
-            Event::GeneralRef(r) => {
-                if let Some(n) = stack.last_mut() {
-                    let name = r.xml10_content().into_owned();
-                    let c = match name.as_str() {
-                        "amp" => '&',
-                        "lt" => '<',
-                        "gt" => '>',
-                        "quot" => '"',
-                        "apos" => '\'',
-                        _ => match r.resolve_char_ref() {
-                            Ok(Some(c)) => c,
-                            _ => return Err(format!("unknown entity `&{name};`")),
-                        },
-                    };
-                    n.text.push(c);
-                }
-            }
-            Event::DocType(_) => return Err("a DOCTYPE declaration is refused".into()),
-            Event::Eof => return Err("no root element, or an unclosed one".into()),
-            _ => {}
-        }
-    }
-}
-
-fn start_node(e: &quick_xml::events::BytesStart<'_>) -> Node {
-    let type_attr = e
-        .attributes()
-        .flatten()
-        .find(|a| local(a.key.as_ref()) == "Type")
-        .map(|a| a.value.into_owned());
-    Node {
-        name: local(e.name().as_ref()),
-        type_attr,
-        ..Node::default()
-    }
-}
-
-/// Reads a POX answer.
-fn read_pox(xml: &[u8]) -> Result<Pox, String> {
-    let root = tree(xml)?;
-    if root.name != "Autodiscover" {
-        return Err(format!(
-            "the root element is <{}>, not <Autodiscover>",
-            root.name
-        ));
-    }
-    let response = root.child("Response").ok_or("no <Response>")?;
-    if let Some(error) = response.child("Error") {
-        return Ok(Pox::Error {
-            code: error.text_of("ErrorCode").unwrap_or_default(),
-            message: error.text_of("Message").unwrap_or_default(),
-        });
-    }
-    let account = response
-        .child("Account")
-        .ok_or("no <Account> and no <Error>")?;
-    match account.text_of("Action").as_deref() {
-        Some("redirectAddr") => {
-            return account
-                .text_of("RedirectAddr")
-                .map(Pox::RedirectAddr)
-                .ok_or_else(|| "redirectAddr without <RedirectAddr>".into())
-        }
-        Some("redirectUrl") => {
-            return account
-                .text_of("RedirectUrl")
-                .map(Pox::RedirectUrl)
-                .ok_or_else(|| "redirectUrl without <RedirectUrl>".into())
-        }
-        Some("settings") | None => {}
-        Some(other) => return Err(format!("unknown <Action>{other}</Action>")),
-    }
-    let protocols: Vec<&Node> = account
-        .children
-        .iter()
-        .filter(|c| c.name == "Protocol")
-        .collect();
-    let kind = |p: &Node| p.text_of("Type").or_else(|| p.type_attr.clone());
-    let with_url = |t: &str| {
-        protocols
-            .iter()
-            .find(|p| kind(p).as_deref() == Some(t))
-            .and_then(|p| p.text_of("EwsUrl"))
-    };
-    let ews_url = with_url("EXPR")
-        .or_else(|| with_url("EXCH"))
-        .or_else(|| protocols.iter().find_map(|p| p.text_of("EwsUrl")))
-        .ok_or("the settings hold no <EwsUrl>")?;
-    let version = protocols
-        .iter()
-        .find(|p| kind(p).as_deref() == Some("EXCH"))
-        .and_then(|p| p.text_of("ServerVersion"))
-        .or_else(|| protocols.iter().find_map(|p| p.text_of("ServerVersion")));
-    Ok(Pox::Settings { ews_url, version })
-}
-
-/// Reads the JSON endpoint's answer: the `Url`, or `error CODE: MESSAGE`.
-fn read_json(body: &[u8]) -> Result<String, String> {
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| format!("unreadable JSON answer: {e}"))?;
-    if let Some(url) = value.get("Url").and_then(|u| u.as_str()) {
-        return Ok(url.to_string());
-    }
-    let code = value.get("ErrorCode").and_then(|c| c.as_str());
-    let message = value
-        .get("ErrorMessage")
-        .and_then(|c| c.as_str())
-        .unwrap_or("");
-    match code {
-        Some(code) => Err(format!("error {code}: {message}")),
-        None => Err("the JSON answer holds no Url".into()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1048,53 +826,6 @@ mod tests {
     }
 
     #[test]
-    fn pox_answers_read() {
-        let settings = br#"<?xml version="1.0" encoding="utf-8"?>
-<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">
-  <Response xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a">
-    <Account>
-      <AccountType>email</AccountType>
-      <Action>settings</Action>
-      <Protocol><Type>EXCH</Type><ServerVersion>738180DA</ServerVersion><EwsUrl>https://in.contoso.test/EWS/Exchange.asmx</EwsUrl></Protocol>
-      <Protocol><Type>EXPR</Type><EwsUrl>https://mail.contoso.test/EWS/Exchange.asmx?a=1&amp;b=2</EwsUrl></Protocol>
-    </Account>
-  </Response>
-</Autodiscover>"#;
-        assert_eq!(
-            read_pox(settings).unwrap(),
-            Pox::Settings {
-                ews_url: "https://mail.contoso.test/EWS/Exchange.asmx?a=1&b=2".into(),
-                version: Some("738180DA".into())
-            }
-        );
-        let error = br#"<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006"><Response><Error Time="1" Id="2"><ErrorCode>500</ErrorCode><Message>The e-mail address cannot be found.</Message><DebugData /></Error></Response></Autodiscover>"#;
-        assert_eq!(
-            read_pox(error).unwrap(),
-            Pox::Error {
-                code: "500".into(),
-                message: "The e-mail address cannot be found.".into()
-            }
-        );
-        for bad in [
-            &b"<html><body>x</body></html>"[..],
-            b"<!DOCTYPE x [<!ENTITY a 'b'>]><Autodiscover/>",
-            b"<Autodiscover><Response>",
-            b"",
-            b"<Autodiscover><Response><Account><Action>redirectAddr</Action></Account></Response></Autodiscover>",
-        ] {
-            assert!(read_pox(bad).is_err(), "{}", String::from_utf8_lossy(bad));
-        }
-        let deep = format!("{}{}", "<a>".repeat(10_000), "</a>".repeat(10_000));
-        assert!(read_pox(deep.as_bytes()).unwrap_err().contains("deeper"));
-    }
-
-    #[test]
-    fn request_escapes_the_address() {
-        assert!(pox_request("a&b@contoso.test")
-            .contains("<EMailAddress>a&amp;b@contoso.test</EMailAddress>"));
-    }
-
-    #[test]
     fn domains_are_checked() {
         assert_eq!(domain_of("Alice@Contoso.Test").unwrap(), "contoso.test");
         for bad in [
@@ -1107,22 +838,5 @@ mod tests {
         ] {
             assert!(domain_of(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn json_answers_read() {
-        assert_eq!(
-            read_json(
-                br#"{"Protocol":"EWS","Url":"https://outlook.office365.com/EWS/Exchange.asmx"}"#
-            )
-            .unwrap(),
-            "https://outlook.office365.com/EWS/Exchange.asmx"
-        );
-        assert!(
-            read_json(br#"{"ErrorCode":"InternalServerError","ErrorMessage":"x"}"#)
-                .unwrap_err()
-                .starts_with("error InternalServerError")
-        );
-        assert!(read_json(b"<html>").is_err());
     }
 }
