@@ -22,7 +22,9 @@ pub trait ServerVersionHeader {
     fn server_version(&self) -> Option<ServerVersion>;
 }
 
-/// What `ServerVersionInfo` says of the server that answered.
+/// The version of an Exchange server: what a response's `ServerVersionInfo` says of the
+/// server that answered, or what an Autodiscover answer says
+/// ([`ServerVersion::from_autodiscover`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ServerVersion {
@@ -36,4 +38,24 @@ pub struct ServerVersion {
     pub minor_build_number: Option<i32>,
     /// `Version` (such as `V2018_01_08`, or an internal name such as `V2_6`).
     pub version: Option<String>,
+}
+
+impl ServerVersion {
+    /// The server version an Autodiscover answer gives in hexadecimal (`ServerVersion`, such
+    /// as `738180DA`: Exchange 14.1 build 218): 4 bits of flags, 6 bits of major version, 6
+    /// bits of minor version, 1 bit, 15 bits of build number (the `MajorBuildNumber`).
+    /// `None` when it is not 1 to 8 hexadecimal digits.
+    pub fn from_autodiscover(hex: &str) -> Option<ServerVersion> {
+        let hex = hex.trim();
+        if hex.is_empty() || hex.len() > 8 {
+            return None;
+        }
+        let v = u32::from_str_radix(hex, 16).ok()?;
+        Some(ServerVersion {
+            major_version: Some(((v >> 22) & 0x3f) as i32),
+            minor_version: Some(((v >> 16) & 0x3f) as i32),
+            major_build_number: Some((v & 0x7fff) as i32),
+            ..ServerVersion::default()
+        })
+    }
 }

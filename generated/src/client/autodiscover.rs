@@ -46,6 +46,7 @@ use tracing::Instrument as _;
 
 use super::builder::ClientBuilder;
 use super::error::error_chain;
+pub use crate::version::ServerVersion;
 
 mod answers;
 
@@ -111,38 +112,6 @@ impl fmt::Display for Redirect {
     }
 }
 
-/// The server version of an Autodiscover answer (`ServerVersion`, such as `738180DA`:
-/// Exchange 14.1 build 218).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServerVersion {
-    /// As written (hexadecimal).
-    pub raw: String,
-    /// Major version (14: Exchange 2010, 15: Exchange 2013 and later).
-    pub major: u8,
-    /// Minor version (0 and 1: Exchange 2013 and 2016/2019 for major 15).
-    pub minor: u8,
-    /// Build number.
-    pub build: u16,
-}
-
-impl ServerVersion {
-    /// Reads the hexadecimal form: 4 bits of flags, 6 bits of major version, 6 bits of minor
-    /// version, 1 bit, 15 bits of build number.
-    pub fn parse(raw: &str) -> Option<ServerVersion> {
-        let raw = raw.trim();
-        if raw.is_empty() || raw.len() > 8 {
-            return None;
-        }
-        let v = u32::from_str_radix(raw, 16).ok()?;
-        Some(ServerVersion {
-            raw: raw.to_string(),
-            major: ((v >> 22) & 0x3f) as u8,
-            minor: ((v >> 16) & 0x3f) as u8,
-            build: (v & 0x7fff) as u16,
-        })
-    }
-}
-
 /// One request of the search and what came of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attempt {
@@ -173,7 +142,9 @@ impl fmt::Display for Attempt {
 pub struct Discovered {
     /// The EWS URL.
     pub ews_url: String,
-    /// The server version, when the answer holds one (the JSON endpoint gives none).
+    /// The server version, when the answer holds one (the JSON endpoint gives none): the
+    /// hexadecimal `ServerVersion` of the answer, decoded (see
+    /// [`ServerVersion::from_autodiscover`]).
     pub server_version: Option<ServerVersion>,
     /// The address the answer is for (after `redirectAddr`).
     pub email: String,
@@ -516,7 +487,9 @@ impl Autodiscover {
                         attempt.outcome = format!("EWS URL {ews_url}");
                         let found = Discovered {
                             ews_url,
-                            server_version: version.as_deref().and_then(ServerVersion::parse),
+                            server_version: version
+                                .as_deref()
+                                .and_then(ServerVersion::from_autodiscover),
                             email: email.to_string(),
                             source: url.clone(),
                             attempts: Vec::new(),
@@ -797,12 +770,15 @@ mod tests {
 
     #[test]
     fn server_versions_decode() {
-        let v = ServerVersion::parse("738180DA").unwrap();
-        assert_eq!((v.major, v.minor, v.build), (14, 1, 218));
-        let v = ServerVersion::parse("73C18880").unwrap();
-        assert_eq!((v.major, v.minor), (15, 1));
-        assert!(ServerVersion::parse("zz").is_none());
-        assert!(ServerVersion::parse("123456789").is_none());
+        let v = ServerVersion::from_autodiscover("738180DA").unwrap();
+        assert_eq!(
+            (v.major_version, v.minor_version, v.major_build_number),
+            (Some(14), Some(1), Some(218))
+        );
+        let v = ServerVersion::from_autodiscover("73C18880").unwrap();
+        assert_eq!((v.major_version, v.minor_version), (Some(15), Some(1)));
+        assert!(ServerVersion::from_autodiscover("zz").is_none());
+        assert!(ServerVersion::from_autodiscover("123456789").is_none());
     }
 
     #[test]
