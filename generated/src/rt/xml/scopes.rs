@@ -81,7 +81,9 @@ impl Scopes {
         level: usize,
         namespaces: Namespaces,
     ) -> Result<(), String> {
-        if !e.attributes_raw().contains("xmlns") {
+        // Most start tags have no attributes at all: no search for those.
+        let raw = e.attributes_raw();
+        if raw.len() < "xmlns".len() || !raw.contains("xmlns") {
             return Ok(());
         }
         let mut attrs = e.attributes();
