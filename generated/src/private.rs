@@ -7,6 +7,7 @@
 pub use crate::rt::any::write_attributes;
 pub use crate::rt::content::*;
 pub use crate::rt::facets::{Facets, Kind as FacetKind, Lex, WhiteSpace};
+pub use crate::rt::list::*;
 pub use crate::rt::reader::{Attr, Reader, NS_NONE, NS_OTHER, NS_SOAP, NS_XML, SOAP_ENV};
 pub use crate::rt::value::*;
 pub use crate::rt::writer::Writer;
