@@ -245,8 +245,12 @@ fn guide_examples(manifest: &Path, out: &Path) {
 ",
     );
     let mut names = Vec::new();
+    let mut section = String::new();
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
+        if let Some(h) = line.strip_prefix("## ") {
+            section = h.trim().to_string();
+        }
         if line.trim() != "```rust" {
             continue;
         }
@@ -274,16 +278,19 @@ fn guide_examples(manifest: &Path, out: &Path) {
             panic!("generated/guide.md: an example without `async fn name(client: &Client)`")
         });
         let _ = writeln!(code, "pub mod {name} {{\n{block}}}\n");
-        names.push(name);
+        names.push((name, section.clone()));
     }
     let arms: Vec<String> = names
         .iter()
-        .map(|n| format!("        {n:?} => {n}::{n}(client).await,"))
+        .map(|(n, _)| format!("        {n:?} => {n}::{n}(client).await,"))
         .collect();
-    let listed: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    let listed: Vec<String> = names
+        .iter()
+        .map(|(n, s)| format!("({n:?}, {s:?})"))
+        .collect();
     let _ = writeln!(
         code,
-        "/// The examples, by function name.\npub const EXAMPLES: &[&str] = &[{}];\n\n\
+        "/// The examples: function name and the operation (section) it is under.\npub const EXAMPLES: &[(&str, &str)] = &[{}];\n\n\
          /// Runs example `name` with `client`.\n\
          pub async fn run(name: &str, client: &crate::office365_ewsgen::client::Client) -> Result<(), Box<dyn std::error::Error>> {{\n    match name {{\n{}\n        _ => panic!(\"no example {{name}}\"),\n    }}\n}}",
         listed.join(", "),

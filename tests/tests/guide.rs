@@ -18,19 +18,6 @@ mod run {
     use tokio::io::AsyncWriteExt as _;
     use tokio::net::TcpListener;
 
-    /// The operation of an example (`find_item` -> `FindItem`).
-    fn operation(example: &str) -> String {
-        example
-            .split('_')
-            .map(|w| {
-                let mut c = w.chars();
-                c.next()
-                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                    .unwrap_or_default()
-            })
-            .collect()
-    }
-
     /// The documented response of an operation, or one successful message.
     fn response_for(op: &str) -> String {
         let sample = shared_dir().join(format!("ews-samples/{op}.response.1.xml"));
@@ -96,9 +83,25 @@ mod run {
         .expect("guide.md");
         let mut failures = Vec::new();
         let mut requests = Vec::new();
-        for name in ews_tests::guide::EXAMPLES {
-            let op = operation(name);
-            // Each example sits under its operation's heading, which the generated docs link to.
+        for (name, op) in ews_tests::guide::EXAMPLES {
+            let op = op.to_string();
+            // Each example sits under its operation's heading, which the generated docs link
+            // to: the operation's own examples are named after it.
+            if !name.starts_with(
+                &op.chars()
+                    .flat_map(|c| {
+                        if c.is_ascii_uppercase() {
+                            vec!['_', c.to_ascii_lowercase()]
+                        } else {
+                            vec![c]
+                        }
+                    })
+                    .collect::<String>()
+                    .trim_start_matches('_')
+                    .to_string(),
+            ) {
+                failures.push(format!("{name}: under `## {op}` in guide.md"));
+            }
             if !docs.contains(&format!("\n## {op}\n")) {
                 failures.push(format!("{name}: no section `## {op}` in guide.md"));
             }
