@@ -850,7 +850,7 @@ impl Emitter<'_> {
                 if string {
                     complex = quote!(#krate::__complex_new!(#name, str););
                     from_string = true;
-                } else if ty.to_string() != name.to_string() {
+                } else if name != ty.to_string() {
                     single = Some(ty.to_string());
                     complex = quote!(#krate::__complex_new!(#name, #ty););
                 }
