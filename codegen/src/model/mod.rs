@@ -241,7 +241,7 @@ pub enum TypeKind {
     /// A complex type whose whole content is one repeated element, wildcard or choice, with
     /// no attributes (`t:ArrayOfRecipientsType`): not a type of the API. A field holding
     /// one is a `Vec` of its items; the wrapper element stays on the wire. See
-    /// [`shape`](self::shape).
+    /// [`shape()`].
     Wrapper {
         /// The repeated particle (`Occurs::Many`).
         item: Field,
