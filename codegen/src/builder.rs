@@ -164,7 +164,8 @@ impl Builder {
         }
         let mut older = Vec::new();
         for (name, dir) in &self.since {
-            let (m, _) = Builder::new().schema_dir(dir).model()?;
+            let (mut m, _) = Builder::new().schema_dir(dir).model()?;
+            model::shape(&mut m);
             let n = names::name(&m);
             older.push((name.clone(), version_items(&m, &n)));
         }
@@ -241,7 +242,8 @@ impl Builder {
 
     /// Generates the bindings and returns them, without writing anything.
     pub fn generate(&self) -> Result<Generated> {
-        let (model, files) = self.model()?;
+        let (mut model, files) = self.model()?;
+        model::shape(&mut model);
         let names = names::name(&model);
         let mut opts = self.emit.clone();
         opts.header = files

@@ -9,6 +9,149 @@ use crate::model::{
     Builtin, FieldKind, Model, Occurs, Operation, QName, TyRef, TypeDef, TypeKey, TypeKind,
 };
 
+/// The operations that have a reference page on Microsoft Learn (sorted), at
+/// [`reference_page`]'s address.
+pub const REFERENCE_PAGES: &[&str] = &[
+    "AddDelegate",
+    "AddDistributionGroupToImList",
+    "AddImContactToGroup",
+    "AddImGroup",
+    "AddNewImContactToGroup",
+    "AddNewTelUriContactToGroup",
+    "ApplyConversationAction",
+    "ArchiveItem",
+    "ConvertId",
+    "CopyFolder",
+    "CopyItem",
+    "CreateAttachment",
+    "CreateFolder",
+    "CreateFolderPath",
+    "CreateItem",
+    "CreateManagedFolder",
+    "CreateUserConfiguration",
+    "DeleteAttachment",
+    "DeleteFolder",
+    "DeleteItem",
+    "DeleteUserConfiguration",
+    "DisableApp",
+    "DisconnectPhoneCall",
+    "EmptyFolder",
+    "ExpandDL",
+    "ExportItems",
+    "FindConversation",
+    "FindFolder",
+    "FindItem",
+    "FindMessageTrackingReport",
+    "FindPeople",
+    "GetAppManifests",
+    "GetAppMarketplaceUrl",
+    "GetAttachment",
+    "GetClientAccessToken",
+    "GetConversationItems",
+    "GetDelegate",
+    "GetDiscoverySearchConfiguration",
+    "GetEvents",
+    "GetFolder",
+    "GetHoldOnMailboxes",
+    "GetImItemList",
+    "GetImItems",
+    "GetInboxRules",
+    "GetItem",
+    "GetMailTips",
+    "GetMessageTrackingReport",
+    "GetNonIndexableItemDetails",
+    "GetNonIndexableItemStatistics",
+    "GetPasswordExpirationDate",
+    "GetPersona",
+    "GetPhoneCallInformation",
+    "GetReminders",
+    "GetRoomLists",
+    "GetRooms",
+    "GetSearchableMailboxes",
+    "GetServerTimeZones",
+    "GetServiceConfiguration",
+    "GetSharingFolder",
+    "GetSharingMetadata",
+    "GetStreamingEvents",
+    "GetUserAvailability",
+    "GetUserConfiguration",
+    "GetUserOofSettings",
+    "GetUserPhoto",
+    "GetUserRetentionPolicyTags",
+    "InstallApp",
+    "MarkAllItemsAsRead",
+    "MarkAsJunk",
+    "MoveFolder",
+    "MoveItem",
+    "PerformReminderAction",
+    "RefreshSharingFolder",
+    "RemoveContactFromImList",
+    "RemoveDelegate",
+    "RemoveDistributionGroupFromImList",
+    "RemoveImContactFromGroup",
+    "RemoveImGroup",
+    "ResolveNames",
+    "SearchMailboxes",
+    "SendItem",
+    "SetHoldOnMailboxes",
+    "SetImGroup",
+    "SetImListMigrationCompleted",
+    "SetUserOofSettings",
+    "Subscribe",
+    "SyncFolderHierarchy",
+    "SyncFolderItems",
+    "UninstallApp",
+    "Unsubscribe",
+    "UpdateDelegate",
+    "UpdateFolder",
+    "UpdateInboxRules",
+    "UpdateItem",
+    "UpdateUserConfiguration",
+    "UploadItems",
+];
+
+/// The address of an operation's reference page on Microsoft Learn, if it has one.
+pub fn reference_page(operation: &str) -> Option<String> {
+    REFERENCE_PAGES.binary_search(&operation).ok().map(|_| {
+        format!(
+            "https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/{}-operation",
+            operation.to_lowercase()
+        )
+    })
+}
+
+/// The operations with an example in the runtime crate's guide (`guide` module, one
+/// section per operation, anchored by the operation's name in lower case).
+pub const GUIDE_EXAMPLES: &[&str] = &[
+    "CreateItem",
+    "DeleteItem",
+    "FindFolder",
+    "FindItem",
+    "GetAttachment",
+    "GetFolder",
+    "GetItem",
+    "ResolveNames",
+    "SyncFolderItems",
+    "UpdateItem",
+];
+
+/// Types made from a string where EWS has one obvious meaning for it: the type's name and
+/// the optional string element the string goes to (`"bob@contoso.com".into()` is an
+/// `EmailAddressType` with that `EmailAddress`).
+pub const FROM_STRING: &[(&str, &str)] = &[("EmailAddressType", "EmailAddress")];
+
+/// The element a string converts to for type `k` (see [`FROM_STRING`]): its index among
+/// the struct's own fields.
+pub fn from_string_field(m: &Model, k: &TypeKey) -> Option<usize> {
+    let name = &m.types.get(k)?.xml_name.as_ref()?.name;
+    let (_, element) = FROM_STRING.iter().find(|(t, _)| t == name)?;
+    m.struct_of(k)?.fields.iter().position(|f| {
+        matches!(&f.kind, FieldKind::Element { qname, ty, nillable: false }
+            if qname.name == *element && is_builtin(m, ty, Builtin::String))
+            && f.occurs == Occurs::Optional
+    })
+}
+
 /// Every SOAP header element of EWS (kept by the operation filter).
 pub const HEADERS: &[&str] = &[
     "RequestServerVersion",
@@ -114,7 +257,8 @@ pub struct MessageShape {
     pub link: usize,
     /// Index of the `MessageXml` field.
     pub xml: usize,
-    /// Index of the wildcard field inside `MessageXml`'s type.
+    /// Index of the wildcard field inside `MessageXml`'s type (0 when that type is a
+    /// wrapper of any elements, whose values are the list itself).
     pub xml_any: usize,
     /// The `ResponseCode` enumeration.
     pub code_ty: TypeKey,
@@ -157,9 +301,13 @@ pub fn message_shape(m: &Model, k: &TypeKey) -> Option<MessageShape> {
     let TyRef::Named(xk) = &xml_ty else {
         return None;
     };
-    let xml_any = m.struct_of(xk)?.fields.iter().position(|f| {
-        matches!(f.kind, FieldKind::Any(_)) && matches!(f.occurs, Occurs::Many { .. })
-    })?;
+    // A struct holding a list of any elements, or a wrapper of them (a list itself).
+    let xml_any = match &m.types.get(xk)?.kind {
+        TypeKind::Wrapper { item } => matches!(item.kind, FieldKind::Any(_)).then_some(0)?,
+        _ => m.struct_of(xk)?.fields.iter().position(|f| {
+            matches!(f.kind, FieldKind::Any(_)) && matches!(f.occurs, Occurs::Many { .. })
+        })?,
+    };
     Some(MessageShape {
         class,
         code,
@@ -815,13 +963,19 @@ fn batch_shape(m: &Model, request: &TypeKey, msgs: &MessagesShape) -> Option<Bat
         let Some(holder) = field_type(f) else {
             continue;
         };
-        let Some(hs) = m.struct_of(holder) else {
-            continue;
+        // A wrapper of ids (its values are the list), or a struct holding only the list.
+        let list = match m.types.get(holder).map(|t| &t.kind) {
+            Some(TypeKind::Wrapper { item }) => item,
+            _ => {
+                let Some(hs) = m.struct_of(holder) else {
+                    continue;
+                };
+                if hs.base.is_some() || !hs.attrs.is_empty() || hs.fields.len() != 1 {
+                    continue;
+                }
+                &hs.fields[0]
+            }
         };
-        if hs.base.is_some() || !hs.attrs.is_empty() || hs.fields.len() != 1 {
-            continue;
-        }
-        let list = &hs.fields[0];
         if !list.occurs.is_many() {
             continue;
         }

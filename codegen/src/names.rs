@@ -197,17 +197,110 @@ fn strip_type_suffix(name: &str) -> &str {
     name
 }
 
-/// The English plural of a name's last word, for lists.
-fn plural(name: &str) -> String {
-    if name.ends_with('s') {
-        name.to_string()
-    } else if let Some(stem) = name
-        .strip_suffix('y')
-        .filter(|s| !s.ends_with(['a', 'e', 'i', 'o', 'u']))
-    {
-        format!("{stem}ies")
+/// English plurals and singulars of a name's last word: one rule table, irregular words
+/// first, then suffixes, in order (`Mailbox` -> `Mailboxes`, `Address` -> `Addresses`,
+/// `Entry` -> `Entries`, `Person` -> `People`). A word that already reads as a plural
+/// (`Items`, `Details`) is kept.
+const PLURALS: &[(&str, &str)] = &[
+    // Irregular words (matched as the whole last word, case aside).
+    ("person", "people"),
+    ("child", "children"),
+    ("man", "men"),
+    ("woman", "women"),
+    ("criterion", "criteria"),
+    ("leaf", "leaves"),
+    ("half", "halves"),
+    ("self", "selves"),
+    ("shelf", "shelves"),
+];
+
+/// Suffix rules: `(singular ending, plural ending)`, the first that matches applies.
+const PLURAL_SUFFIXES: &[(&str, &str)] = &[
+    ("sis", "ses"),
+    ("ss", "sses"),
+    ("us", "uses"),
+    ("x", "xes"),
+    ("z", "zes"),
+    ("ch", "ches"),
+    ("sh", "shes"),
+    ("ay", "ays"),
+    ("ey", "eys"),
+    ("oy", "oys"),
+    ("uy", "uys"),
+    ("y", "ies"),
+];
+
+/// Splits a name into its leading part and its last word (`MailboxType` -> `Mailbox`,
+/// `Type`; `item_ids` -> `item_`, `ids`).
+fn last_word(name: &str) -> (&str, &str) {
+    let start = name
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| i > 0 && (c.is_ascii_uppercase() || name.as_bytes()[i - 1] == b'_'))
+        .map_or(0, |(i, _)| i);
+    name.split_at(start)
+}
+
+/// Puts `new` in place of the last word, in the case of the word it replaces.
+fn recase(word: &str, new: &str) -> String {
+    if word.starts_with(|c: char| c.is_ascii_uppercase()) {
+        let mut c = new.chars();
+        c.next()
+            .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+            .unwrap_or_default()
     } else {
-        format!("{name}s")
+        new.to_string()
+    }
+}
+
+/// The English plural of a name's last word, for lists.
+pub(crate) fn plural(name: &str) -> String {
+    let (head, word) = last_word(name);
+    let lower = word.to_ascii_lowercase();
+    if let Some((_, p)) = PLURALS.iter().find(|(s, _)| *s == lower) {
+        return format!("{head}{}", recase(word, p));
+    }
+    if PLURALS.iter().any(|(_, p)| *p == lower) {
+        return name.to_string();
+    }
+    for (sing, plur) in PLURAL_SUFFIXES {
+        if let Some(stem) = word.strip_suffix(sing) {
+            if stem.is_empty() {
+                break;
+            }
+            return format!("{head}{stem}{plur}");
+        }
+    }
+    // Already a plural (`Items`, `Details`).
+    if word.ends_with('s') {
+        return name.to_string();
+    }
+    format!("{name}s")
+}
+
+/// The English singular of a name's last word (the inverse of [`plural`] on its table).
+pub(crate) fn singular(name: &str) -> String {
+    let (head, word) = last_word(name);
+    let lower = word.to_ascii_lowercase();
+    if let Some((s, _)) = PLURALS.iter().find(|(_, p)| *p == lower) {
+        return format!("{head}{}", recase(word, s));
+    }
+    if PLURALS.iter().any(|(s, _)| *s == lower) {
+        return name.to_string();
+    }
+    // The longest plural ending first (`sses` before `ses`).
+    let mut rules: Vec<&(&str, &str)> = PLURAL_SUFFIXES.iter().collect();
+    rules.sort_by_key(|(_, p)| std::cmp::Reverse(p.len()));
+    for (sing, plur) in rules {
+        if let Some(stem) = word.strip_suffix(plur) {
+            if !stem.is_empty() {
+                return format!("{head}{stem}{sing}");
+            }
+        }
+    }
+    match word.strip_suffix('s') {
+        Some(stem) if !stem.is_empty() && !word.ends_with("ss") => format!("{head}{stem}"),
+        _ => name.to_string(),
     }
 }
 
@@ -245,6 +338,30 @@ pub(crate) fn choice_shared_name(m: &Model, def: &TypeDef) -> Option<String> {
         return Some(format!("{}Or{}", type_name(a), type_name(b)));
     }
     None
+}
+
+/// The name of the choice a wrapper lists, after what its alternatives are: their common
+/// base (`BaseFolderId`, `Item`, `ResponseMessage`), else the words their names share.
+fn wrapper_item_name(m: &Model, def: &TypeDef) -> Option<String> {
+    if let Some(base) = common_base(m, def) {
+        if let Some(q) = &m.types[&base].xml_name {
+            return Some(type_name(strip_type_suffix(&q.name)));
+        }
+    }
+    let TypeKind::Choice { variants } = &def.kind else {
+        return None;
+    };
+    let names: Vec<String> = variants
+        .iter()
+        .filter_map(|v| match &v.kind {
+            FieldKind::Element { qname, .. } => Some(qname.name.clone()),
+            _ => None,
+        })
+        .collect();
+    if names.len() != variants.len() {
+        return None;
+    }
+    shared_words(&names)
 }
 
 /// The deepest struct every alternative of a choice is or derives from by extension
@@ -324,6 +441,43 @@ impl Namer<'_> {
                 None => type_name(attribute),
             },
             (Origin::Part { owner, role }, _) => format!("{}{role}", owner_name(self, owner)),
+            (Origin::Compositor { owner, .. }, _)
+                if matches!(
+                    self.m.types.get(owner).map(|t| &t.kind),
+                    Some(TypeKind::Wrapper { .. })
+                ) =>
+            {
+                let taken = |n: &String| self.used.get(&k.ns).is_some_and(|u| u.contains(n));
+                match wrapper_item_name(self.m, def) {
+                    Some(n) if !taken(&n) => n,
+                    _ => {
+                        // After what the wrapper lists: the words after `Of`, singular
+                        // (`NonEmptyArrayOfAllItemsType` lists `AllItem`s).
+                        let o = self.m.types[owner]
+                            .xml_name
+                            .as_ref()
+                            .map(|q| strip_type_suffix(&q.name).to_string())
+                            .unwrap_or_default();
+                        let w = words(&o);
+                        let after = w.iter().rposition(|x| x == "of").map(|i| i + 1);
+                        let listed = after
+                            .map(|i| w[i..].join("_").to_upper_camel_case())
+                            .unwrap_or_default();
+                        let n = if listed.is_empty() {
+                            let o = owner_name(self, owner);
+                            let (stem, role) = fallback_choice_name(strip_type_suffix(&o), true);
+                            format!("{stem}{role}")
+                        } else {
+                            type_name(&singular(&listed))
+                        };
+                        if self.used.get(&k.ns).is_some_and(|u| u.contains(&n)) {
+                            format!("Any{n}")
+                        } else {
+                            n
+                        }
+                    }
+                }
+            }
             (Origin::Compositor { owner, group }, _) => {
                 let shared = choice_shared_name(self.m, def);
                 match (group, shared, &def.kind) {
@@ -384,6 +538,16 @@ fn group_field_name(m: &Model, f: &crate::model::Field, g: &TypeKey) -> String {
     field_name(&base)
 }
 
+/// The name of a field of a struct or group: a repeated element's is the plural of the
+/// element's name (`Attendee` -> `attendees`).
+fn own_field_name(m: &Model, f: &crate::model::Field) -> String {
+    match &f.kind {
+        FieldKind::Group(g) => group_field_name(m, f, g),
+        FieldKind::Element { .. } if f.occurs.is_many() => field_name(&plural(&type_name(&f.name))),
+        _ => field_name(&f.name),
+    }
+}
+
 /// Whether the field holding choice `k` in `owner` repeats.
 fn choice_is_many(m: &Model, owner: &TypeKey, k: &TypeKey) -> bool {
     m.types.get(owner).is_some_and(|t| {
@@ -402,12 +566,8 @@ fn fallback_choice_name(owner: &str, many: bool) -> (String, String) {
     let w = words(owner);
     match w.last() {
         Some(last) if many && last.len() > 2 && last.ends_with('s') => {
-            let singular = match last.strip_suffix("ies") {
-                Some(stem) => format!("{stem}y"),
-                None => last[..last.len() - 1].to_string(),
-            };
             let stem = w[..w.len() - 1].join("_").to_upper_camel_case();
-            (stem, type_name(&singular))
+            (stem, type_name(&singular(last)))
         }
         _ if many => (owner.to_string(), "Item".into()),
         _ => (owner.to_string(), "Kind".into()),
@@ -426,13 +586,21 @@ fn dedupe(names: &mut [String], reserved: &mut BTreeSet<String>) {
     }
 }
 
+/// Makes variant names unique: a repeated name gets an ordinal (`Second`, `Third`, ...),
+/// never a digit glued to a name (`I32` and `I322`).
 fn dedupe_variants(names: &mut [String]) {
+    const ORDINALS: &[&str] = &[
+        "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth",
+    ];
     let mut seen = BTreeSet::new();
     for n in names.iter_mut() {
         let base = n.clone();
-        let mut i = 2;
+        let mut i = 0;
         while !seen.insert(n.clone()) {
-            *n = format!("{base}{i}");
+            *n = match ORDINALS.get(i) {
+                Some(o) => format!("{base}{o}"),
+                None => format!("{base}Nth{}", i + 2),
+            };
             i += 1;
         }
     }
@@ -511,27 +679,15 @@ pub fn name(m: &Model) -> Names {
                 let mut attrs: Vec<String> =
                     s.attrs.iter().map(|a| field_name(&a.qname.name)).collect();
                 dedupe(&mut attrs, &mut reserved);
-                let mut fields: Vec<String> = s
-                    .fields
-                    .iter()
-                    .map(|f| match &f.kind {
-                        FieldKind::Group(g) => group_field_name(m, f, g),
-                        _ => field_name(&f.name),
-                    })
-                    .collect();
+                let mut fields: Vec<String> =
+                    s.fields.iter().map(|f| own_field_name(m, f)).collect();
                 dedupe(&mut fields, &mut reserved);
                 names.attrs.insert(k.clone(), attrs);
                 names.fields.insert(k.clone(), fields);
                 names.special.insert(k.clone(), special);
             }
             TypeKind::Group { fields } => {
-                let mut fs: Vec<String> = fields
-                    .iter()
-                    .map(|f| match &f.kind {
-                        FieldKind::Group(g) => group_field_name(m, f, g),
-                        _ => field_name(&f.name),
-                    })
-                    .collect();
+                let mut fs: Vec<String> = fields.iter().map(|f| own_field_name(m, f)).collect();
                 dedupe(&mut fs, &mut BTreeSet::new());
                 names.fields.insert(k.clone(), fs);
             }
@@ -560,6 +716,17 @@ pub fn name(m: &Model) -> Names {
                 let mut vs: Vec<String> = members
                     .iter()
                     .map(|member| {
+                        // A member with an `id` is named after it.
+                        if let TyRef::Named(mk) = member {
+                            if let Origin::Part { role, .. } = &m.types[mk].origin {
+                                let numbered = role
+                                    .strip_prefix("Member")
+                                    .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()));
+                                if !numbered {
+                                    return type_name(strip_type_suffix(role));
+                                }
+                            }
+                        }
                         // An anonymous restriction, kept for its facets, is named after its base.
                         let mut shown = member;
                         while let TyRef::Named(mk) = shown {
@@ -581,7 +748,7 @@ pub fn name(m: &Model) -> Names {
                 dedupe_variants(&mut vs);
                 names.union_variants.insert(k.clone(), vs);
             }
-            TypeKind::Alias(_) | TypeKind::List(_) => {}
+            TypeKind::Alias(_) | TypeKind::List(_) | TypeKind::Wrapper { .. } => {}
         }
     }
     let mut used = BTreeSet::new();
@@ -650,6 +817,22 @@ mod tests {
         assert_eq!(plural("Entry"), "Entries");
         assert_eq!(plural("Day"), "Days");
         assert_eq!(plural("Items"), "Items");
+        assert_eq!(plural("Mailbox"), "Mailboxes");
+        assert_eq!(plural("mailbox"), "mailboxes");
+        assert_eq!(plural("EmailAddress"), "EmailAddresses");
+        assert_eq!(plural("Status"), "Statuses");
+        assert_eq!(plural("Search"), "Searches");
+        assert_eq!(plural("Person"), "People");
+        assert_eq!(plural("Persona"), "Personas");
+        assert_eq!(plural("Details"), "Details");
+        assert_eq!(plural("Key"), "Keys");
+        assert_eq!(plural("item_id"), "item_ids");
+        for w in [
+            "Item", "Entry", "Mailbox", "Address", "Status", "Search", "Person", "Key", "Day",
+            "Analysis", "Bush", "Buzz",
+        ] {
+            assert_eq!(singular(&plural(w)), w, "singular of plural of {w}");
+        }
     }
 
     #[test]

@@ -169,21 +169,25 @@ fn made_up_operations_with_the_shapes_get_the_hooks() {
     assert!(watch.streaming.is_some() && watch.batch.is_none());
 
     let code = b.generate().expect("generates").code;
+    let item = code
+        .lines()
+        .find(|l| l.trim_start().starts_with("type Item = "))
+        .unwrap_or("");
     for line in [
         r#"pub const PAGED_OPERATIONS: &[&str] = &["ListWidgets"];"#,
         r#"pub const SYNC_OPERATIONS: &[&str] = &["TrackWidgets"];"#,
         r#"pub const BATCH_OPERATIONS: &[&str] = &["FetchWidgets"];"#,
         r#"pub const STREAMING_OPERATIONS: &[&str] = &["WatchWidgets"];"#,
-        "impl ::ewsgen::paging::Paged for self::messages::ListWidgetsType {",
-        "type Item = self::types::ArrayOfWidgetsWidget;",
-        "impl ::ewsgen::sync::Synced for self::messages::TrackWidgetsType {",
-        "impl ::ewsgen::batch::Batched for self::messages::FetchWidgetsType {",
-        "impl ::ewsgen::streaming::Streaming for self::messages::WatchWidgetsType {",
-        "type Notification = self::types::NoteType;",
+        "impl ::ewsgen::paging::Paged for messages::ListWidgetsType {",
+        "type Item = types::Widget;",
+        "impl ::ewsgen::sync::Synced for messages::TrackWidgetsType {",
+        "impl ::ewsgen::batch::Batched for messages::FetchWidgetsType {",
+        "impl ::ewsgen::streaming::Streaming for messages::WatchWidgetsType {",
+        "type Notification = types::NoteType;",
     ] {
         assert!(
             code.contains(line),
-            "`{line}` missing from the generated code"
+            "`{line}` missing from the generated code ({item})"
         );
     }
     let _ = std::fs::remove_dir_all(&dir);

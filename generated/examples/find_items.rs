@@ -25,9 +25,7 @@ mod run {
 
     use ewsgen::messages::FindItemType;
     use ewsgen::types::{
-        DistinguishedFolderIdNameType, DistinguishedFolderIdType, ItemQueryTraversalType, ItemType,
-        NonEmptyArrayOfBaseFolderIdsFolderId, NonEmptyArrayOfBaseFolderIdsType,
-        UnindexedFieldUriType,
+        DistinguishedFolderIdNameType, ItemQueryTraversalType, ItemType, UnindexedFieldUriType,
     };
     use futures_util::StreamExt as _;
 
@@ -56,13 +54,7 @@ mod run {
             Err(e) => return usage(&e),
         };
         let shape = common::items::shape(&[UnindexedFieldUriType::ItemSubject]);
-        let folders = NonEmptyArrayOfBaseFolderIdsType {
-            folder_ids: vec![NonEmptyArrayOfBaseFolderIdsFolderId::DistinguishedFolderId(
-                Box::new(DistinguishedFolderIdType::new(
-                    DistinguishedFolderIdNameType::from(folder.as_str()),
-                )),
-            )],
-        };
+        let folders = vec![DistinguishedFolderIdNameType::from(folder.as_str()).into()];
         let request = FindItemType::new(ItemQueryTraversalType::Shallow, shape, folders);
         let mut pages = Box::pin(
             client

@@ -28,10 +28,7 @@ mod run {
 
     use ewsgen::client::ItemError;
     use ewsgen::messages::GetItemType;
-    use ewsgen::types::{
-        ItemIdType, ItemType, NonEmptyArrayOfBaseItemIdsBaseItemId, NonEmptyArrayOfBaseItemIdsType,
-        UnindexedFieldUriType,
-    };
+    use ewsgen::types::{ItemIdType, ItemType, UnindexedFieldUriType};
     use futures_util::StreamExt as _;
 
     use super::common;
@@ -63,16 +60,9 @@ mod run {
         ]);
         let request = GetItemType::new(
             shape,
-            NonEmptyArrayOfBaseItemIdsType {
-                base_item_ids: ids
-                    .iter()
-                    .map(|id| {
-                        NonEmptyArrayOfBaseItemIdsBaseItemId::ItemId(Box::new(ItemIdType::new(
-                            id.clone(),
-                        )))
-                    })
-                    .collect(),
-            },
+            ids.iter()
+                .map(|id| ItemIdType::from(id.as_str()).into())
+                .collect(),
         );
         let mut results = Box::pin(
             client
@@ -86,7 +76,7 @@ mod run {
         while let Some(result) = results.next().await {
             let id = ids.next().map_or("", String::as_str);
             let line = match result {
-                Ok(message) => match message.items.items.first() {
+                Ok(message) => match message.items.first() {
                     Some(item) => {
                         let item: &ItemType = item.as_ref();
                         let subject = common::one_line(item.subject.as_deref().unwrap_or(""));

@@ -28,15 +28,9 @@ mod run {
     use std::process::ExitCode;
 
     use ewsgen::client::CallOptions;
-    use ewsgen::messages::{
-        ArrayOfResponseMessagesResponseMessage, GetStreamingEventsType,
-        SubscribeSubscriptionRequest, SubscribeType,
-    };
+    use ewsgen::messages::{GetStreamingEventsType, SubscribeType};
     use ewsgen::types::{
         BaseObjectChangedEventId, BaseObjectChangedEventType, DistinguishedFolderIdNameType,
-        DistinguishedFolderIdType, NonEmptyArrayOfBaseFolderIdsFolderId,
-        NonEmptyArrayOfBaseFolderIdsType, NonEmptyArrayOfNotificationEventTypesEventType,
-        NonEmptyArrayOfNotificationEventTypesType, NonEmptyArrayOfSubscriptionIdsType,
         NotificationEvent, NotificationEventTypeType, StreamingSubscriptionRequestType,
     };
     use ewsgen::ResponseMessage as _;
@@ -81,23 +75,11 @@ mod run {
             NotificationEventTypeType::NewMailEvent,
             NotificationEventTypeType::FreeBusyChangedEvent,
         ];
-        let mut subscription =
-            StreamingSubscriptionRequestType::new(NonEmptyArrayOfNotificationEventTypesType {
-                event_types: event_types
-                    .into_iter()
-                    .map(NonEmptyArrayOfNotificationEventTypesEventType::EventType)
-                    .collect(),
-            });
-        subscription.folder_ids = Some(Box::new(NonEmptyArrayOfBaseFolderIdsType {
-            folder_ids: vec![NonEmptyArrayOfBaseFolderIdsFolderId::DistinguishedFolderId(
-                Box::new(DistinguishedFolderIdType::new(
-                    DistinguishedFolderIdNameType::from(folder.as_str()),
-                )),
-            )],
-        }));
-        let subscribe = SubscribeType::new(
-            SubscribeSubscriptionRequest::StreamingSubscriptionRequest(Box::new(subscription)),
-        );
+        let mut subscription = StreamingSubscriptionRequestType::new(event_types.to_vec());
+        subscription.folder_ids = Some(vec![
+            DistinguishedFolderIdNameType::from(folder.as_str()).into()
+        ]);
+        let subscribe = SubscribeType::new(subscription.into());
         let response = match client.call_with(&subscribe, &headers, &options).await {
             Ok(r) => r,
             Err(e) => {
@@ -106,26 +88,19 @@ mod run {
             }
         };
         let mut id = None;
-        for m in &response.body.response_messages.response_messages {
-            if let ArrayOfResponseMessagesResponseMessage::SubscribeResponseMessage(m) = m {
-                if let Err(e) = m.check() {
-                    eprintln!("{e}");
-                    return ExitCode::FAILURE;
-                }
-                id = m.subscription_id.clone();
+        for m in response.body.messages() {
+            if let Err(e) = m.check() {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
             }
+            id = m.subscription_id.clone();
         }
         let Some(id) = id else {
             eprintln!("the Subscribe response holds no subscription id");
             return ExitCode::FAILURE;
         };
 
-        let request = GetStreamingEventsType::new(
-            NonEmptyArrayOfSubscriptionIdsType {
-                subscription_id: vec![id],
-            },
-            30,
-        );
+        let request = GetStreamingEventsType::new(vec![id], 30);
         let mut notifications = Box::pin(
             client
                 .streaming_events(request, headers)

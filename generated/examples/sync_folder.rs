@@ -29,8 +29,7 @@ mod run {
     use ewsgen::messages::SyncFolderItemsType;
     use ewsgen::sync::Synced as _;
     use ewsgen::types::{
-        DistinguishedFolderIdNameType, DistinguishedFolderIdType, ItemType, SyncFolderItemsChange,
-        TargetFolderIdId, TargetFolderIdType,
+        DistinguishedFolderIdNameType, ItemType, SyncFolderItemsChange, TargetFolderIdType,
     };
     use futures_util::StreamExt as _;
 
@@ -58,9 +57,8 @@ mod run {
             Ok(c) => c,
             Err(e) => return usage(&e),
         };
-        let target = TargetFolderIdType::new(TargetFolderIdId::DistinguishedFolderId(Box::new(
-            DistinguishedFolderIdType::new(DistinguishedFolderIdNameType::from(folder.as_str())),
-        )));
+        let target =
+            TargetFolderIdType::new(DistinguishedFolderIdNameType::from(folder.as_str()).into());
         let mut request = SyncFolderItemsType::new(common::items::shape(&[]), target, 512);
         request.set_sync_state(state.clone());
         let mut changes = Box::pin(client.sync(request, common::headers()));

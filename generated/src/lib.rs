@@ -31,6 +31,13 @@ pub mod version;
 #[path = "private.rs"]
 pub mod __private;
 
+/// Examples of the operations people use most (bindings of an official schema set).
+///
+/// Rendered from `guide.md` in documentation builds; the tests compile every example
+/// against the office365 bindings and run it against a loopback server.
+#[cfg_attr(all(doc, not(doctest)), doc = include_str!("../guide.md"))]
+pub mod guide {}
+
 pub use response::{ResponseClass, ResponseMessage, ResponseMessages};
 
 /// An EWS operation: a request type, its response type and its SOAP action.
@@ -61,9 +68,9 @@ pub trait Operation: rt::Element {
 }
 
 /// The response messages of an operation's own kind (`m:FindItemResponseMessage` in a
-/// `FindItem` response), typed: generated for every operation with a paging, sync, batch or
-/// streaming hook. An operation on several items answers with one message per item, in
-/// the order of the request.
+/// `FindItem` response), typed: generated for every operation whose response holds them
+/// (the response types have the same as methods: `response.messages()`). An operation on
+/// several items answers with one message per item, in the order of the request.
 pub trait OperationMessages: Operation {
     /// The message type (such as `messages::FindItemResponseMessageType`).
     type Message: response::ResponseMessage;
@@ -74,17 +81,20 @@ pub trait OperationMessages: Operation {
 }
 
 /// `OperationMessages` for an operation whose response holds its messages in a list of
-/// alternatives reached through required fields:
-/// `__operation_messages!(Op, Message, [base.response_messages], response_messages, Choice::Variant, boxed)`
+/// alternatives reached through required fields, and the response's own `messages` and
+/// `into_messages`:
+/// `__operation_messages!(Op, Response, Message, [base.response_messages], response_messages, Choice::Variant, boxed)`
 /// (or `inline` for an alternative that is not boxed).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __operation_messages {
-    ($op:ty, $msg:ty, [$($f:ident).*], $list:ident, $v:path, boxed) => {
+    ($op:ty, $resp:ty, $msg:ty, [$($f:ident).*], $list:ident, $v:path, boxed) => {
         $crate::__operation_messages!(@ $op, $msg, [$($f).*], $list, $v, |v| &**v, |v| *v);
+        $crate::__response_messages!($resp, $op, $msg);
     };
-    ($op:ty, $msg:ty, [$($f:ident).*], $list:ident, $v:path, inline) => {
+    ($op:ty, $resp:ty, $msg:ty, [$($f:ident).*], $list:ident, $v:path, inline) => {
         $crate::__operation_messages!(@ $op, $msg, [$($f).*], $list, $v, |v| v, |v| v);
+        $crate::__response_messages!($resp, $op, $msg);
     };
     (@ $op:ty, $msg:ty, [$($f:ident).*], $list:ident, $v:path, |$r:ident| $by_ref:expr, |$o:ident| $owned:expr) => {
         impl $crate::OperationMessages for $op {
@@ -108,6 +118,46 @@ macro_rules! __operation_messages {
                         _ => ::core::option::Option::None,
                     })
                     .collect()
+            }
+        }
+    };
+}
+
+/// `OperationMessages` for an operation whose response is itself its one message (and the
+/// response's `messages` and `into_messages`): `__message_is_response!(Op, Response)`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __message_is_response {
+    ($op:ty, $resp:ty) => {
+        impl $crate::OperationMessages for $op {
+            type Message = $resp;
+            fn messages(response: &$resp) -> ::std::vec::Vec<&$resp> {
+                ::std::vec![response]
+            }
+            fn into_messages(response: $resp) -> ::std::vec::Vec<$resp> {
+                ::std::vec![response]
+            }
+        }
+        $crate::__response_messages!($resp, $op, $resp);
+    };
+}
+
+/// The messages of an operation's response as methods of the response type:
+/// `__response_messages!(Response, Op, Message)`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __response_messages {
+    ($resp:ty, $op:ty, $msg:ty) => {
+        impl $resp {
+            /// The operation's own response messages, in document order: one per item or
+            /// folder the request named, each with its class, code and payload (see
+            /// `ResponseMessage::into_result`).
+            pub fn messages(&self) -> ::std::vec::Vec<&$msg> {
+                <$op as $crate::OperationMessages>::messages(self)
+            }
+            /// The same, taken out of the response.
+            pub fn into_messages(self) -> ::std::vec::Vec<$msg> {
+                <$op as $crate::OperationMessages>::into_messages(self)
             }
         }
     };

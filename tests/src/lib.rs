@@ -33,6 +33,24 @@ pub mod office365 {
     include!(concat!(env!("OUT_DIR"), "/office365.rs"));
 }
 
+/// The runtime with the office365 bindings in place of the default ones: what `ewsgen::`
+/// means in the guide's examples when they are compiled against office365.
+#[cfg(ews_shared)]
+pub mod office365_ewsgen {
+    pub use crate::office365::{
+        messages, types, GlobalElement, RequestHeaders, ResponseHeaders, NAMESPACES,
+    };
+    pub use ::ewsgen::*;
+}
+
+/// The examples of the runtime's guide (`generated/guide.md`), compiled against the
+/// office365 bindings: one module per example, and `run(name, client)`.
+#[cfg(ews_shared)]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, dead_code)]
+pub mod guide {
+    include!(concat!(env!("OUT_DIR"), "/guide.rs"));
+}
+
 /// Bindings of three office365 operations (AddDistributionGroupToImList, GetPersona,
 /// PerformReminderAction) generated with the required elements that documented messages
 /// leave out made optional (`Builder::optional_element`):

@@ -893,12 +893,9 @@ mod o365 {
         FindItemType, FindItemView, GetItemType, GetStreamingEventsType, SyncFolderItemsType,
     };
     use ews_tests::office365::types::{
-        ArrayOfRealItemsItem, DefaultShapeNamesType, DistinguishedFolderIdNameType,
-        DistinguishedFolderIdType, IndexBasePointType, ItemIdType, ItemQueryTraversalType,
-        ItemResponseShapeType, ItemType, NonEmptyArrayOfBaseFolderIdsFolderId,
-        NonEmptyArrayOfBaseFolderIdsType, NonEmptyArrayOfBaseItemIdsBaseItemId,
-        NonEmptyArrayOfBaseItemIdsType, NonEmptyArrayOfSubscriptionIdsType, NotificationEvent,
-        SyncFolderItemsChange, TargetFolderIdId, TargetFolderIdType,
+        BaseFolderId, BaseItemId, DefaultShapeNamesType, DistinguishedFolderIdNameType,
+        IndexBasePointType, Item, ItemIdType, ItemQueryTraversalType, ItemResponseShapeType,
+        ItemType, NotificationEvent, SyncFolderItemsChange, TargetFolderIdType,
     };
     use ews_tests::office365::{GlobalElement, RequestHeaders, NAMESPACES};
     use ewsgen::client::{ItemError, SyncEvent};
@@ -923,14 +920,8 @@ mod o365 {
         RequestHeaders::default()
     }
 
-    fn inbox() -> NonEmptyArrayOfBaseFolderIdsType {
-        NonEmptyArrayOfBaseFolderIdsType {
-            folder_ids: vec![NonEmptyArrayOfBaseFolderIdsFolderId::DistinguishedFolderId(
-                Box::new(DistinguishedFolderIdType::new(
-                    DistinguishedFolderIdNameType::Inbox,
-                )),
-            )],
-        }
+    fn inbox() -> Vec<BaseFolderId> {
+        vec![DistinguishedFolderIdNameType::Inbox.into()]
     }
 
     // ---- FindItem: three pages ----
@@ -1025,7 +1016,7 @@ mod o365 {
             assert_eq!(info.total_items_in_view, Some(FOLDER_ITEMS as i32));
             for item in p.into_items() {
                 let item = item.expect("an item");
-                assert!(matches!(item, ArrayOfRealItemsItem::Message(_)));
+                assert!(matches!(item, Item::Message(_)));
                 let it: &ItemType = item.as_ref();
                 ids.push(it.item_id.as_ref().expect("ItemId").id.clone());
             }
@@ -1147,9 +1138,7 @@ mod o365 {
     fn sync_request() -> SyncFolderItemsType {
         SyncFolderItemsType::new(
             ItemResponseShapeType::new(DefaultShapeNamesType::IdOnly),
-            TargetFolderIdType::new(TargetFolderIdId::DistinguishedFolderId(Box::new(
-                DistinguishedFolderIdType::new(DistinguishedFolderIdNameType::Inbox),
-            ))),
+            TargetFolderIdType::new(DistinguishedFolderIdNameType::Inbox.into()),
             2,
         )
     }
@@ -1274,10 +1263,9 @@ mod o365 {
         };
         let ids: Vec<usize> = req
             .item_ids
-            .base_item_ids
             .iter()
             .map(|i| match i {
-                NonEmptyArrayOfBaseItemIdsBaseItemId::ItemId(i) => index_of(&i.id),
+                BaseItemId::ItemId(i) => index_of(&i.id),
                 other => panic!("{other:?}"),
             })
             .collect();
@@ -1323,10 +1311,9 @@ mod o365 {
             .map(|r| match request_of(r) {
                 GlobalElement::GetItem(g) => g
                     .item_ids
-                    .base_item_ids
                     .iter()
                     .map(|i| match i {
-                        NonEmptyArrayOfBaseItemIdsBaseItemId::ItemId(i) => index_of(&i.id),
+                        BaseItemId::ItemId(i) => index_of(&i.id),
                         other => panic!("{other:?}"),
                     })
                     .collect(),
@@ -1370,15 +1357,7 @@ mod o365 {
             .expect("client");
         let request = GetItemType::new(
             ItemResponseShapeType::new(DefaultShapeNamesType::Default),
-            NonEmptyArrayOfBaseItemIdsType {
-                base_item_ids: (0..600)
-                    .map(|i| {
-                        NonEmptyArrayOfBaseItemIdsBaseItemId::ItemId(Box::new(ItemIdType::new(id(
-                            i,
-                        ))))
-                    })
-                    .collect(),
-            },
+            (0..600).map(|i| ItemIdType::new(id(i)).into()).collect(),
         );
         let started = Instant::now();
         let results = c.batch(request, headers()).batch_size(100).run().await;
@@ -1402,7 +1381,7 @@ mod o365 {
                 continue;
             }
             let m = r.as_ref().unwrap_or_else(|e| panic!("id {i}: {e}"));
-            let item: &ItemType = m.items.items[0].as_ref();
+            let item: &ItemType = m.items[0].as_ref();
             assert_eq!(
                 item.item_id.as_ref().map(|x| x.id.clone()),
                 Some(id(i)),
@@ -1434,7 +1413,7 @@ mod o365 {
                 r#"<m:GetItemResponseMessage ResponseClass="Error"><m:MessageText>The server cannot service this request right now. Try again later.</m:MessageText><m:ResponseCode>ErrorServerBusy</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey><m:MessageXml>{}</m:MessageXml><m:Items/></m:GetItemResponseMessage>"#,
                 back_off_xml(10).replace("<t:Value", &format!("<t:Value xmlns:t=\"{T}\""))
             );
-            let messages = busy.repeat(req.item_ids.base_item_ids.len());
+            let messages = busy.repeat(req.item_ids.len());
             xml(
                 200,
                 envelope(
@@ -1453,15 +1432,7 @@ mod o365 {
             .expect("client");
         let request = GetItemType::new(
             ItemResponseShapeType::new(DefaultShapeNamesType::Default),
-            NonEmptyArrayOfBaseItemIdsType {
-                base_item_ids: (0..2)
-                    .map(|i| {
-                        NonEmptyArrayOfBaseItemIdsBaseItemId::ItemId(Box::new(ItemIdType::new(id(
-                            i,
-                        ))))
-                    })
-                    .collect(),
-            },
+            (0..2).map(|i| ItemIdType::new(id(i)).into()).collect(),
         );
         let results = c.batch(request, headers()).batch_size(10).run().await;
         assert_eq!(results.len(), 2);
@@ -1554,7 +1525,7 @@ mod o365 {
         match request_of(r) {
             GlobalElement::Subscribe(_) => subscribe_reply(),
             GlobalElement::GetStreamingEvents(g) => {
-                assert_eq!(g.subscription_ids.subscription_id, [SUBSCRIPTION]);
+                assert_eq!(g.subscription_ids, [SUBSCRIPTION]);
                 stream_reply()
             }
             other => panic!("{other:?}"),
@@ -1589,12 +1560,7 @@ mod o365 {
             .timeout(Duration::from_millis(400))
             .build()
             .expect("client");
-        let request = GetStreamingEventsType::new(
-            NonEmptyArrayOfSubscriptionIdsType {
-                subscription_id: vec![SUBSCRIPTION.into()],
-            },
-            30,
-        );
+        let request = GetStreamingEventsType::new(vec![SUBSCRIPTION.into()], 30);
         let mut stream = Box::pin(
             c.streaming_events(request, headers())
                 .idle_timeout(Duration::from_secs(5))
@@ -1648,12 +1614,7 @@ mod o365 {
             ],
         })
         .await;
-        let request = GetStreamingEventsType::new(
-            NonEmptyArrayOfSubscriptionIdsType {
-                subscription_id: vec![SUBSCRIPTION.into()],
-            },
-            1,
-        );
+        let request = GetStreamingEventsType::new(vec![SUBSCRIPTION.into()], 1);
         let started = Instant::now();
         let got: Vec<_> = client(&server.url)
             .streaming_events(request.clone(), headers())
@@ -1722,12 +1683,7 @@ mod o365 {
         .await;
         let got: Vec<_> = client(&server.url)
             .streaming_events(
-                GetStreamingEventsType::new(
-                    NonEmptyArrayOfSubscriptionIdsType {
-                        subscription_id: vec![SUBSCRIPTION.into()],
-                    },
-                    1,
-                ),
+                GetStreamingEventsType::new(vec![SUBSCRIPTION.into()], 1),
                 headers(),
             )
             .stream()

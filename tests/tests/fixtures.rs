@@ -401,7 +401,7 @@ fn documentation_accepted(v: &gen::documentation::GlobalElement) {
     use gen::documentation::documentation::ColorType;
     let gen::documentation::GlobalElement::Root(root) = v;
     assert_eq!(
-        root.note[0].color,
+        root.notes[0].colors,
         vec![ColorType::UnknownValue("Purple".into())]
     );
 }
@@ -412,7 +412,7 @@ fn enums_accepted(v: &gen::enums::GlobalElement) {
     use gen::enums::enums::OddSpellingType;
     let gen::enums::GlobalElement::Root(root) = v;
     assert_eq!(
-        root.odd_2,
+        root.odds,
         vec![OddSpellingType::UnknownValue("Multi-Word-Value".into())]
     );
 }
@@ -435,9 +435,9 @@ fn list_union_accepted(v: &gen::list_union::GlobalElement) {
 fn simple_content_accepted(v: &gen::simple_content::GlobalElement) {
     use gen::simple_content::simple_content::StatusValueType;
     let gen::simple_content::GlobalElement::Root(root) = v;
-    assert_eq!(root.status.len(), 1);
+    assert_eq!(root.statuses.len(), 1);
     assert_eq!(
-        root.status[0].value,
+        root.statuses[0].value,
         StatusValueType::UnknownValue("Pending".into())
     );
 }

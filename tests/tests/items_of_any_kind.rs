@@ -5,10 +5,7 @@
 
 #[cfg(ews_shared)]
 mod run {
-    use ews_tests::office365::messages::ArrayOfResponseMessagesResponseMessage as Message;
-    use ews_tests::office365::types::{
-        ArrayOfRealItemsItem, FindItemParentItemsOrGroups, ItemType,
-    };
+    use ews_tests::office365::types::{FindItemParentItemsOrGroups, Item, ItemType};
     use ews_tests::office365::GlobalElement;
     use ews_tests::shared_dir;
     use ewsgen::soap::Envelope;
@@ -26,21 +23,17 @@ mod run {
     }
 
     /// The items of every FindItem response message of an envelope, as the README shows.
-    fn found_items(env: &Envelope<GlobalElement>) -> Vec<&ArrayOfRealItemsItem> {
+    fn found_items(env: &Envelope<GlobalElement>) -> Vec<&Item> {
         let mut out = Vec::new();
         for body in &env.body {
             let GlobalElement::FindItemResponse(response) = body else {
                 continue;
             };
-            // `response_messages` is the base's field (`m:BaseResponseMessageType`),
-            // reached through `Deref`.
-            for message in &response.response_messages.response_messages {
-                let Message::FindItemResponseMessage(m) = message else {
-                    continue;
-                };
+            // The operation's own messages, typed.
+            for m in response.messages() {
                 let Some(root) = &m.root_folder else { continue };
                 if let FindItemParentItemsOrGroups::Items(items) = &root.items_or_groups {
-                    out.extend(&items.items);
+                    out.extend(items);
                 }
             }
         }
@@ -92,7 +85,7 @@ mod run {
             .iter()
             .flat_map(found_items)
             .find_map(|i| match i {
-                ArrayOfRealItemsItem::Message(m) => Some(m),
+                Item::Message(m) => Some(m),
                 _ => None,
             })
             .expect("a documented FindItem response lists a message");

@@ -4,7 +4,7 @@
 
 #[cfg(ews_shared)]
 mod run {
-    use ews_codegen::model::{FieldKind, KeyKind, TyRef, TypeKey};
+    use ews_codegen::model::{FieldKind, KeyKind, TyRef, TypeKey, TypeKind};
     use ews_codegen::Builder;
 
     pub(super) fn request_fields_and_choices_have_readable_names() {
@@ -41,13 +41,29 @@ mod run {
                     out.push(format!("@{aname}: {ty}"));
                 }
             }
+            // A wrapper's values are `Vec`s of its items.
+            let named = |k: &TypeKey| match &m.types[k].kind {
+                TypeKind::Wrapper { item } => match &item.kind {
+                    FieldKind::Element {
+                        ty: TyRef::Named(i),
+                        ..
+                    }
+                    | FieldKind::Group(i) => format!("Vec<{}>", n.ty(i)),
+                    FieldKind::Element {
+                        ty: TyRef::Builtin(b),
+                        ..
+                    } => format!("Vec<{b:?}>"),
+                    FieldKind::Any(_) => "Vec<RawElement>".into(),
+                },
+                _ => n.ty(k).to_string(),
+            };
             for (f, fname) in t.kind.children().iter().zip(&n.fields[k]) {
                 let ty = match &f.kind {
                     FieldKind::Element {
                         ty: TyRef::Named(k),
                         ..
                     }
-                    | FieldKind::Group(k) => n.ty(k).to_string(),
+                    | FieldKind::Group(k) => named(k),
                     FieldKind::Element {
                         ty: TyRef::Builtin(b),
                         ..
@@ -77,8 +93,8 @@ mod run {
                     "view: FindItemView",
                     "group_by: FindItemGroupBy",
                     "restriction: RestrictionType",
-                    "sort_order: NonEmptyArrayOfFieldOrdersType",
-                    "parent_folder_ids: NonEmptyArrayOfBaseFolderIdsType",
+                    "sort_order: Vec<FieldOrderType>",
+                    "parent_folder_ids: Vec<BaseFolderId>",
                     "query_string: QueryStringType",
                 ],
             ),
@@ -90,7 +106,7 @@ mod run {
                     "folder_shape: FolderResponseShapeType",
                     "page_folder_view: FindFolderPageFolderView",
                     "restriction: RestrictionType",
-                    "parent_folder_ids: NonEmptyArrayOfBaseFolderIdsType",
+                    "parent_folder_ids: Vec<BaseFolderId>",
                 ],
             ),
             (
@@ -98,7 +114,7 @@ mod run {
                 &[
                     "base: BaseRequestType",
                     "item_shape: ItemResponseShapeType",
-                    "item_ids: NonEmptyArrayOfBaseItemIdsType",
+                    "item_ids: Vec<BaseItemId>",
                 ],
             ),
             (
@@ -108,7 +124,7 @@ mod run {
                     "item_shape: ItemResponseShapeType",
                     "sync_folder_id: TargetFolderIdType",
                     "sync_state: String",
-                    "ignore: ArrayOfBaseItemIdsType",
+                    "ignore: Vec<ItemIdType>",
                     "max_changes_returned: MaxSyncChangesReturnedType",
                     "sync_scope: SyncFolderItemsScopeType",
                 ],
@@ -120,25 +136,40 @@ mod run {
                     "@message_disposition: MessageDispositionType",
                     "@send_meeting_invitations: CalendarItemCreateOrDeleteOperationType",
                     "saved_item_folder_id: TargetFolderIdType",
-                    "items: NonEmptyArrayOfAllItemsType",
+                    "items: Vec<AllItem>",
                 ],
             ),
-            (
-                "NonEmptyArrayOfBaseItemIdsType",
-                &["base_item_ids: NonEmptyArrayOfBaseItemIdsBaseItemId"],
-            ),
-            (
-                "NonEmptyArrayOfAllItemsType",
-                &["items: NonEmptyArrayOfAllItem"],
-            ),
-            (
-                "SyncFolderItemsChangesType",
-                &["changes: SyncFolderItemsChange"],
-            ),
-            ("ArrayOfRealItemsType", &["items: ArrayOfRealItemsItem"]),
         ];
         for (ty, fields) in table {
             assert_eq!(describe(ty), *fields, "{ty}");
+        }
+        // Wrappers are no types of the API: the fields holding them are `Vec`s of what
+        // they list, named after what the alternatives are.
+        for (ty, items) in [
+            ("NonEmptyArrayOfBaseItemIdsType", "BaseItemId"),
+            ("NonEmptyArrayOfBaseFolderIdsType", "BaseFolderId"),
+            ("NonEmptyArrayOfAllItemsType", "AllItem"),
+            ("SyncFolderItemsChangesType", "SyncFolderItemsChange"),
+            ("ArrayOfRealItemsType", "Item"),
+            ("NonEmptyArrayOfPathsToElementType", "Path"),
+        ] {
+            let (_, t) = m
+                .types
+                .iter()
+                .find(|(k, _)| k.kind == KeyKind::Named && k.name == ty)
+                .unwrap_or_else(|| panic!("{ty}"));
+            let TypeKind::Wrapper { item } = &t.kind else {
+                panic!("{ty} is not a wrapper");
+            };
+            let (FieldKind::Group(i)
+            | FieldKind::Element {
+                ty: TyRef::Named(i),
+                ..
+            }) = &item.kind
+            else {
+                panic!("{ty}: {item:?}");
+            };
+            assert_eq!(n.ty(i), items, "{ty}");
         }
         let choices: &[(&str, &[&str])] = &[
             (
@@ -161,7 +192,7 @@ mod run {
                 &["Create", "Update", "Delete", "ReadFlagChange"],
             ),
             (
-                "NonEmptyArrayOfBaseItemIdsBaseItemId",
+                "BaseItemId",
                 &[
                     "ItemId",
                     "OccurrenceItemId",

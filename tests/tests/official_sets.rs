@@ -204,7 +204,7 @@ mod run {
             .expect("generate")
             .code;
         let at = code
-            .find("impl ::ewsgen::Operation for self::messages::FindItemType")
+            .find("impl ::ewsgen::Operation for messages::FindItemType")
             .expect("FindItem impl");
         let block = &code[at..at + 900];
         // Each header list is a constant the impls name.

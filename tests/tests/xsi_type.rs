@@ -34,9 +34,8 @@ mod run {
         let GlobalElement::DeleteAttachmentResponse(r) = &env.body[0] else {
             panic!("{:?}", env.body)
         };
-        let messages = r.response_messages.response_messages.as_slice();
-        let [office365::messages::ArrayOfResponseMessagesResponseMessage::DeleteAttachmentResponseMessage(m)] =
-            messages
+        let messages = r.response_messages.as_slice();
+        let [office365::messages::ResponseMessage::DeleteAttachmentResponseMessage(m)] = messages
         else {
             panic!("{messages:?}")
         };

@@ -133,6 +133,9 @@ impl Arb<'_> {
                     TypeKind::Choice { variants } | TypeKind::Derived { variants } => {
                         variants.iter().any(|v| self.item_ends(v))
                     }
+                    TypeKind::Wrapper { item } => {
+                        self.field_occurs_min(item) == 0 || self.item_ends(item)
+                    }
                     _ => true,
                 };
                 if ok {
@@ -199,6 +202,8 @@ impl Arb<'_> {
                     let item = self.ty_expr(item, None);
                     quote!(#krate::rt::xs::List(g.non_empty_vec(1, |g| #item)))
                 }
+                // A wrapper's values are the lists of its items.
+                TypeKind::Wrapper { item } => self.field_expr(item, false),
                 _ => {
                     let p = self.path(k);
                     quote!(<#p as #s::Arbitrary>::arbitrary(g))
@@ -499,7 +504,7 @@ impl Arb<'_> {
                 quote!(match g.below(#n) { #(#arms)* _ => unreachable!() })
             }
             // Aliases and lists are type synonyms: values are built where they are used.
-            TypeKind::Alias(_) | TypeKind::List(_) => return quote!(),
+            TypeKind::Alias(_) | TypeKind::List(_) | TypeKind::Wrapper { .. } => return quote!(),
         };
         quote! {
             impl #s::Arbitrary for #p {

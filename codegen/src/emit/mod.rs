@@ -131,6 +131,9 @@ pub(crate) struct Emitter<'m> {
     /// Prelude names (`Option`, `Box`, `Vec`, `String`, `Default`) that a type of the
     /// current module shadows: those are written with their full path.
     shadowed: BTreeSet<String>,
+    /// Documentation lines of the request and response types of the operations: their
+    /// reference pages and examples.
+    pub(crate) op_docs: BTreeMap<TypeKey, Vec<String>>,
 }
 
 /// The prelude names generated code uses, with their full paths.
@@ -163,7 +166,26 @@ impl<'m> Emitter<'m> {
                 .collect(),
             module: None,
             shadowed: BTreeSet::new(),
+            op_docs: BTreeMap::new(),
         };
+        for op in &m.operations {
+            let key = |q: &QName| match &m.elements.get(&(m.ns_index(&q.ns)?, q.name.clone()))?.ty {
+                TyRef::Named(k) => Some(k.clone()),
+                TyRef::Builtin(_) => None,
+            };
+            let (Some(req), Some(resp)) = (key(&op.request), key(&op.response)) else {
+                continue;
+            };
+            let link = e.operation_link(&op.name);
+            e.op_docs
+                .entry(req)
+                .or_default()
+                .push(format!("The request of the {link}."));
+            e.op_docs
+                .entry(resp)
+                .or_default()
+                .push(format!("The response of the {link}."));
+        }
         let keys: Vec<TypeKey> = m.types.keys().cloned().collect();
         let mut defaultable = BTreeMap::new();
         for k in &keys {
@@ -172,6 +194,23 @@ impl<'m> Emitter<'m> {
         e.defaultable = defaultable;
         e.ends = ending_types(m);
         Ok(e)
+    }
+
+    /// "`FindItem` operation", linked to its reference page where it has one, with a link
+    /// to its example in the runtime's guide where there is one.
+    pub(crate) fn operation_link(&self, op: &str) -> String {
+        let mut s = match crate::ews::reference_page(op) {
+            Some(url) => format!("[`{op}` operation]({url})"),
+            None => format!("`{op}` operation"),
+        };
+        if crate::ews::GUIDE_EXAMPLES.contains(&op) {
+            let krate = self.opts.runtime.trim_start_matches("::");
+            s.push_str(&format!(
+                " ([example]({krate}::guide#{}))",
+                op.to_lowercase()
+            ));
+        }
+        s
     }
 
     /// The emitter for the types of namespace module `ns`.
@@ -274,7 +313,7 @@ impl<'m> Emitter<'m> {
     pub(crate) fn root_type_path(&self, key: &TypeKey) -> TokenStream {
         let module = ident(self.n.module(key));
         let name = ident(self.n.ty(key));
-        quote!(self::#module::#name)
+        quote!(#module::#name)
     }
 
     pub(crate) fn builtin(&self, b: Builtin) -> TokenStream {
@@ -308,8 +347,66 @@ impl<'m> Emitter<'m> {
     pub(crate) fn ty(&self, t: &TyRef) -> TokenStream {
         match t {
             TyRef::Builtin(b) => self.builtin(*b),
-            TyRef::Named(k) => self.type_path(k),
+            TyRef::Named(k) => match self.wrapper_item(k) {
+                Some(item) => {
+                    let v = self.prelude("Vec");
+                    let item = self.item_ty(item);
+                    quote!(#v<#item>)
+                }
+                None => self.type_path(k),
+            },
         }
+    }
+
+    /// The repeated item of a wrapper type (whose values are `Vec`s of it).
+    pub(crate) fn wrapper_item(&self, k: &TypeKey) -> Option<&'m Field> {
+        match &self.m.types.get(k)?.kind {
+            TypeKind::Wrapper { item } => Some(item),
+            _ => None,
+        }
+    }
+
+    /// The wrapper type of a field holding one, if it does.
+    pub(crate) fn wrapper_of(&self, f: &Field) -> Option<&'m TypeKey> {
+        match &f.kind {
+            FieldKind::Element {
+                ty: TyRef::Named(k),
+                ..
+            } => {
+                let (k, _) = self.m.types.get_key_value(k)?;
+                self.wrapper_item(k).map(|_| k)
+            }
+            _ => None,
+        }
+    }
+
+    /// The name of a wrapper type's table (a hidden constant named like the type).
+    pub(crate) fn list_table_name(&self, k: &TypeKey) -> String {
+        use heck::ToShoutySnakeCase;
+        let name = self.n.ty(k);
+        // `FooType` is `__FOO`, unless a type `Foo` of the module is a wrapper too.
+        let stem = name
+            .strip_suffix("Type")
+            .filter(|s| !s.is_empty())
+            .filter(|s| {
+                !self
+                    .n
+                    .types
+                    .iter()
+                    .any(|(o, n)| o.ns == k.ns && n == s && self.wrapper_item(o).is_some())
+            })
+            .unwrap_or(name);
+        format!("__{}", stem.to_shouty_snake_case())
+    }
+
+    /// The path of a wrapper type's table.
+    pub(crate) fn list_table(&self, k: &TypeKey) -> TokenStream {
+        let name = ident(&self.list_table_name(k));
+        if self.module == Some(k.ns) {
+            return quote!(#name);
+        }
+        let module = ident(self.n.module(k));
+        quote!(super::#module::#name)
     }
 
     /// The element type of a field (without `Option`/`Vec`), unboxed.
@@ -432,6 +529,7 @@ impl<'m> Emitter<'m> {
             }
             TypeKind::Alias(inner) => self.blank_ty(inner),
             TypeKind::List(_) => self.default_value(),
+            TypeKind::Wrapper { .. } => self.empty_vec(),
         }
     }
 
@@ -600,7 +698,7 @@ fn is_defaultable(
         }
         TypeKind::Group { fields } => fields.iter().all(|f| field(f, visiting, memo)),
         TypeKind::Alias(t) => tyref(t, visiting, memo),
-        TypeKind::List(_) => true,
+        TypeKind::List(_) | TypeKind::Wrapper { .. } => true,
         TypeKind::Choice { .. }
         | TypeKind::Derived { .. }
         | TypeKind::Enum { .. }

@@ -82,6 +82,11 @@ impl Walk<'_, '_> {
                     let inner = self.node(child, &v, leaf);
                     stmts.push(quote!({ #bind #inner }));
                 }
+                // A wrapper's value is the list of its items itself.
+                Step::Field(k, i) if self.e.wrapper_item(k).is_some() => {
+                    let f = &self.e.m.types[k].kind.children()[*i];
+                    stmts.push(self.field(f, quote!(#x), child, leaf));
+                }
                 Step::Field(k, i) => {
                     let f = &self.e.m.types[k].kind.children()[*i];
                     let name = ident(&self.e.n.fields[k][*i]);
@@ -206,13 +211,6 @@ impl Emitter<'_> {
             if !unique.contains_key(&s.request) || !unique.contains_key(&s.messages.response) {
                 continue;
             }
-            let any = s.paging.is_some()
-                || s.sync.is_some()
-                || s.batch.is_some()
-                || s.streaming.is_some();
-            if !any {
-                continue;
-            }
             impls.push(self.messages_hook(&s));
             if let Some(t) = self.paging_hook(&s) {
                 paged.push(s.operation.clone());
@@ -289,7 +287,12 @@ impl Emitter<'_> {
         if !lf.occurs.is_many() || lf.boxed {
             return None;
         }
-        let list = ident(&self.n.fields[lk][*li]);
+        // The list is a wrapper's: the field holding the wrapper is the list.
+        let list = if self.wrapper_item(lk).is_some() {
+            access.pop()?
+        } else {
+            ident(&self.n.fields[lk][*li])
+        };
         let Step::Variant(vk, vi) = last else {
             return None;
         };
@@ -306,9 +309,10 @@ impl Emitter<'_> {
         };
         let krate = &self.krate;
         let req = self.root_type_path(&s.request);
+        let resp = self.root_type_path(&s.messages.response);
         let msg = self.root_type_path(&s.messages.message);
         Some(quote! {
-            #krate::__operation_messages!(#req, #msg, [#(#access).*], #list, #choice::#variant, #boxed);
+            #krate::__operation_messages!(#req, #resp, #msg, [#(#access).*], #list, #choice::#variant, #boxed);
         })
     }
 
@@ -320,10 +324,17 @@ impl Emitter<'_> {
         let krate = &self.krate;
         let req = self.root_type_path(&s.request);
         let msg = self.root_type_path(&s.messages.message);
+        if s.messages.paths.iter().all(|p| p.is_empty())
+            && s.messages.message == s.messages.response
+        {
+            return quote!(#krate::__message_is_response!(#req, #msg););
+        }
         let r = format_ident!("response");
         let borrowed = self.walk(&s.messages.paths, &r, false, &|v| quote!(out.push(#v);));
         let owned = self.walk(&s.messages.paths, &r, true, &|v| quote!(out.push(#v);));
+        let resp = self.root_type_path(&s.messages.response);
         quote! {
+            #krate::__response_messages!(#resp, #req, #msg);
             impl #krate::OperationMessages for #req {
                 type Message = #msg;
                 fn messages(response: &Self::Response) -> ::std::vec::Vec<&Self::Message> {
@@ -536,7 +547,13 @@ impl Emitter<'_> {
         let Step::Field(holder, li) = &b.list else {
             return None;
         };
-        let list_name = ident(&self.n.fields[holder][*li]);
+        let list_name = match self.wrapper_item(holder) {
+            Some(_) => quote!(),
+            None => {
+                let n = ident(&self.n.fields[holder][*li]);
+                quote!(.#n)
+            }
+        };
         let mut place = quote!(self);
         for st in &b.ids {
             match st {
@@ -572,7 +589,7 @@ impl Emitter<'_> {
             impl #krate::batch::Batched for #req {
                 type Id = #id;
                 fn ids_mut(&mut self) -> &mut ::std::vec::Vec<Self::Id> {
-                    &mut #place.#list_name
+                    &mut #place #list_name
                 }
             }
         })

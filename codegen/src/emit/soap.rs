@@ -64,7 +64,9 @@ impl Emitter<'_> {
             let resp_ty = self.root_type_path(&resp);
             let input = list_const(op.input_headers.iter().map(|q| self.tag(q)).collect());
             let output = list_const(op.output_headers.iter().map(|q| self.tag(q)).collect());
+            let doc = format!(" The {}.", self.operation_link(name));
             impls.push(quote! {
+                #[doc = #doc]
                 impl #krate::Operation for #req_ty {
                     const NAME: &'static str = #name;
                     type Response = #resp_ty;
@@ -123,7 +125,13 @@ impl Emitter<'_> {
         else {
             return quote!();
         };
-        let any = ident(&self.n.fields[xk][shape.xml_any]);
+        let list = match self.wrapper_item(xk) {
+            Some(_) => quote!(x.as_slice()),
+            None => {
+                let any = ident(&self.n.fields[xk][shape.xml_any]);
+                quote!(x.#any.as_slice())
+            }
+        };
         quote! {
             impl #krate::response::ResponseMessage for #ty {
                 type Code = #code;
@@ -135,7 +143,7 @@ impl Emitter<'_> {
                 fn message_text(&self) -> ::core::option::Option<&str> { #text.map(|s| s.as_str()) }
                 fn descriptive_link_key(&self) -> ::core::option::Option<i32> { #link.copied() }
                 fn message_xml(&self) -> &[#krate::rt::RawElement] {
-                    #xml.map_or(&[][..], |x| x.#any.as_slice())
+                    #xml.map_or(&[][..], |x| #list)
                 }
             }
         }
@@ -182,6 +190,21 @@ impl Emitter<'_> {
     fn collect_field(&self, f: &Field, access: TokenStream) -> TokenStream {
         let krate = &self.krate;
         let call = quote!(#krate::response::ResponseMessages::response_messages);
+        // A wrapper's values are the lists of its items.
+        if let Some(item) = self.wrapper_of(f).and_then(|w| self.wrapper_item(w)) {
+            let each = self.collect_field(item, quote!(*list));
+            return match f.occurs {
+                Occurs::Optional => quote! {
+                    if let ::core::option::Option::Some(list) = &#access {
+                        #each
+                    }
+                },
+                _ => quote! {{
+                    let list = &#access;
+                    #each
+                }},
+            };
+        }
         // A boxed value is reached through its box (never through `Deref` of a derived
         // type, which would give its base).
         let item = |v: TokenStream| if f.boxed { quote!(&**#v) } else { v };
@@ -270,6 +293,10 @@ impl Emitter<'_> {
             }
         };
         for k in &holders {
+            // A wrapper is no type: the fields holding one list its items' messages.
+            if self.wrapper_item(k).is_some() {
+                continue;
+            }
             // A message pushes itself, then the messages it holds (AddDelegate's response
             // is a message holding one DelegateUserResponseMessageType per delegate).
             let is_message = messages.iter().any(|m| self.m.derives_from(k, m));

@@ -42,6 +42,13 @@ impl Emitter<'_> {
                 None => line,
             });
         }
+        if let Some(lines) = self.op_docs.get(&t.key) {
+            let ops = lines.join("\n");
+            doc = Some(match doc {
+                Some(d) => format!("{ops}\n\n{d}"),
+                None => ops,
+            });
+        }
         let name = self.n.ty(&t.key).to_string();
         let docs = doc_attrs(doc.as_deref());
         let extra = self.extra_doc(&name);
@@ -65,6 +72,27 @@ impl Emitter<'_> {
                 quote!(#docs pub type #name = #krate::rt::xs::List<#item>;)
             }
             TypeKind::Union(members) => self.union_def(t, members, docs),
+            TypeKind::Wrapper { item } => self.wrapper_def(t, item),
+        }
+    }
+
+    /// A wrapper type: not a type of the API, only the table its fields are read and
+    /// written with (`rt::List`).
+    fn wrapper_def(&self, t: &TypeDef, item: &Field) -> TokenStream {
+        let name = ident(&self.list_table_name(&t.key));
+        let xml = t
+            .xml_name
+            .as_ref()
+            .map(|q| self.schema_name(q))
+            .unwrap_or_else(|| self.n.ty(&t.key).to_string());
+        let particle = self.particle(item);
+        let tag = match &item.kind {
+            FieldKind::Element { qname, .. } => self.tag(qname),
+            _ => String::new(),
+        };
+        quote! {
+            #[doc(hidden)]
+            pub const #name: rt::List = rt::List::of(#xml, &[#particle], #tag);
         }
     }
 
@@ -189,6 +217,13 @@ impl Emitter<'_> {
 
     /// The statement reading a field.
     fn read_field(&self, f: &Field, access: TokenStream) -> TokenStream {
+        if let Some(w) = self.wrapper_of(f) {
+            let table = self.list_table(w);
+            return match f.occurs {
+                Occurs::Optional => quote!(rt::fill_list(r, &mut #access, &#table)),
+                _ => quote!(rt::set_list(r, &mut #access, &#table)),
+            };
+        }
         match f.occurs {
             Occurs::Required => quote!(rt::set(r, &mut #access)),
             Occurs::Optional => quote!(rt::fill(r, &mut #access)),
@@ -202,6 +237,13 @@ impl Emitter<'_> {
             FieldKind::Element { qname, .. } => self.tag(qname),
             _ => String::new(),
         };
+        if let Some(wr) = self.wrapper_of(f) {
+            let table = self.list_table(wr);
+            return match f.occurs {
+                Occurs::Optional => quote!(rt::write_list_opt(w, &#access, #tag, &#table);),
+                _ => quote!(rt::write_list(w, &#access, #tag, &#table);),
+            };
+        }
         match f.occurs {
             Occurs::Required => quote!(w.one(&#access, #tag);),
             Occurs::Optional => quote!(w.opt(&#access, #tag);),
@@ -213,6 +255,21 @@ impl Emitter<'_> {
     fn field_docs(&self, owner: &str, name: &str, f: &Field) -> TokenStream {
         let mut d = f.doc.clone().unwrap_or_default();
         let line = match &f.kind {
+            FieldKind::Element { qname, .. } if self.wrapper_of(f).is_some() => {
+                let item = self.wrapper_item(self.wrapper_of(f).expect("a wrapper"));
+                let items = match item.map(|i| &i.kind) {
+                    Some(FieldKind::Element { qname, .. }) => {
+                        format!("`{}` elements", self.tag(qname))
+                    }
+                    _ => "elements".to_string(),
+                };
+                let absent = if f.occurs == Occurs::Optional {
+                    " (`None`: the element is absent; `Some(vec![])`: present and empty)"
+                } else {
+                    ""
+                };
+                format!("Element `{}`, a list of {items}{absent}.", self.tag(qname))
+            }
             FieldKind::Element { qname, .. } => format!("Element `{}`.", self.tag(qname)),
             FieldKind::Group(k) => match (&self.m.types[k].xml_name, &self.m.types[k].kind) {
                 (Some(q), _) => format!("Substitution group `{}`.", self.schema_name(q)),
@@ -445,6 +502,7 @@ impl Emitter<'_> {
                 }
             }
         };
+        let conversions = self.struct_conversions(k, s, &params);
         // Reading: one arm per attribute and particle; the base's go to the base.
         let derived = base.is_some();
         let mut attr_arms = Vec::new();
@@ -687,14 +745,6 @@ impl Emitter<'_> {
         } else {
             quote!(fn write_content(&self, w: &mut rt::Writer) { #(#write_content)* })
         };
-        let extends = match &base {
-            Some((bf, path, b)) => {
-                let ancestors: Vec<TokenStream> =
-                    self.m.bases(b).iter().map(|a| self.type_path(a)).collect();
-                quote!(#krate::__extends!(#name, #bf: #path #(, #ancestors)*);)
-            }
-            None => quote!(),
-        };
         let as_self = if self.common_bases.contains(k) {
             quote!(#krate::__as_self!(#name);)
         } else {
@@ -718,10 +768,117 @@ impl Emitter<'_> {
                 #write_content
             }
             #blank
-            #krate::__complex!(#name);
-            #extends
+            #conversions
             #as_self
         }
+    }
+
+    /// The one argument of `new` of struct `k`, if it takes exactly one: its type, and
+    /// whether it is a `String`.
+    pub(crate) fn single_param(&self, k: &TypeKey) -> Option<(TokenStream, bool)> {
+        let canon = self.single_param_canon(k)?;
+        let (params, _) = self.ctor_parts(k);
+        match params.as_slice() {
+            [(_, ty, _)] => Some((ty.clone(), canon == "String")),
+            _ => None,
+        }
+    }
+
+    /// What the one argument of `new` of struct `k` is, aliases followed (`String` for
+    /// every string type), to tell conversions apart.
+    fn single_param_canon(&self, k: &TypeKey) -> Option<String> {
+        let mut parts: Vec<String> = Vec::new();
+        for c in std::iter::once(k.clone()).chain(self.m.bases(k)) {
+            let s = self.m.struct_of(&c)?;
+            for a in s.attrs.iter().filter(|a| a.required) {
+                parts.push(self.canon(&a.ty));
+            }
+            if let Some(t) = &s.text {
+                parts.push(self.canon(t));
+            }
+            for f in s.fields.iter().filter(|f| f.occurs == Occurs::Required) {
+                parts.push(self.canon_field(f));
+            }
+        }
+        match parts.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        }
+    }
+
+    /// A type with its aliases followed, as a comparable string.
+    fn canon(&self, t: &TyRef) -> String {
+        let mut t = t;
+        for _ in 0..64 {
+            match t {
+                TyRef::Named(k) => match &self.m.types[k].kind {
+                    TypeKind::Alias(inner) => t = inner,
+                    _ => return format!("{k:?}"),
+                },
+                TyRef::Builtin(Builtin::String | Builtin::Language | Builtin::AnyUri) => {
+                    return "String".into()
+                }
+                TyRef::Builtin(b) => return format!("{b:?}"),
+            }
+        }
+        format!("{t:?}")
+    }
+
+    /// A field's value type as a comparable string.
+    fn canon_field(&self, f: &Field) -> String {
+        match &f.kind {
+            FieldKind::Element {
+                nillable: true, ty, ..
+            } => format!("nil {}", self.canon(ty)),
+            FieldKind::Element { ty, .. } => self.canon(ty),
+            FieldKind::Group(g) => format!("{g:?}"),
+            FieldKind::Any(_) => "any".into(),
+        }
+    }
+
+    /// `From` the one argument of `new`, from a string (see `ews::FROM_STRING`), and from
+    /// the base for a derived type whose own parts are all optional.
+    fn struct_conversions(&self, k: &TypeKey, s: &Struct, params: &[TokenStream]) -> TokenStream {
+        let krate = &self.krate;
+        let name = ident(self.n.ty(k));
+        let mut out = Vec::new();
+        let mut from_string = false;
+        let mut single: Option<String> = None;
+        let mut complex = quote!(#krate::__complex!(#name););
+        if params.len() == 1 {
+            if let Some((ty, string)) = self.single_param(k) {
+                if string {
+                    complex = quote!(#krate::__complex_new!(#name, str););
+                    from_string = true;
+                } else if name != ty.to_string() {
+                    single = Some(ty.to_string());
+                    complex = quote!(#krate::__complex_new!(#name, #ty););
+                }
+            }
+        }
+        if !from_string && self.defaultable(k) {
+            if let Some(i) = crate::ews::from_string_field(self.m, k) {
+                let f = ident(&self.n.fields[k][i]);
+                out.push(quote!(#krate::__from_str_field!(#name, #f);));
+            }
+        }
+        let mut extends = quote!();
+        if let Some(b) = &s.base {
+            let own_optional = s.attrs.iter().all(|a| !a.required)
+                && s.text.is_none()
+                && s.fields.iter().all(|f| f.occurs != Occurs::Required);
+            let path = self.type_path(b);
+            let bf = ident(&self.n.base_fields[k]);
+            let ancestors: Vec<TokenStream> =
+                self.m.bases(b).iter().map(|a| self.type_path(a)).collect();
+            let from = own_optional && single.as_deref() != Some(path.to_string().as_str());
+            extends = if from {
+                quote!(#krate::__derived!(#name, #bf: #path #(, #ancestors)*);)
+            } else {
+                quote!(#krate::__extends!(#name, #bf: #path #(, #ancestors)*);)
+            };
+        }
+        quote!(#complex #extends #(#out)*)
     }
 
     /// Whether a struct or one of its bases has attributes.
@@ -811,6 +968,10 @@ impl Emitter<'_> {
 
     /// The expression reading a choice alternative (the reader on its first element).
     fn read_alternative(&self, v: &Field, vname: &proc_macro2::Ident) -> TokenStream {
+        if let Some(w) = self.wrapper_of(v) {
+            let table = self.list_table(w);
+            return quote!(Self::#vname(rt::read_list(r, &#table)?));
+        }
         match v.occurs {
             Occurs::Many { .. } => {
                 let first = self.first_literal(std::slice::from_ref(v), false);
@@ -879,6 +1040,14 @@ impl Emitter<'_> {
                 }
             }
             let write = match v.occurs {
+                _ if self.wrapper_of(v).is_some() => {
+                    let table = self.list_table(self.wrapper_of(v).expect("a wrapper"));
+                    let tag = match &v.kind {
+                        FieldKind::Element { qname, .. } => self.tag(qname),
+                        _ => String::new(),
+                    };
+                    quote!(rt::write_list(w, v, #tag, &#table))
+                }
                 Occurs::Many { .. } => {
                     let tag = match &v.kind {
                         FieldKind::Element { qname, .. } => self.tag(qname),
@@ -896,6 +1065,7 @@ impl Emitter<'_> {
             };
             writes.push(quote!(Self::#vname(v) => #write,));
         }
+        let conversions = self.choice_conversions(t, variants, names);
         let first = self.first_literal(variants, false);
         let fallback = match wildcard {
             Some(w) => w,
@@ -921,7 +1091,87 @@ impl Emitter<'_> {
                 }
             }
             #common
+            #conversions
         }
+    }
+
+    /// `From` each alternative type that appears once in a choice, and from the one
+    /// argument an alternative's `new` takes, where no other alternative (or its argument)
+    /// has that type.
+    fn choice_conversions(&self, t: &TypeDef, variants: &[Field], names: &[String]) -> TokenStream {
+        let krate = &self.krate;
+        let name = ident(self.n.ty(&t.key));
+        // (variant, alternative type, its key when a generated struct)
+        let mut alts: Vec<(&String, TokenStream, Option<&TypeKey>)> = Vec::new();
+        for (v, n) in variants.iter().zip(names) {
+            match (&v.kind, v.occurs) {
+                (
+                    FieldKind::Element {
+                        ty,
+                        nillable: false,
+                        ..
+                    },
+                    Occurs::Required,
+                ) if self.wrapper_of(v).is_none() => {
+                    let key = match ty {
+                        TyRef::Named(k) => Some(k),
+                        TyRef::Builtin(_) => None,
+                    };
+                    alts.push((n, self.ty(ty), key));
+                }
+                _ => {}
+            }
+        }
+        let count = |ty: &str, list: &[String]| list.iter().filter(|x| *x == ty).count();
+        let types: Vec<String> = variants
+            .iter()
+            .filter(|v| matches!(v.kind, FieldKind::Element { .. }))
+            .map(|v| self.canon_field(v))
+            .collect();
+        let own = format!("{:?}", t.key);
+        // One-argument sources.
+        let sources: Vec<Option<(TokenStream, bool, String)>> = alts
+            .iter()
+            .map(|(_, _, k)| {
+                let k = (*k)?;
+                let (ty, string) = self.single_param(k)?;
+                Some((ty, string, self.single_param_canon(k)?))
+            })
+            .collect();
+        let source_names: Vec<String> = sources
+            .iter()
+            .flatten()
+            .map(|(_, _, c)| c.clone())
+            .collect();
+        let (mut direct, mut via, mut via_str) = (Vec::new(), Vec::new(), Vec::new());
+        for ((n, ty, key), src) in alts.iter().zip(&sources) {
+            let v = ident(n);
+            let canon = match key {
+                Some(k) => self.canon(&TyRef::Named((*k).clone())),
+                None => {
+                    self.canon_field(&variants[names.iter().position(|x| x == *n).unwrap_or(0)])
+                }
+            };
+            if count(&canon, &types) == 1 && count(&canon, &source_names) == 0 {
+                direct.push(quote!(#v: #ty));
+            }
+            let Some((s, string, key)) = src else {
+                continue;
+            };
+            let clash = count(key, &source_names) != 1 || count(key, &types) != 0 || *key == own;
+            if clash {
+                continue;
+            }
+            if *string {
+                via_str.push(quote!(#v: #ty => str));
+            } else {
+                via.push(quote!(#v: #ty => #s));
+            }
+        }
+        if direct.is_empty() && via.is_empty() && via_str.is_empty() {
+            return quote!();
+        }
+        quote!(#krate::__choice_from!(#name; #(#direct),*; #(#via),*; #(#via_str),*);)
     }
 
     /// `AsRef`/`AsMut` of the common base of a choice's alternatives.

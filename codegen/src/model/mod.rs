@@ -15,10 +15,12 @@ mod diff;
 mod edit;
 mod layout;
 mod resolve;
+pub mod shape;
 
 pub use diff::{diff, Diff};
 pub(crate) use edit::{filter_operations, relax_required};
 pub use resolve::resolve;
+pub use shape::shape;
 
 /// The identity of a type of the model.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -236,6 +238,14 @@ pub enum TypeKind {
     List(TyRef),
     /// `xs:union`: member types tried in order.
     Union(Vec<TyRef>),
+    /// A complex type whose whole content is one repeated element, wildcard or choice, with
+    /// no attributes (`t:ArrayOfRecipientsType`): not a type of the API. A field holding
+    /// one is a `Vec` of its items; the wrapper element stays on the wire. See
+    /// [`shape()`].
+    Wrapper {
+        /// The repeated particle (`Occurs::Many`).
+        item: Field,
+    },
 }
 
 impl TypeKind {
@@ -245,6 +255,7 @@ impl TypeKind {
             TypeKind::Struct(s) => &s.fields,
             TypeKind::Group { fields } => fields,
             TypeKind::Choice { variants } | TypeKind::Derived { variants } => variants,
+            TypeKind::Wrapper { item } => std::slice::from_ref(item),
             _ => &[],
         }
     }
@@ -255,12 +266,13 @@ impl TypeKind {
             TypeKind::Struct(s) => &mut s.fields,
             TypeKind::Group { fields } => fields,
             TypeKind::Choice { variants } | TypeKind::Derived { variants } => variants,
+            TypeKind::Wrapper { item } => std::slice::from_mut(item),
             _ => &mut [],
         }
     }
 
     /// Whether values hold elements (a struct, group, choice or derived type), as opposed
-    /// to text.
+    /// to text (a wrapper's values are lists, held out of line).
     pub fn is_element_content(&self) -> bool {
         matches!(
             self,

@@ -198,8 +198,6 @@ pub fn resolve(set: &SchemaSet, operations: Option<Vec<Operation>>) -> Result<Mo
         }
         None => Vec::new(),
     };
-    super::layout::box_recursion(&mut r.model);
-    super::layout::box_large(&mut r.model);
     Ok(r.model)
 }
 
@@ -1138,7 +1136,13 @@ impl<'s> Resolver<'s> {
             SimpleKind::Union { members } => {
                 let mut out = Vec::new();
                 for (i, m) in members.iter().enumerate() {
-                    out.push(self.type_use(m, part(&format!("Member{}", i + 1)), &s.loc)?);
+                    // An anonymous member is named after its `id` when it has one.
+                    let role = match m {
+                        TypeUse::Simple(st) => st.id.clone(),
+                        _ => None,
+                    }
+                    .unwrap_or_else(|| format!("Member{}", i + 1));
+                    out.push(self.type_use(m, part(&role), &s.loc)?);
                 }
                 TypeKind::Union(out)
             }

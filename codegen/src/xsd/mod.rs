@@ -281,6 +281,8 @@ pub struct AttributeDecl {
 pub struct SimpleType {
     /// Name (none for anonymous types).
     pub name: Option<QName>,
+    /// The `id` attribute (anonymous union members are named after it).
+    pub id: Option<String>,
     /// The variety.
     pub kind: SimpleKind,
     /// Documentation.
@@ -958,6 +960,7 @@ fn parse_simple(n: &Node, ctx: &Ctx<'_>, global: bool) -> Result<SimpleType> {
     };
     Ok(SimpleType {
         name,
+        id: n.attr("id").map(str::to_string),
         kind,
         doc: documentation(n),
         loc: n.loc.clone(),

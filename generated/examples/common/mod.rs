@@ -201,27 +201,15 @@ pub fn builder(
     ews_operation = "SyncFolderItems"
 ))]
 pub mod items {
-    use ewsgen::types::{
-        DefaultShapeNamesType, ItemResponseShapeType, NonEmptyArrayOfPathsToElementPath,
-        NonEmptyArrayOfPathsToElementType, Path, PathToUnindexedFieldType, UnindexedFieldUriType,
-    };
+    use ewsgen::types::{DefaultShapeNamesType, ItemResponseShapeType, UnindexedFieldUriType};
 
     /// The item ids and the given properties.
     pub fn shape(properties: &[UnindexedFieldUriType]) -> ItemResponseShapeType {
         let mut shape = ItemResponseShapeType::new(DefaultShapeNamesType::IdOnly);
-        if properties.is_empty() {
-            return shape;
+        if !properties.is_empty() {
+            shape.additional_properties =
+                Some(properties.iter().cloned().map(Into::into).collect());
         }
-        shape.additional_properties = Some(Box::new(NonEmptyArrayOfPathsToElementType {
-            paths: properties
-                .iter()
-                .map(|p| {
-                    NonEmptyArrayOfPathsToElementPath::Path(Path::FieldUri(Box::new(
-                        PathToUnindexedFieldType::new(p.clone()),
-                    )))
-                })
-                .collect(),
-        }));
         shape
     }
 }

@@ -10,6 +10,8 @@
 mod enumeration;
 mod extends;
 mod fields;
+mod from;
+mod list;
 mod read;
 pub(crate) mod reader;
 mod tables;
@@ -18,6 +20,7 @@ pub(crate) mod value;
 pub use enumeration::*;
 pub use extends::*;
 pub use fields::*;
+pub use list::*;
 pub use read::*;
 pub use reader::{Reader, UnknownElement};
 pub use tables::*;

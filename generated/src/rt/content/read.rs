@@ -160,7 +160,9 @@ pub fn read_element(r: &mut Reader<'_>, c: &'static Content, v: &mut dyn Sink) -
         }
     } else {
         read_attributes(r, segs, v)?;
-        if segs[0].xsi_type {
+        // An element read by the `xsi:type` it carries (an abstract element's) does not
+        // name its own type: the choice it was read into writes that `xsi:type` back.
+        if segs[0].xsi_type && !typed {
             if r.names_type(c.name)? {
                 v.attr(n - 1, XSI_TYPE, &r.xsi_type_attr())?;
             }
