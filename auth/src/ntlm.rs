@@ -1,15 +1,17 @@
 //! NTLM messages (MS-NLMP) for HTTP authentication, built with the `ntlmclient` crate: the
 //! NEGOTIATE message, and the AUTHENTICATE message answering a server's CHALLENGE with an
 //! NTLMv2 response.
+//!
+//! The messages only: the HTTP side (the NEGOTIATE sent with an empty body, the CHALLENGE
+//! read from `WWW-Authenticate`, the AUTHENTICATE sent on the same kept-alive connection) is
+//! the caller's.
 
 use base64::Engine as _;
 use ntlmclient::{AuthenticateMessage, Flags, Message, NegotiateMessage, TargetInfoType};
 
-use super::Secret;
-
 /// The HTTP authentication scheme carrying the NTLM messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Scheme {
+pub enum Scheme {
     /// `Authorization: NTLM <message>`.
     Ntlm,
     /// `Authorization: Negotiate <message>`: SPNEGO servers (IIS, Exchange) accept a raw NTLM
@@ -18,7 +20,8 @@ pub(crate) enum Scheme {
 }
 
 impl Scheme {
-    pub(crate) fn as_str(self) -> &'static str {
+    /// The scheme's name in `Authorization` and `WWW-Authenticate` headers.
+    pub fn as_str(self) -> &'static str {
         match self {
             Scheme::Ntlm => "NTLM",
             Scheme::Negotiate => "Negotiate",
@@ -34,7 +37,7 @@ const MAX_NAME: usize = 1024;
 
 /// The user name and domain of `DOMAIN\user`; a UPN (`user@domain`) or a plain name is sent
 /// whole as the user name with an empty domain, as Windows clients do.
-pub(crate) fn split_user(user: &str) -> (String, String) {
+pub fn split_user(user: &str) -> (String, String) {
     match user.split_once('\\') {
         Some((domain, name)) => (name.to_string(), domain.to_string()),
         None => (user.to_string(), String::new()),
@@ -42,7 +45,7 @@ pub(crate) fn split_user(user: &str) -> (String, String) {
 }
 
 /// Checks the names before any message is built.
-pub(crate) fn check_user(user: &str) -> Result<(), String> {
+pub fn check_user(user: &str) -> Result<(), String> {
     let (name, domain) = split_user(user);
     if name.is_empty() {
         return Err(format!("NTLM user `{user}`: the user name is empty"));
@@ -62,7 +65,7 @@ const NEGOTIATE_FLAGS: Flags = Flags::NEGOTIATE_UNICODE
     .union(Flags::NEGOTIATE_56BIT);
 
 /// The NEGOTIATE message, base64.
-pub(crate) fn negotiate() -> String {
+pub fn negotiate() -> String {
     let msg = Message::Negotiate(NegotiateMessage {
         flags: NEGOTIATE_FLAGS,
         supplied_domain: String::new(),
@@ -76,7 +79,7 @@ pub(crate) fn negotiate() -> String {
 
 /// The token of `scheme` in the `WWW-Authenticate` challenges: `None` when the scheme is not
 /// offered, `Some(None)` when it is offered without a token, `Some(Some(token))` otherwise.
-pub(crate) fn offered(challenges: &[String], scheme: Scheme) -> Option<Option<String>> {
+pub fn offered(challenges: &[String], scheme: Scheme) -> Option<Option<String>> {
     challenges
         .iter()
         .flat_map(|c| c.split(','))
@@ -92,7 +95,7 @@ pub(crate) fn offered(challenges: &[String], scheme: Scheme) -> Option<Option<St
 
 /// The AUTHENTICATE message answering the base64 CHALLENGE `token`, base64. The challenge
 /// may be a raw NTLM message or wrapped in SPNEGO (the NTLM message is found inside).
-pub(crate) fn authenticate(token: &str, user: &str, password: &Secret) -> Result<String, String> {
+pub fn authenticate(token: &str, user: &str, password: &str) -> Result<String, String> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(token)
         .map_err(|_| "the server's NTLM challenge is not base64".to_string())?;
@@ -132,7 +135,7 @@ pub(crate) fn authenticate(token: &str, user: &str, password: &Secret) -> Result
     let (name, domain) = split_user(user);
     let creds = ntlmclient::Credentials {
         username: name.clone(),
-        password: password.expose().to_string(),
+        password: password.to_string(),
         domain: domain.clone(),
     };
     let time = server_time.unwrap_or_else(ntlmclient::get_ntlm_time);
@@ -193,14 +196,14 @@ mod tests {
 
     #[test]
     fn hostile_challenges_are_errors() {
-        let p = Secret::new("p");
+        let p = "p";
         for token in [
             "!!",
             "",
             "TlRMTVNTUAACAAAA",
             "TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
         ] {
-            assert!(authenticate(token, "alice", &p).is_err(), "{token}");
+            assert!(authenticate(token, "alice", p).is_err(), "{token}");
         }
     }
 }

@@ -12,7 +12,7 @@ use quick_xml::NsReader;
 /// The differential test of strict reading against libxml2 (needs the official material).
 #[cfg(ews_shared)]
 pub mod differential;
-pub mod http;
+pub use ews_test_support::http;
 pub mod mutate;
 pub mod random;
 
@@ -30,7 +30,7 @@ pub mod random;
     rustdoc::all
 )]
 pub mod office365 {
-    include!(concat!(env!("OUT_DIR"), "/office365.rs"));
+    include!(concat!(env!("OUT_DIR"), "/office365_full.rs"));
 }
 
 /// Bindings of three office365 operations (AddDistributionGroupToImList, GetPersona,
