@@ -3,7 +3,7 @@
 //!
 //! - [`ntlm`]: the NTLM messages (NTLMv2, MS-NLMP) carried by `Authorization: NTLM` or
 //!   `Negotiate` headers;
-//! - [`env`]: the connection settings the `ewsgen` examples and `ews-codegen fetch` read from
+//! - [`mod@env`]: the connection settings the `ewsgen` examples and `ews-codegen fetch` read from
 //!   the environment (`EWS_USER`, `EWS_PASSWORD`, `EWS_TOKEN`, `EWS_AUTH`, `EWS_RESOLVE`,
 //!   `EWS_CA_FILE`), with the same rules and messages everywhere.
 //!

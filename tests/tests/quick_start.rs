@@ -89,6 +89,9 @@ mod built {
     const PASSWORD: &str = "quick-St4rt";
     const INBOX: usize = 250;
 
+    /// The (offset, page size) of each page asked for.
+    type Asked = Arc<Mutex<Vec<(i32, Option<i32>)>>>;
+
     /// The quick start's crate in a scratch folder outside the workspace, with `schemas`
     /// copied into its `schemas/`.
     fn make_crate(dir: &Path, schemas: &Path) {
@@ -172,7 +175,7 @@ mod built {
     }
 
     /// An EWS server on 127.0.0.1 holding the Inbox; Basic authentication.
-    async fn server(asked: Arc<Mutex<Vec<(i32, Option<i32>)>>>, refused: Arc<AtomicUsize>) -> u16 {
+    async fn server(asked: Asked, refused: Arc<AtomicUsize>) -> u16 {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1");
