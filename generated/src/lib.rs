@@ -125,16 +125,22 @@ macro_rules! __operation_messages {
 /// `OUT_DIR`) where it stands, as prost's `include_proto!` does: inside a module of the
 /// crate, which then holds `messages`, `types`, `GlobalElement`, `RequestHeaders`, ...
 ///
-/// ```ignore
+/// ```
 /// // build.rs: ews_codegen::Builder::new().schema_dir("schemas").compile()?;
 /// mod ews {
 ///     ewsgen::include_bindings!(); // OUT_DIR/ews_generated.rs
 /// }
-/// // Two schema sets: Builder::file_name("exchange2010_sp2.rs") in build.rs, then
-/// mod exchange2010_sp2 {
-///     ewsgen::include_bindings!("exchange2010_sp2.rs");
-/// }
+///
+/// let request = ews::messages::SetImGroupType::new(
+///     ews::types::ItemIdType::new("AAMkAGQ1MjJj".into()),
+///     "Friends".into(),
+/// );
+/// assert!(ewsgen::rt::to_string(&request)?.contains("<m:NewDisplayName>Friends</m:NewDisplayName>"));
+/// # Ok::<(), ewsgen::rt::Error>(())
 /// ```
+///
+/// Two schema sets: `Builder::file_name("exchange2010_sp2.rs")` in the build script, then
+/// `mod exchange2010_sp2 { ewsgen::include_bindings!("exchange2010_sp2.rs"); }`.
 ///
 /// The code is included in a module of its own, re-exported whole, which carries the lint
 /// allows generated code needs: a program uses a few of the items (`dead_code`), and the
