@@ -291,8 +291,9 @@ impl Fetch {
         self
     }
 
-    /// The folder of the endpoint, ending in `/`: `https://host/EWS/Exchange.asmx` and
-    /// `https://host/EWS` give `https://host/EWS/`; a URL naming only the host gets `/EWS/`.
+    /// The folder of the endpoint, ending in `/`: `https://host/EWS/Exchange.asmx` (or a
+    /// schema file's URL) and `https://host/EWS` give `https://host/EWS/`; a URL naming only
+    /// the host gets `/EWS/`.
     pub fn base_url(&self) -> Result<reqwest::Url, FetchError> {
         let bad = || FetchError::Url(self.url.clone());
         let mut url = reqwest::Url::parse(&self.url).map_err(|_| bad())?;
@@ -302,7 +303,13 @@ impl Fetch {
         url.set_query(None);
         url.set_fragment(None);
         let mut path = url.path().to_string();
-        if path.to_ascii_lowercase().ends_with(".asmx") {
+        // A file of the folder (`Exchange.asmx`, or `Services.wsdl` given by mistake).
+        let last = path
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if [".asmx", ".wsdl", ".xsd"].iter().any(|e| last.ends_with(e)) {
             path.truncate(path.rfind('/').map_or(0, |i| i + 1));
         }
         if path.is_empty() || path == "/" {
@@ -841,6 +848,10 @@ mod tests {
             (
                 "http://127.0.0.1:8080/EWS/Exchange.asmx",
                 "http://127.0.0.1:8080/EWS/",
+            ),
+            (
+                "https://mail.contoso.com/EWS/Services.wsdl",
+                "https://mail.contoso.com/EWS/",
             ),
         ] {
             assert_eq!(base(given), folder, "{given}");
