@@ -12,7 +12,6 @@ use quick_xml::NsReader;
 /// The differential test of strict reading against libxml2 (needs the official material).
 #[cfg(ews_shared)]
 pub mod differential;
-pub use ews_test_support::http;
 pub mod mutate;
 pub mod random;
 

@@ -222,12 +222,12 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     let mut state = ConnState::default();
     let mut buf = Vec::new();
     loop {
-        let Some(ews_tests::http::Request {
+        let Some(ews_test_support::http::Request {
             method,
             path,
             headers,
             body,
-        }) = ews_tests::http::read_request(&mut s, &mut buf).await?
+        }) = ews_test_support::http::read_request(&mut s, &mut buf).await?
         else {
             return Ok(());
         };

@@ -193,7 +193,7 @@ mod built {
                 tokio::spawn(async move {
                     let mut buf = Vec::new();
                     while let Ok(Some(req)) =
-                        ews_tests::http::read_request(&mut sock, &mut buf).await
+                        ews_test_support::http::read_request(&mut sock, &mut buf).await
                     {
                         let auth = req
                             .headers

@@ -39,7 +39,7 @@ mod run {
                 tokio::spawn(async move {
                     let mut buf = Vec::new();
                     while let Ok(Some(req)) =
-                        ews_tests::http::read_request(&mut sock, &mut buf).await
+                        ews_test_support::http::read_request(&mut sock, &mut buf).await
                     {
                         seen.lock()
                             .unwrap()
