@@ -4,7 +4,8 @@
 # workspace depend on them by path, nothing from the workspace: one reads and writes the
 # SetImGroup request with `ewsgen`'s own bindings, one generates bindings with
 # `ews_codegen::Builder` from its build.rs. Both are built with the workspace's lock file,
-# offline (the workspace build fetched every dependency).
+# offline (the workspace build fetched every dependency), with the repository's `EWS_*`
+# variables set to nonsense: the published ewsgen ignores them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
@@ -40,6 +41,7 @@ done
 mkdir -p "$work/build_script/schemas"
 cp schemas/*.xsd "$work/build_script/schemas/"
 export CARGO_TARGET_DIR="$work/target"
+export EWS_SCHEMA_DIR=/nonexistent/ews-schemas EWS_OPERATIONS=NoSuchOperation EWS_OPTIONAL_ELEMENTS=NoSuchType/NoSuchElement
 for crate in read_write build_script; do
   echo "consumer $crate:"
   (cd "$work/$crate" && cargo run --quiet --offline) | tail -n 2

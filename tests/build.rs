@@ -9,7 +9,15 @@
 //!
 //! A schema the generator rejects does fail the build, naming the fixture: there would be
 //! no module to test.
+//!
+//! Also: the bindings of the official office365 set (`office365_full.rs`, with random values)
+//! and of two sets for one program (`exchange2010_sp2.rs` and `office365.rs`, GetUserOofSettings
+//! each)
+//! when the shared material is there, the project's own schemas (`own.rs`), and every `rust`
+//! block of the README in `readme/<section>_<n>.rs` (with `readme_blocks.rs` listing them),
+//! for `tests/readme.rs`, which compiles each.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -35,15 +43,21 @@ fn main() {
         for f in [
             "fixtures.rs",
             "own.rs",
-            "office365.rs",
+            "office365_full.rs",
             "office365_relaxed.rs",
             "guide.rs",
+            "exchange2010_sp2.rs",
+            "office365.rs",
         ] {
             write_if_changed(&out.join(f), "");
         }
         write_if_changed(
             &out.join("fixtures.rs"),
             "pub const CASES: &[&str] = &[];\n",
+        );
+        write_if_changed(
+            &out.join("readme_blocks.rs"),
+            "pub const README_BLOCKS: &[(&str, usize)] = &[];\n",
         );
         return;
     }
@@ -129,7 +143,94 @@ fn main() {
 
     official_bindings(&manifest, &out);
     own_bindings(&manifest, &out);
+    readme_blocks(&manifest, &out);
     xmllint_cfg();
+}
+
+/// Each `rust` block of the README, as written, in `OUT_DIR/readme/<section>_<n>.rs` (the
+/// `n`th block under the heading `section`, as a snake_case name), and the same between
+/// braces in `<section>_<n>.block.rs` (a block expression, for statements); the list in
+/// `OUT_DIR/readme_blocks.rs`: `README_BLOCKS: &[(&str, usize)]`, each id with its line.
+fn readme_blocks(manifest: &Path, out: &Path) {
+    let readme = manifest.join("../README.md");
+    println!("cargo:rerun-if-changed={}", readme.display());
+    let text = fs::read_to_string(&readme)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", readme.display()));
+    let dir = out.join("readme");
+    fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+    let mut section = String::from("top");
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut blocks: Vec<(String, usize)> = Vec::new();
+    let mut current: Option<(String, usize, String)> = None;
+    let mut fence: Option<String> = None;
+    for (i, line) in text.lines().enumerate() {
+        match (&mut fence, line.trim_start().strip_prefix("```")) {
+            (None, Some(lang)) => {
+                fence = Some(lang.trim().to_string());
+                if lang.trim() == "rust" {
+                    let n = counts.entry(section.clone()).or_default();
+                    *n += 1;
+                    current = Some((format!("{section}_{n}"), i + 2, String::new()));
+                }
+            }
+            (Some(_), Some("")) => {
+                fence = None;
+                if let Some((id, line, code)) = current.take() {
+                    write_if_changed(&dir.join(format!("{id}.rs")), &code);
+                    write_if_changed(
+                        &dir.join(format!("{id}.block.rs")),
+                        &format!("{{\n{code}}}\n"),
+                    );
+                    blocks.push((id, line));
+                }
+            }
+            (Some(_), _) => {
+                if let Some((_, _, code)) = &mut current {
+                    code.push_str(line);
+                    code.push('\n');
+                }
+            }
+            (None, None) => {
+                if let Some(h) = line.strip_prefix('#').map(|h| h.trim_start_matches('#')) {
+                    section = slug(h);
+                }
+            }
+        }
+    }
+    // A block gone from the README leaves no file behind to compile.
+    let written: BTreeSet<String> = blocks
+        .iter()
+        .flat_map(|(id, _)| [format!("{id}.rs"), format!("{id}.block.rs")])
+        .collect();
+    for e in fs::read_dir(&dir).into_iter().flatten().flatten() {
+        if !written.contains(&*e.file_name().to_string_lossy()) {
+            remove_if_present(&e.path());
+        }
+    }
+    let list: Vec<String> = blocks
+        .iter()
+        .map(|(id, line)| format!("({id:?}, {line})"))
+        .collect();
+    write_if_changed(
+        &out.join("readme_blocks.rs"),
+        &format!(
+            "/// Every `rust` block of the README: its id and the line it starts on.\npub const README_BLOCKS: &[(&str, usize)] = &[{}];\n",
+            list.join(", ")
+        ),
+    );
+}
+
+/// A heading as a snake_case name: `Your server's schemas` is `your_servers_schemas`.
+fn slug(heading: &str) -> String {
+    let mut s = String::new();
+    for c in heading.trim().chars().filter(|c| *c != '\'') {
+        if c.is_ascii_alphanumeric() {
+            s.push(c.to_ascii_lowercase());
+        } else if !s.ends_with('_') {
+            s.push('_');
+        }
+    }
+    s.trim_matches('_').to_string()
 }
 
 /// Whether the build runs under CI (`CI=true`), where nothing may be skipped.
@@ -176,7 +277,7 @@ const RELAXED_OPERATIONS: &[&str] = &[
 ];
 
 /// Generates the bindings of the official office365 schema set into
-/// `OUT_DIR/office365.rs` (module `ews_tests::office365`), for the conformance tests over
+/// `OUT_DIR/office365_full.rs` (module `ews_tests::office365`), for the conformance tests over
 /// the documented samples. Without the shared material the module is empty and says so;
 /// under `CI=true` the build fails instead.
 fn official_bindings(manifest: &Path, out: &Path) {
@@ -216,6 +317,7 @@ fn official_bindings(manifest: &Path, out: &Path) {
             .unwrap_or_else(|e| panic!("the generator failed on {}: {e}", dir.display()));
         write_if_changed(&out.join("office365_relaxed.rs"), &relaxed.code);
         guide_examples(manifest, out);
+        schema_sets(&shared.join("ews-schemas"), out);
         generated.code
     } else if under_ci() {
         panic!(
@@ -223,11 +325,34 @@ fn official_bindings(manifest: &Path, out: &Path) {
             shared.display()
         );
     } else {
-        write_if_changed(&out.join("office365_relaxed.rs"), "");
-        write_if_changed(&out.join("guide.rs"), "");
+        for f in [
+            "office365_relaxed.rs",
+            "guide.rs",
+            "exchange2010_sp2.rs",
+            "office365.rs",
+        ] {
+            write_if_changed(&out.join(f), "");
+        }
         String::new()
     };
-    write_if_changed(&out.join("office365.rs"), &code);
+    write_if_changed(&out.join("office365_full.rs"), &code);
+}
+
+/// Two schema sets for one program, as a crate's `build.rs` makes them (see the README's
+/// "Your server's schemas"): `exchange2010_sp2.rs` and `office365.rs`, GetUserOofSettings
+/// each (a small set of types), for
+/// `ewsgen::include_bindings!` (`tests/schema_sets.rs`).
+fn schema_sets(sets: &Path, out: &Path) {
+    for set in ["exchange2010_sp2", "office365"] {
+        let dir = sets.join(set);
+        ews_codegen::Builder::new()
+            .schema_dir(&dir)
+            .operations(["GetUserOofSettings"])
+            .out_dir(out)
+            .file_name(format!("{set}.rs"))
+            .compile()
+            .unwrap_or_else(|e| panic!("the generator failed on {}: {e}", dir.display()));
+    }
 }
 
 /// The examples of `generated/guide.md` (each a `rust` block holding one

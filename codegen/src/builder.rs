@@ -199,13 +199,7 @@ impl Builder {
             Some(SchemaSource::Dir(dir)) => {
                 let messages = dir.join("messages.xsd");
                 if !messages.is_file() {
-                    return Err(Error::Io {
-                        path: messages,
-                        source: std::io::Error::new(
-                            std::io::ErrorKind::NotFound,
-                            "no messages.xsd in the schema folder",
-                        ),
-                    });
+                    return Err(Error::NoSchemas { dir: dir.clone() });
                 }
                 let wsdl = ["services.wsdl", "Services.wsdl"]
                     .iter()
@@ -235,9 +229,33 @@ impl Builder {
         model.operations = ews::operations(&model, wsdl_ops);
         model::relax_required(&mut model, &self.optional)?;
         if let Some(filter) = &self.operations {
+            self.check_operations(&model, filter, &entries)?;
             model = model::filter_operations(model, filter, ews::is_header)?;
         }
         Ok((model, files))
+    }
+
+    /// Every operation asked for is one the schemas declare; the error names those that are
+    /// not, the schema folder and, for each, the nearest names the schemas have.
+    fn check_operations(&self, model: &Model, asked: &[String], entries: &[PathBuf]) -> Result<()> {
+        let declared: Vec<&str> = model.operations.iter().map(|o| o.name.as_str()).collect();
+        let unknown: Vec<(String, Vec<String>)> = asked
+            .iter()
+            .filter(|a| !declared.contains(&a.as_str()))
+            .map(|a| (a.clone(), nearest(a, &declared, 3)))
+            .collect();
+        if unknown.is_empty() {
+            return Ok(());
+        }
+        let schemas = match &self.source {
+            Some(SchemaSource::Dir(d)) => d.clone(),
+            _ => entries.first().cloned().unwrap_or_default(),
+        };
+        Err(Error::UnknownOperations {
+            schemas,
+            unknown,
+            declared: declared.len(),
+        })
     }
 
     /// Generates the bindings and returns them, without writing anything.
@@ -297,6 +315,40 @@ impl Generated {
     }
 }
 
+/// The `n` names of `candidates` nearest to `name` by edit distance (ignoring case), nearest
+/// first, ties in alphabetical order.
+fn nearest(name: &str, candidates: &[&str], n: usize) -> Vec<String> {
+    let mut scored: Vec<(usize, &str)> = candidates
+        .iter()
+        .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), *c))
+        .collect();
+    scored.sort();
+    scored
+        .into_iter()
+        .take(n)
+        .map(|(_, c)| c.to_string())
+        .collect()
+}
+
+/// Levenshtein distance: the fewest insertions, deletions and substitutions of characters
+/// turning `a` into `b`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 /// Writes `content` to `path` unless the file already holds exactly that.
 fn write_if_changed(path: &Path, content: &str) -> Result<bool> {
     if std::fs::read(path).is_ok_and(|old| old == content.as_bytes()) {
@@ -348,4 +400,30 @@ fn version_keys(m: &Model, n: &Names) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("finditem", "finditem"), 0);
+        assert_eq!(edit_distance("finditems", "finditem"), 1);
+    }
+
+    #[test]
+    fn nearest_names_first_ties_alphabetical() {
+        let names = [
+            "GetItem",
+            "FindItem",
+            "FindFolder",
+            "FindPeople",
+            "GetFolder",
+        ];
+        assert_eq!(nearest("finditems", &names, 2), ["FindItem", "GetItem"]);
+        assert_eq!(nearest("GetFolders", &names, 1), ["GetFolder"]);
+    }
 }

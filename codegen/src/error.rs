@@ -1,7 +1,7 @@
 //! Errors of every stage, each naming the schema file, line and column where it can.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A position in a schema file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -21,7 +21,11 @@ impl fmt::Display for Loc {
 }
 
 /// An error of the generator.
-#[derive(Debug, thiserror::Error)]
+///
+/// Its `Debug` output is its message (as `anyhow` does), so that a build script's
+/// `.compile().unwrap()` or `fn main() -> Result<(), Box<dyn Error>>` fails with the
+/// message itself; the fields are public for a program that looks closer.
+#[derive(thiserror::Error)]
 pub enum Error {
     /// A file could not be read or written.
     #[error("{}: {source}", path.display())]
@@ -47,6 +51,64 @@ pub enum Error {
     /// Bad options.
     #[error("{0}")]
     Config(String),
+    /// The schema folder has no `messages.xsd`: the schemas were never downloaded there.
+    #[error(
+        "no messages.xsd in the schema folder {dir}: download your Exchange server's schemas \
+         into it with `ews-codegen fetch https://<your server>/EWS/Exchange.asmx --out {dir}` \
+         (`cargo install ews-codegen --features fetch` installs the command), or save \
+         messages.xsd, types.xsd and Services.wsdl from https://<your server>/EWS/ there",
+        dir = .dir.display()
+    )]
+    NoSchemas {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// Operations asked for (`Builder::operations`) that the schemas do not declare.
+    #[error("{}", unknown_operations(.schemas, .unknown, *.declared))]
+    UnknownOperations {
+        /// The schema folder (or the first entry schema file).
+        schemas: PathBuf,
+        /// Each operation not found, with the nearest names the schemas have (by edit
+        /// distance, nearest first).
+        unknown: Vec<(String, Vec<String>)>,
+        /// How many operations the schemas declare.
+        declared: usize,
+    },
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+fn unknown_operations(
+    schemas: &Path,
+    unknown: &[(String, Vec<String>)],
+    declared: usize,
+) -> String {
+    let dir = schemas.display();
+    let mut s = format!("the schemas in {dir} have no operation ");
+    for (i, (name, nearest)) in unknown.iter().enumerate() {
+        if i > 0 {
+            s.push_str(if i + 1 == unknown.len() {
+                " nor "
+            } else {
+                ", "
+            });
+        }
+        s.push_str(&format!("`{name}`"));
+        if !nearest.is_empty() {
+            s.push_str(&format!(" (the nearest they have: {})", nearest.join(", ")));
+        }
+    }
+    s.push_str(&format!(
+        "; they declare {declared} operations (`ews-codegen list-operations --schema-dir {dir}` \
+         lists them). Schemas from an older server lack the newer operations: \
+         `ews-codegen fetch https://<your server>/EWS/Exchange.asmx --out {dir}` downloads those \
+         of your server"
+    ));
+    s
 }
 
 impl Error {

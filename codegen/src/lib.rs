@@ -8,12 +8,15 @@
 //! [`emit::emit`] renders formatted Rust source. The EWS conventions the schemas do not
 //! state (SOAP headers, SOAPAction, response messages) are in [`ews`]. The [`Builder`]
 //! configures and runs the stages from a `build.rs`; [`model::diff`] compares two schema
-//! versions.
+//! versions. With the cargo feature `fetch`, `fetch` downloads a server's schemas (the
+//! `ews-codegen fetch` command).
 
 #![warn(missing_docs)]
 
 pub mod emit;
 pub mod ews;
+#[cfg(feature = "fetch")]
+pub mod fetch;
 pub mod model;
 pub mod names;
 pub mod xsd;

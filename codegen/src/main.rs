@@ -1,4 +1,5 @@
-//! The `ews-codegen` command: `generate`, `list-operations`.
+//! The `ews-codegen` command: `generate`, `list-operations`, `diff`, `fetch` (cargo feature
+//! `fetch`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,10 +15,15 @@ const USAGE: &str = "usage:
                        [--optional TYPE/ELEMENT]... [--since NAME=DIR]... [--version-name NAME]
                        [--check]
   ews-codegen list-operations --schema-dir DIR
-  ews-codegen diff --from DIR --to DIR";
+  ews-codegen diff --from DIR --to DIR
+  ews-codegen fetch EWS_URL [--out DIR]      (DIR: schemas; feature `fetch`)
+      downloads Services.wsdl, messages.xsd and types.xsd from the folder of EWS_URL
+      (https://host/EWS/Exchange.asmx or https://host/EWS/) as EWS_USER, EWS_PASSWORD,
+      EWS_AUTH=basic|ntlm|bearer, EWS_TOKEN (EWS_CA_FILE: an extra root certificate)";
 
 struct Args {
     command: String,
+    url: Option<String>,
     schema_dir: Option<PathBuf>,
     from: Option<PathBuf>,
     to: Option<PathBuf>,
@@ -34,6 +40,7 @@ fn parse_args() -> Result<Args, String> {
     let command = it.next().ok_or_else(|| USAGE.to_string())?;
     let mut args = Args {
         command,
+        url: None,
         schema_dir: None,
         from: None,
         to: None,
@@ -75,6 +82,9 @@ fn parse_args() -> Result<Args, String> {
             "--version-name" => args.version_name = Some(value("--version-name")?),
             "--check" => args.check = true,
             "-h" | "--help" => return Err(USAGE.to_string()),
+            url if args.command == "fetch" && args.url.is_none() && !url.starts_with('-') => {
+                args.url = Some(url.to_string())
+            }
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
@@ -83,6 +93,9 @@ fn parse_args() -> Result<Args, String> {
 
 fn run() -> Result<(), String> {
     let args = parse_args()?;
+    if args.command == "fetch" {
+        return fetch(&args);
+    }
     if args.command == "diff" {
         let model = |d: &Option<PathBuf>, flag: &str| {
             let d = d
@@ -159,6 +172,46 @@ fn run() -> Result<(), String> {
         }
         other => Err(format!("unknown command `{other}`\n{USAGE}")),
     }
+}
+
+/// `ews-codegen fetch EWS_URL [--out DIR]`: prints each file written (or skipped), then the
+/// server's version.
+#[cfg(feature = "fetch")]
+fn fetch(args: &Args) -> Result<(), String> {
+    use ews_codegen::fetch::{Fetch, FileOutcome};
+    let url = args
+        .url
+        .as_deref()
+        .ok_or_else(|| format!("fetch needs the EWS URL\n{USAGE}"))?;
+    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("schemas"));
+    let fetched = Fetch::from_env(url, &out)?
+        .run()
+        .map_err(|e| e.to_string())?;
+    for f in &fetched.files {
+        match f {
+            FileOutcome::Written { path, url, bytes } => {
+                println!("wrote {} ({bytes} bytes from {url})", path.display())
+            }
+            FileOutcome::Missing { name, url } => println!(
+                "skipped {name}: {url} answered 404 Not Found (the server does not publish it; the bindings are generated without it)"
+            ),
+        }
+    }
+    match &fetched.server_version {
+        Ok(v) => println!("server version: {v}"),
+        Err(why) => println!("server version: unknown ({why})"),
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "fetch"))]
+fn fetch(_: &Args) -> Result<(), String> {
+    Err(
+        "this ews-codegen was built without the `fetch` feature, which downloads schemas over \
+         HTTPS: install it with `cargo install ews-codegen --features fetch` (in the ewsgen \
+         repository: `cargo run -p ews-codegen --features fetch -- fetch EWS_URL`)"
+            .into(),
+    )
 }
 
 fn main() -> ExitCode {

@@ -36,7 +36,7 @@ async fn main() -> ExitCode {
     let Some(email) = email else {
         return usage();
     };
-    let builder = match common::builder(Some(&email), common::Credentials::Optional) {
+    let builder = match common::builder(Some(&email), common::Need::Optional) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("{e}");

@@ -1,10 +1,18 @@
 //! Typed Exchange Web Services bindings.
 //!
-//! The types in [`messages`] and [`types`] are generated at build time from the EWS schemas
-//! (the project's `schemas/` folder, or the folder named by `EWS_SCHEMA_DIR`). Every type
-//! reads and writes its exact XML through the small runtime in [`rt`]; [`soap`] adds the
-//! envelope, typed headers and faults; [`response`] the response messages and their
-//! `Result` helper; `client` (cargo feature `client`) an async HTTP client.
+//! A crate generates the bindings of its own server's schemas in its `build.rs` with
+//! `ews_codegen::Builder` and includes them as a module of its own with
+//! [`include_bindings!`]; this crate is their runtime. Every generated type reads and writes
+//! its exact XML through the small runtime in [`rt`]; [`soap`] adds the envelope, typed
+//! headers and faults; [`response`] the response messages and their `Result` helper;
+//! `client` (cargo feature `client`) an async HTTP client, generic over the operations of any
+//! bindings.
+//!
+//! The types in [`messages`] and [`types`] are this crate's own bindings, of the
+//! instant-messaging (IM) operations (the project's `schemas/`, SetImGroup and its
+//! siblings): they need no build script. (In a checkout of the repository, `EWS_SCHEMA_DIR`
+//! builds them from another schema set for the repository's examples and tests; the published
+//! package ignores it.)
 //!
 //! Operations whose shapes allow it get more from the generator (whatever schema set the
 //! bindings come from): [`OperationMessages`] (their own response messages), and
@@ -160,6 +168,56 @@ macro_rules! __response_messages {
                 <$op as $crate::OperationMessages>::into_messages(self)
             }
         }
+    };
+}
+
+/// Includes the bindings a build script generated with `ews_codegen::Builder` (into
+/// `OUT_DIR`) where it stands, as prost's `include_proto!` does: inside a module of the
+/// crate, which then holds `messages`, `types`, `GlobalElement`, `RequestHeaders`, ...
+///
+/// ```
+/// // build.rs: ews_codegen::Builder::new().schema_dir("schemas").compile()?;
+/// mod ews {
+///     ewsgen::include_bindings!(); // OUT_DIR/ews_generated.rs
+/// }
+///
+/// let request = ews::messages::SetImGroupType::new(
+///     ews::types::ItemIdType::new("AAMkAGQ1MjJj".into()),
+///     "Friends".into(),
+/// );
+/// assert!(ewsgen::rt::to_string(&request)?.contains("<m:NewDisplayName>Friends</m:NewDisplayName>"));
+/// # Ok::<(), ewsgen::rt::Error>(())
+/// ```
+///
+/// Two schema sets: `Builder::file_name("exchange2010_sp2.rs")` in the build script, then
+/// `mod exchange2010_sp2 { ewsgen::include_bindings!("exchange2010_sp2.rs"); }`.
+///
+/// The code is included in a module of its own, re-exported whole, which carries the lint
+/// allows generated code needs: a program uses a few of the items (`dead_code`), and the
+/// schema's names and shapes are not for clippy to judge. One per module; the same as
+/// `include!(concat!(env!("OUT_DIR"), "/ews_generated.rs"));` with those allows.
+#[macro_export]
+macro_rules! include_bindings {
+    () => {
+        $crate::include_bindings!("ews_generated.rs");
+    };
+    ($file:literal) => {
+        #[allow(
+            dead_code,
+            missing_docs,
+            non_camel_case_types,
+            non_snake_case,
+            unused_imports,
+            unreachable_pub,
+            clippy::all,
+            clippy::pedantic,
+            clippy::nursery,
+            rustdoc::all
+        )]
+        mod __ews_bindings {
+            include!(concat!(env!("OUT_DIR"), "/", $file));
+        }
+        pub use self::__ews_bindings::*;
     };
 }
 

@@ -410,6 +410,65 @@ pub fn read_response<T: rt::Element, H: Headers>(
     }
 }
 
+/// The typed response of operation `O`, as `client::Client::call` returns it: the response element (`O::Response`) and the response's SOAP headers
+/// (`O::ResponseHeaders`).
+///
+/// A response saved from a server (a log, a test fixture) reads back in one call:
+///
+/// ```
+/// use ewsgen::messages::SetImGroupType;
+/// use ewsgen::soap::OperationResponse;
+///
+/// let saved = r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">
+///   <s:Header><h:ServerVersionInfo MajorVersion="15" MinorVersion="1" MajorBuildNumber="2507" MinorBuildNumber="6" Version="V2017_07_11" xmlns:h="http://schemas.microsoft.com/exchange/services/2006/types"/></s:Header>
+///   <s:Body><m:SetImGroupResponse ResponseClass="Success" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"><m:ResponseCode>NoError</m:ResponseCode></m:SetImGroupResponse></s:Body>
+/// </s:Envelope>"#;
+/// let response: OperationResponse<SetImGroupType> = saved.parse()?;
+/// let info = response.headers.server_version_info.as_ref().expect("ServerVersionInfo");
+/// assert_eq!(info.major_build_number, Some(2507));
+/// # Ok::<(), ewsgen::soap::ReadError>(())
+/// ```
+pub type OperationResponse<O> =
+    Response<<O as crate::Operation>::Response, <O as crate::Operation>::ResponseHeaders>;
+
+/// Why a saved response envelope did not read as a response.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// The document is not a readable response envelope (the error names the element path,
+    /// line and column).
+    #[error("{0}")]
+    Xml(rt::Error),
+    /// The envelope holds a SOAP fault instead of the response
+    /// ([`Fault::exchange_detail`] gives Exchange's part of it).
+    #[error("{0}")]
+    Fault(Box<Fault>),
+}
+
+impl<T: rt::Element, H: Headers> Response<T, H> {
+    /// Reads a response envelope (with `options`; [`str::parse`] reads with the default
+    /// options, which keep every real answer and record each repair).
+    pub fn from_str_with(
+        input: &str,
+        options: ReadOptions,
+    ) -> std::result::Result<Self, ReadError> {
+        match read_response(input, options) {
+            Ok(Ok(r)) => Ok(r),
+            Ok(Err(fault)) => Err(ReadError::Fault(Box::new(fault))),
+            Err(e) => Err(ReadError::Xml(e)),
+        }
+    }
+}
+
+/// `xml.parse::<OperationResponse<FindItemType>>()` (see [`OperationResponse`]).
+impl<T: rt::Element, H: Headers> std::str::FromStr for Response<T, H> {
+    type Err = ReadError;
+
+    fn from_str(input: &str) -> std::result::Result<Self, ReadError> {
+        Self::from_str_with(input, ReadOptions::default())
+    }
+}
+
 /// The Exchange part of a fault's `detail`: `e:ResponseCode`, `e:Message` and
 /// `t:MessageXml` (line and position of a schema-validation error, `t:Value` entries such
 /// as `BackOffMilliseconds`).

@@ -12,7 +12,6 @@ use quick_xml::NsReader;
 /// The differential test of strict reading against libxml2 (needs the official material).
 #[cfg(ews_shared)]
 pub mod differential;
-pub mod http;
 pub mod mutate;
 pub mod random;
 
@@ -30,7 +29,7 @@ pub mod random;
     rustdoc::all
 )]
 pub mod office365 {
-    include!(concat!(env!("OUT_DIR"), "/office365.rs"));
+    include!(concat!(env!("OUT_DIR"), "/office365_full.rs"));
 }
 
 /// The runtime with the office365 bindings in place of the default ones: what `ewsgen::`

@@ -1,7 +1,12 @@
 //! The build.rs workflow of a user crate: a scratch crate whose `build.rs` runs
 //! `ews_codegen::Builder` on its own copy of a schema set. A second build without changes
 //! does not rerun the generator; editing a schema file does, and the new enumeration value
-//! appears in the bindings (and compiles, used from the crate's code).
+//! appears in the bindings (and compiles, used from the crate's code). A broken schema, an
+//! operation the schemas lack and a folder without schemas fail the build with a message.
+//! And the published `ewsgen` (the package `cargo package` makes) ignores the repository's
+//! `EWS_*` variables: a crate depending on it gets the IM bindings whatever its environment.
+//!
+//! The crates are built in `target/dependents` (shared with `quick_start.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -56,7 +61,7 @@ fn schema_edits_regenerate_and_nothing_else_does() {
     std::fs::create_dir_all(dir.join("src")).expect("mkdir");
     copy_dir(&root.join("schemas"), &dir.join("schemas"));
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
-    let target = root.join("target/scratch-build");
+    let target = root.join("target/dependents");
     let log = dir.join("generator-runs.txt");
 
     std::fs::write(
@@ -159,5 +164,174 @@ pub mod bindings {
         stderr.contains("types.xsd:") && stderr.contains("malformed XML"),
         "{stderr}"
     );
+
+    // An operation the schemas lack: the build fails naming it, the folder and the nearest
+    // names the schemas have; the error is the message (its Debug form), not a panic.
+    std::fs::write(&types, &text).expect("restore types.xsd");
+    std::fs::write(
+        dir.join("build.rs"),
+        r#"fn main() -> Result<(), ews_codegen::Error> {
+    ews_codegen::Builder::new()
+        .schema_dir("schemas")
+        .operations(["SetImGroup", "FindItem", "GetImItemLists"])
+        .compile()?;
+    Ok(())
+}
+"#,
+    )
+    .expect("build.rs");
+    let failed = |what: &str| {
+        let out = Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "--offline"])
+            .current_dir(&dir)
+            .env("CARGO_TARGET_DIR", &target)
+            .output()
+            .expect("run cargo");
+        assert!(!out.status.success(), "{what} built");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        stderr
+    };
+    let stderr = failed("a build asking for operations the schemas lack");
+    assert!(
+        stderr.contains(
+            "Error: the schemas in schemas have no operation `FindItem` (the nearest they have: GetImItems, "
+        ) && stderr.contains(" nor `GetImItemLists` (the nearest they have: GetImItemList, GetImItems, ")
+            && stderr.contains("; they declare 13 operations (`ews-codegen list-operations --schema-dir schemas` lists them)"),
+        "{stderr}"
+    );
+    // No schemas at all: how to download them.
+    std::fs::remove_dir_all(dir.join("schemas")).expect("rm schemas");
+    let stderr = failed("a build without schemas");
+    assert!(
+        stderr.contains("Error: no messages.xsd in the schema folder schemas: download your Exchange server's schemas into it with `ews-codegen fetch https://<your server>/EWS/Exchange.asmx --out schemas`"),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The variables the `ewsgen` build script reads in a checkout of the repository.
+const REPOSITORY_VARIABLES: [(&str, &str); 3] = [
+    ("EWS_SCHEMA_DIR", "/nonexistent/ews-schemas"),
+    ("EWS_OPERATIONS", "NoSuchOperation"),
+    ("EWS_OPTIONAL_ELEMENTS", "NoSuchType/NoSuchElement"),
+];
+
+#[test]
+fn the_published_ewsgen_ignores_the_repository_variables() {
+    let root = workspace();
+    let work = std::env::temp_dir().join(format!("ews-packaged-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(work.join("consumer/src")).expect("mkdir");
+    // The packages as `cargo publish` would upload them (the consumer's build verifies them).
+    let out = Command::new(env!("CARGO"))
+        .args([
+            "package",
+            "--no-verify",
+            "--offline",
+            "--allow-dirty",
+            "--quiet",
+        ])
+        .args([
+            "-p",
+            "ews-auth",
+            "-p",
+            "ews-codegen",
+            "-p",
+            "ewsgen",
+            "--target-dir",
+        ])
+        .arg(work.join("target"))
+        .current_dir(&root)
+        .output()
+        .expect("run cargo package");
+    assert!(
+        out.status.success(),
+        "cargo package failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let version = env!("CARGO_PKG_VERSION");
+    for c in ["ews-codegen", "ewsgen"] {
+        let status = Command::new("tar")
+            .arg("xzf")
+            .arg(work.join(format!("target/package/{c}-{version}.crate")))
+            .arg("-C")
+            .arg(&work)
+            .status()
+            .expect("run tar");
+        assert!(status.success(), "unpacking {c}");
+    }
+    assert!(
+        work.join(format!("ewsgen-{version}/Cargo.toml.orig"))
+            .is_file(),
+        "the package has no Cargo.toml.orig: the build script takes it for a checkout"
+    );
+    std::fs::copy(root.join("Cargo.lock"), work.join("consumer/Cargo.lock")).expect("lock");
+    std::fs::write(
+        work.join("consumer/Cargo.toml"),
+        format!(
+            r#"[package]
+name = "ews-packaged-consumer"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+ewsgen = "{version}"
+
+# The unpacked packages stand for crates.io.
+[patch.crates-io]
+ewsgen = {{ path = "../ewsgen-{version}" }}
+ews-codegen = {{ path = "../ews-codegen-{version}" }}
+
+[workspace]
+"#
+        ),
+    )
+    .expect("Cargo.toml");
+    std::fs::write(
+        work.join("consumer/src/main.rs"),
+        r#"fn main() {
+    let request = ewsgen::messages::SetImGroupType::new(
+        ewsgen::types::ItemIdType::new("AAMkAGQ1MjJj".into()),
+        "Friends".into(),
+    );
+    println!("{}", ewsgen::OPERATIONS.join(","));
+    println!("{}", ewsgen::rt::to_string(&request).expect("written"));
+}
+"#,
+    )
+    .expect("main.rs");
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.args(["run", "--quiet", "--offline"])
+        .current_dir(work.join("consumer"))
+        .env("CARGO_TARGET_DIR", root.join("target/dependents"));
+    for (k, v) in REPOSITORY_VARIABLES {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run cargo");
+    assert!(
+        out.status.success(),
+        "a crate depending on the published ewsgen does not build with {REPOSITORY_VARIABLES:?} set:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let (model, _) = ews_codegen::Builder::new()
+        .schema_dir(root.join("schemas"))
+        .model()
+        .expect("the IM schemas");
+    let im: Vec<&str> = model.operations.iter().map(|o| o.name.as_str()).collect();
+    let mut lines = stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some(im.join(",").as_str()),
+        "ewsgen's own bindings"
+    );
+    assert!(
+        lines
+            .next()
+            .is_some_and(|l| l.contains("<m:NewDisplayName>Friends</m:NewDisplayName>")),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&work);
 }

@@ -114,12 +114,12 @@ async fn serve(
 ) -> std::io::Result<()> {
     let mut buf = Vec::new();
     loop {
-        let Some(ews_tests::http::Request {
+        let Some(ews_test_support::http::Request {
             method,
             path,
             headers,
             body,
-        }) = ews_tests::http::read_request(&mut sock, &mut buf).await?
+        }) = ews_test_support::http::read_request(&mut sock, &mut buf).await?
         else {
             return Ok(());
         };

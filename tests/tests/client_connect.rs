@@ -15,16 +15,16 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use base64::Engine as _;
+use ews_test_support::ntlm;
+use ews_test_support::tls::Pki;
 use ewsgen::client::autodiscover::{Autodiscover, ErrorKind, RedirectKind};
 use ewsgen::client::{ClientBuilder, Error, Secret, TokenFuture, TokenProvider};
 use ewsgen::messages::SetImGroupType;
 use ewsgen::rt::ReadOptions;
 use ewsgen::types::{ExchangeVersionType, ItemIdType, RequestServerVersion};
 use ewsgen::ResponseMessage as _;
-use hmac::{Hmac, Mac};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio_rustls::rustls;
 
 const USER: &str = "alice@contoso.test";
 const PASSWORD: &str = "s3cr3t-Pa55word";
@@ -47,47 +47,10 @@ const HOSTS: &[&str] = &[
 // ---------------------------------------------------------------------------------------
 // Certificates
 
-struct Pki {
-    ca_pem: String,
-    server: Arc<rustls::ServerConfig>,
-}
-
 /// A CA and a certificate for [`HOSTS`] signed by it, made once per test process.
 fn pki() -> &'static Pki {
     static PKI: OnceLock<Pki> = OnceLock::new();
-    PKI.get_or_init(|| {
-        let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).expect("CA params");
-        ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-        ca.distinguished_name
-            .push(rcgen::DnType::CommonName, "ewsgen test CA");
-        ca.key_usages = vec![
-            rcgen::KeyUsagePurpose::KeyCertSign,
-            rcgen::KeyUsagePurpose::CrlSign,
-            rcgen::KeyUsagePurpose::DigitalSignature,
-        ];
-        let ca_key = rcgen::KeyPair::generate().expect("CA key");
-        let ca_cert = ca.self_signed(&ca_key).expect("CA certificate");
-        let issuer = rcgen::Issuer::new(ca, ca_key);
-        let leaf =
-            rcgen::CertificateParams::new(HOSTS.iter().map(|h| h.to_string()).collect::<Vec<_>>())
-                .expect("server params");
-        let leaf_key = rcgen::KeyPair::generate().expect("server key");
-        let leaf_cert = leaf.signed_by(&leaf_key, &issuer).expect("server cert");
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let server = rustls::ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .expect("TLS versions")
-            .with_no_client_auth()
-            .with_single_cert(
-                vec![leaf_cert.der().clone()],
-                rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into()),
-            )
-            .expect("server TLS config");
-        Pki {
-            ca_pem: ca_cert.pem(),
-            server: Arc::new(server),
-        }
-    })
+    PKI.get_or_init(|| Pki::new(HOSTS))
 }
 
 /// The CA in a PEM file (for `EWS_CA_FILE`).
@@ -168,8 +131,7 @@ fn xml(body: impl Into<Vec<u8>>) -> Resp {
 /// What a connection carries from request to request (NTLM is bound to it).
 #[derive(Default)]
 struct ConnState {
-    challenge: Option<[u8; 8]>,
-    user: Option<String>,
+    ntlm: ntlm::Connection,
 }
 
 type Handler = dyn Fn(&Req, &mut ConnState) -> Resp + Send + Sync;
@@ -260,12 +222,12 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     let mut state = ConnState::default();
     let mut buf = Vec::new();
     loop {
-        let Some(ews_tests::http::Request {
+        let Some(ews_test_support::http::Request {
             method,
             path,
             headers,
             body,
-        }) = ews_tests::http::read_request(&mut s, &mut buf).await?
+        }) = ews_test_support::http::read_request(&mut s, &mut buf).await?
         else {
             return Ok(());
         };
@@ -824,108 +786,9 @@ async fn autodiscover_refuses_a_bad_address_without_a_request() {
 
 const NTLM_PASSWORD: &str = "Ntlm-Pa55word!";
 
-fn utf16(s: &str) -> Vec<u8> {
-    s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect()
-}
-
-fn hmac_md5(key: &[u8], parts: &[&[u8]]) -> [u8; 16] {
-    let mut m = <Hmac<md5::Md5> as Mac>::new_from_slice(key).expect("HMAC key");
-    for p in parts {
-        m.update(p);
-    }
-    m.finalize().into_bytes().into()
-}
-
-/// The server's CHALLENGE message (MS-NLMP 2.2.1.2), with target information.
-fn challenge_message(challenge: [u8; 8]) -> Vec<u8> {
-    let target_name = utf16("CONTOSO");
-    let mut info = Vec::new();
-    for (kind, value) in [
-        (2u16, utf16("CONTOSO")),
-        (1, utf16("EXCH01")),
-        (4, utf16("contoso.test")),
-        (7, 0x01DA_0000_0000_0000u64.to_le_bytes().to_vec()),
-    ] {
-        info.extend_from_slice(&kind.to_le_bytes());
-        info.extend_from_slice(&(value.len() as u16).to_le_bytes());
-        info.extend_from_slice(&value);
-    }
-    info.extend_from_slice(&[0, 0, 0, 0]);
-    let flags: u32 =
-        0x0000_0001 | 0x0000_0004 | 0x0000_0200 | 0x0001_0000 | 0x0080_0000 | 0x0008_0000;
-    let header_len = 56u32;
-    let mut m = b"NTLMSSP\0".to_vec();
-    m.extend_from_slice(&2u32.to_le_bytes());
-    m.extend_from_slice(&(target_name.len() as u16).to_le_bytes());
-    m.extend_from_slice(&(target_name.len() as u16).to_le_bytes());
-    m.extend_from_slice(&header_len.to_le_bytes());
-    m.extend_from_slice(&flags.to_le_bytes());
-    m.extend_from_slice(&challenge);
-    m.extend_from_slice(&[0; 8]);
-    m.extend_from_slice(&(info.len() as u16).to_le_bytes());
-    m.extend_from_slice(&(info.len() as u16).to_le_bytes());
-    m.extend_from_slice(&(header_len + target_name.len() as u32).to_le_bytes());
-    m.extend_from_slice(&[10, 0, 0x61, 0x4a, 0, 0, 0, 15]);
-    m.extend_from_slice(&target_name);
-    m.extend_from_slice(&info);
-    m
-}
-
-/// A field of an NTLM message (length at `at`, offset at `at + 4`).
-fn field(m: &[u8], at: usize) -> Option<&[u8]> {
-    let len = u16::from_le_bytes(m.get(at..at + 2)?.try_into().ok()?) as usize;
-    let off = u32::from_le_bytes(m.get(at + 4..at + 8)?.try_into().ok()?) as usize;
-    m.get(off..off + len)
-}
-
-/// Checks an AUTHENTICATE message's NTLMv2 response against the password, computed here
-/// from MS-NLMP 3.3.2 (not with the client's library). `Some(user)` when it is right.
-fn verify_authenticate(m: &[u8], challenge: [u8; 8], password: &str) -> Option<String> {
-    if m.get(..12)? != b"NTLMSSP\0\x03\0\0\0" {
-        return None;
-    }
-    let nt = field(m, 20)?;
-    let domain = String::from_utf16(
-        &field(m, 28)?
-            .chunks(2)
-            .map(|c| u16::from_le_bytes([c[0], c[1]]))
-            .collect::<Vec<_>>(),
-    )
-    .ok()?;
-    let user = String::from_utf16(
-        &field(m, 36)?
-            .chunks(2)
-            .map(|c| u16::from_le_bytes([c[0], c[1]]))
-            .collect::<Vec<_>>(),
-    )
-    .ok()?;
-    if nt.len() < 16 + 28 {
-        return None;
-    }
-    let (proof, blob) = nt.split_at(16);
-    use md4::Digest as _;
-    let nt_hash = md4::Md4::digest(utf16(password));
-    let key = hmac_md5(&nt_hash, &[&utf16(&user.to_uppercase()), &utf16(&domain)]);
-    let expected = hmac_md5(&key, &[&challenge, blob]);
-    // The blob carries the server's timestamp and target information back.
-    let info_echoed = blob
-        .windows(utf16("EXCH01").len())
-        .any(|w| w == utf16("EXCH01").as_slice());
-    (proof == expected && info_echoed && blob[8..16] == 0x01DA_0000_0000_0000u64.to_le_bytes())
-        .then(|| {
-            if domain.is_empty() {
-                user
-            } else {
-                format!("{domain}\\{user}")
-            }
-        })
-}
-
-/// NTLM as IIS does it, bound to the connection: a NEGOTIATE gets a CHALLENGE, the
-/// AUTHENTICATE must come on the connection that got it, and an authenticated connection
-/// needs no header. `None`: authenticated as the user in `state.user`.
+/// NTLM as IIS does it, bound to the connection (`ews_test_support::ntlm::gate`). `None`:
+/// authenticated as the user in `state.ntlm.user`.
 fn ntlm_gate(r: &Req, state: &mut ConnState, offers: &[&str]) -> Option<Resp> {
-    static CHALLENGES: AtomicUsize = AtomicUsize::new(1);
     let refuse = || {
         let mut x = resp(401, "");
         for o in offers {
@@ -933,41 +796,15 @@ fn ntlm_gate(r: &Req, state: &mut ConnState, offers: &[&str]) -> Option<Resp> {
         }
         x
     };
-    let Some(auth) = r.header("Authorization") else {
-        return if state.user.is_some() {
-            None
-        } else {
-            Some(refuse())
-        };
-    };
-    let (scheme, token) = auth.split_once(' ').unwrap_or((auth, ""));
-    if !offers.contains(&scheme) {
-        return Some(refuse());
-    }
-    let msg = base64::engine::general_purpose::STANDARD
-        .decode(token)
-        .unwrap_or_default();
-    match msg.get(8) {
-        Some(1) => {
-            let n = CHALLENGES.fetch_add(1, Ordering::SeqCst) as u64;
-            let challenge = (0x1122_3344_0000_0000u64 + n).to_le_bytes();
-            state.challenge = Some(challenge);
-            state.user = None;
-            let c = base64::engine::general_purpose::STANDARD.encode(challenge_message(challenge));
-            Some(resp(401, "").header("WWW-Authenticate", format!("{scheme} {c}")))
-        }
-        Some(3) => match state
-            .challenge
-            .take()
-            .and_then(|c| verify_authenticate(&msg, c, NTLM_PASSWORD))
-        {
-            Some(user) => {
-                state.user = Some(user);
-                None
-            }
-            None => Some(refuse()),
-        },
-        _ => Some(refuse()),
+    match ntlm::gate(
+        r.header("Authorization"),
+        &mut state.ntlm,
+        offers,
+        NTLM_PASSWORD,
+    ) {
+        ntlm::Gate::Pass => None,
+        ntlm::Gate::Refuse => Some(refuse()),
+        ntlm::Gate::Challenge(c) => Some(resp(401, "").header("WWW-Authenticate", c)),
     }
 }
 
@@ -975,7 +812,10 @@ fn ntlm_server(offers: &'static [&'static str]) -> impl Fn(&Req, &mut ConnState)
     move |r, state| match ntlm_gate(r, state, offers) {
         Some(refusal) => refusal,
         None if r.body.is_empty() => resp(400, "empty request"),
-        None => xml(success()).header("X-Authenticated-As", state.user.clone().unwrap_or_default()),
+        None => xml(success()).header(
+            "X-Authenticated-As",
+            state.ntlm.user.clone().unwrap_or_default(),
+        ),
     }
 }
 
@@ -1066,7 +906,7 @@ where
 async fn negotiate_is_offered_ntlm_with_a_upn() {
     let server = Server::start(|r, state| match ntlm_gate(r, state, &["Negotiate"]) {
         Some(refusal) => refusal,
-        None => xml(success()).header("X-User", state.user.clone().unwrap_or_default()),
+        None => xml(success()).header("X-User", state.ntlm.user.clone().unwrap_or_default()),
     })
     .await;
     let client = server

@@ -17,15 +17,15 @@
 #![allow(dead_code)] // each example uses part of it
 
 use std::io::Write as _;
-use std::net::SocketAddr;
 use std::process::ExitCode;
 
+use ews_auth::env;
 use ewsgen::client::{Client, ClientBuilder, Error};
 use ewsgen::types::{ExchangeVersionType, RequestServerVersion};
 
 /// A non-empty environment variable.
 pub fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
+    env::var(name)
 }
 
 /// Logs through `tracing-subscriber` to stderr when `RUST_LOG` is set.
@@ -61,7 +61,7 @@ pub fn headers() -> ewsgen::RequestHeaders {
 pub fn client() -> Result<Client, String> {
     let url = var("EWS_URL")
         .ok_or("EWS_URL is not set (such as https://mail.example.com/EWS/Exchange.asmx)")?;
-    builder(None, Credentials::Required)?
+    builder(None, Need::Required)?
         .endpoint(url)
         .build()
         .map_err(|e| e.to_string())
@@ -132,59 +132,30 @@ pub fn positive<T: std::str::FromStr + PartialOrd + Default>(
     }
 }
 
-/// Whether credentials are needed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Credentials {
-    /// Without credentials in the environment, the builder is refused.
-    Required,
-    /// Without credentials, requests go unauthenticated.
-    Optional,
-}
+pub use ews_auth::env::Need;
 
 /// A client builder from the environment: credentials (`EWS_AUTH`, `EWS_USER`,
 /// `EWS_PASSWORD`, `EWS_TOKEN`; `default_user` stands in for a missing `EWS_USER`), host
 /// overrides (`EWS_RESOLVE`), an extra root certificate (`EWS_CA_FILE`), the concurrency
 /// limit (`EWS_MAX_CONCURRENCY`). `Err` is a message for stderr (a usage error: exit 2).
-pub fn builder(
-    default_user: Option<&str>,
-    credentials: Credentials,
-) -> Result<ClientBuilder, String> {
+/// The rules and messages of the first three are `ews_auth::env`'s, which
+/// `ews-codegen fetch` shares.
+pub fn builder(default_user: Option<&str>, need: Need) -> Result<ClientBuilder, String> {
     let mut b = ClientBuilder::default();
-    let token = var("EWS_TOKEN");
-    let user = var("EWS_USER").or_else(|| default_user.map(str::to_string));
-    let password = var("EWS_PASSWORD");
-    let auth = match var("EWS_AUTH") {
-        Some(a) => a.to_ascii_lowercase(),
-        None if token.is_some() => "bearer".into(),
-        None => "basic".into(),
+    b = match env::credentials(default_user, need)? {
+        env::Credentials::None => b,
+        env::Credentials::Basic { user, password } => b.basic_auth(user, password),
+        env::Credentials::Ntlm { user, password } => b.ntlm_auth(user, password),
+        env::Credentials::Bearer { token } => b.bearer_token(token),
     };
-    b = match (auth.as_str(), token, user, password) {
-        ("bearer", Some(token), _, _) => b.bearer_token(token),
-        ("bearer", None, _, _) => return Err("EWS_AUTH=bearer needs EWS_TOKEN".into()),
-        ("basic", _, Some(user), Some(password)) => b.basic_auth(user, password),
-        ("ntlm", _, Some(user), Some(password)) => b.ntlm_auth(user, password),
-        ("basic" | "ntlm", _, _, _) if credentials == Credentials::Optional => b,
-        ("basic" | "ntlm", _, _, _) => {
-            return Err(format!(
-                "EWS_AUTH={auth} needs EWS_USER and EWS_PASSWORD (or set EWS_TOKEN)"
-            ))
-        }
-        (other, ..) => return Err(format!("EWS_AUTH={other} is not basic, ntlm or bearer")),
-    };
-    if let Some(resolve) = var("EWS_RESOLVE") {
+    let resolve = env::resolve()?;
+    if !resolve.is_empty() {
         b = b.no_proxy();
-        for entry in resolve.split(',').map(str::trim).filter(|e| !e.is_empty()) {
-            let (host, addr) = entry
-                .split_once('=')
-                .ok_or_else(|| format!("EWS_RESOLVE: `{entry}` is not host=ip:port"))?;
-            let addr: SocketAddr = addr
-                .parse()
-                .map_err(|e| format!("EWS_RESOLVE: `{entry}`: `{addr}` is not ip:port ({e})"))?;
-            b = b.resolve(host.trim(), addr);
-        }
     }
-    if let Some(path) = var("EWS_CA_FILE") {
-        let pem = std::fs::read(&path).map_err(|e| format!("EWS_CA_FILE={path}: {e}"))?;
+    for (host, addr) in resolve {
+        b = b.resolve(host, addr);
+    }
+    if let Some(pem) = env::ca_file()? {
         b = b.add_root_certificates_pem(&pem);
     }
     if let Some(n) = var("EWS_MAX_CONCURRENCY") {

@@ -1,0 +1,167 @@
+//! The connection settings of the `ewsgen` examples and of `ews-codegen fetch`, read from
+//! the environment:
+//!
+//! - `EWS_USER`, `EWS_PASSWORD`: Basic or NTLM credentials (`DOMAIN\user` or a UPN for NTLM);
+//! - `EWS_TOKEN`: an OAuth2 bearer token;
+//! - `EWS_AUTH=basic|ntlm|bearer` (default: bearer when `EWS_TOKEN` is set, else basic);
+//! - `EWS_RESOLVE=host=ip:port,host=ip:port`: host-to-address overrides (split DNS, tests);
+//! - `EWS_CA_FILE=path.pem`: an extra root certificate (a private CA).
+//!
+//! Every error is a message for the user, naming the variable.
+
+use std::fmt;
+use std::net::SocketAddr;
+
+/// A non-empty environment variable.
+pub fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// The credentials `EWS_AUTH` chose. `Debug` never shows the password or the token.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Credentials {
+    /// No credentials (allowed only where [`Need::Optional`]).
+    None,
+    /// HTTP Basic.
+    Basic {
+        /// The user.
+        user: String,
+        /// The password.
+        password: String,
+    },
+    /// NTLM (`DOMAIN\user` or a UPN).
+    Ntlm {
+        /// The user.
+        user: String,
+        /// The password.
+        password: String,
+    },
+    /// An OAuth2 bearer token.
+    Bearer {
+        /// The token.
+        token: String,
+    },
+}
+
+impl Credentials {
+    /// The user the credentials name (none for a token).
+    pub fn user(&self) -> Option<&str> {
+        match self {
+            Credentials::Basic { user, .. } | Credentials::Ntlm { user, .. } => Some(user),
+            Credentials::None | Credentials::Bearer { .. } => None,
+        }
+    }
+
+    /// The scheme, as `EWS_AUTH` names it (`basic`, `ntlm`, `bearer`; `none`).
+    pub fn scheme(&self) -> &'static str {
+        match self {
+            Credentials::None => "none",
+            Credentials::Basic { .. } => "basic",
+            Credentials::Ntlm { .. } => "ntlm",
+            Credentials::Bearer { .. } => "bearer",
+        }
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::None => f.write_str("None"),
+            Credentials::Basic { user, .. } => f
+                .debug_struct("Basic")
+                .field("user", user)
+                .field("password", &"<redacted>")
+                .finish(),
+            Credentials::Ntlm { user, .. } => f
+                .debug_struct("Ntlm")
+                .field("user", user)
+                .field("password", &"<redacted>")
+                .finish(),
+            Credentials::Bearer { .. } => f
+                .debug_struct("Bearer")
+                .field("token", &"<redacted>")
+                .finish(),
+        }
+    }
+}
+
+/// Whether credentials are needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Without credentials in the environment, [`credentials`] is an error.
+    Required,
+    /// Without credentials, [`Credentials::None`].
+    Optional,
+}
+
+/// The credentials of `EWS_AUTH`, `EWS_USER`, `EWS_PASSWORD` and `EWS_TOKEN`;
+/// `default_user` stands in for a missing `EWS_USER`.
+pub fn credentials(default_user: Option<&str>, need: Need) -> Result<Credentials, String> {
+    let token = var("EWS_TOKEN");
+    let user = var("EWS_USER").or_else(|| default_user.map(str::to_string));
+    let password = var("EWS_PASSWORD");
+    let auth = match var("EWS_AUTH") {
+        Some(a) => a.to_ascii_lowercase(),
+        None if token.is_some() => "bearer".into(),
+        None => "basic".into(),
+    };
+    match (auth.as_str(), token, user, password) {
+        ("bearer", Some(token), _, _) => Ok(Credentials::Bearer { token }),
+        ("bearer", None, _, _) => Err("EWS_AUTH=bearer needs EWS_TOKEN".into()),
+        ("basic", _, Some(user), Some(password)) => Ok(Credentials::Basic { user, password }),
+        ("ntlm", _, Some(user), Some(password)) => Ok(Credentials::Ntlm { user, password }),
+        ("basic" | "ntlm", _, _, _) if need == Need::Optional => Ok(Credentials::None),
+        ("basic" | "ntlm", _, _, _) => Err(format!(
+            "EWS_AUTH={auth} needs EWS_USER and EWS_PASSWORD (or set EWS_TOKEN)"
+        )),
+        (other, ..) => Err(format!("EWS_AUTH={other} is not basic, ntlm or bearer")),
+    }
+}
+
+/// The host-to-address overrides of `EWS_RESOLVE` (`host=ip:port,...`); empty when unset.
+pub fn resolve() -> Result<Vec<(String, SocketAddr)>, String> {
+    let Some(resolve) = var("EWS_RESOLVE") else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for entry in resolve.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+        let (host, addr) = entry
+            .split_once('=')
+            .ok_or_else(|| format!("EWS_RESOLVE: `{entry}` is not host=ip:port"))?;
+        let addr: SocketAddr = addr
+            .parse()
+            .map_err(|e| format!("EWS_RESOLVE: `{entry}`: `{addr}` is not ip:port ({e})"))?;
+        out.push((host.trim().to_string(), addr));
+    }
+    Ok(out)
+}
+
+/// The PEM certificates in the file `EWS_CA_FILE` names; `None` when unset.
+pub fn ca_file() -> Result<Option<Vec<u8>>, String> {
+    match var("EWS_CA_FILE") {
+        None => Ok(None),
+        Some(path) => std::fs::read(&path)
+            .map(Some)
+            .map_err(|e| format!("EWS_CA_FILE={path}: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_a_secret() {
+        let c = Credentials::Ntlm {
+            user: "CONTOSO\\alice".into(),
+            password: "s3cr3t".into(),
+        };
+        let t = Credentials::Bearer {
+            token: "tok3n".into(),
+        };
+        let shown = format!("{c:?} {t:?}");
+        assert!(shown.contains("CONTOSO") && !shown.contains("s3cr3t") && !shown.contains("tok3n"));
+        assert_eq!((c.user(), c.scheme()), (Some("CONTOSO\\alice"), "ntlm"));
+        assert_eq!((t.user(), t.scheme()), (None, "bearer"));
+    }
+}

@@ -1,0 +1,56 @@
+//! Certificates made at test time: a CA, and a server certificate signed by it for the
+//! names a test uses (host names, or IP addresses such as `127.0.0.1`).
+
+use std::sync::Arc;
+
+use tokio_rustls::rustls;
+
+/// A CA and a TLS server configuration whose certificate it signed.
+pub struct Pki {
+    /// The CA certificate, PEM (for a client's extra roots, or `EWS_CA_FILE`).
+    pub ca_pem: String,
+    /// The server's TLS configuration.
+    pub server: Arc<rustls::ServerConfig>,
+}
+
+impl Pki {
+    /// A new CA and a certificate for `names` (DNS names or IP addresses).
+    pub fn new(names: &[&str]) -> Pki {
+        let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).expect("CA params");
+        ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        ca.distinguished_name
+            .push(rcgen::DnType::CommonName, "ewsgen test CA");
+        ca.key_usages = vec![
+            rcgen::KeyUsagePurpose::KeyCertSign,
+            rcgen::KeyUsagePurpose::CrlSign,
+            rcgen::KeyUsagePurpose::DigitalSignature,
+        ];
+        let ca_key = rcgen::KeyPair::generate().expect("CA key");
+        let ca_cert = ca.self_signed(&ca_key).expect("CA certificate");
+        let issuer = rcgen::Issuer::new(ca, ca_key);
+        let leaf =
+            rcgen::CertificateParams::new(names.iter().map(|h| h.to_string()).collect::<Vec<_>>())
+                .expect("server params");
+        let leaf_key = rcgen::KeyPair::generate().expect("server key");
+        let leaf_cert = leaf.signed_by(&leaf_key, &issuer).expect("server cert");
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let server = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("TLS versions")
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![leaf_cert.der().clone()],
+                rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into()),
+            )
+            .expect("server TLS config");
+        Pki {
+            ca_pem: ca_cert.pem(),
+            server: Arc::new(server),
+        }
+    }
+
+    /// An acceptor of TLS connections with the server certificate.
+    pub fn acceptor(&self) -> tokio_rustls::TlsAcceptor {
+        tokio_rustls::TlsAcceptor::from(self.server.clone())
+    }
+}
