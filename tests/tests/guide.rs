@@ -10,7 +10,7 @@
 mod run {
     use std::time::Duration;
 
-    use ews_tests::http::read_request;
+    use ews_test_support::http::read_request;
     use ews_tests::office365::{GlobalElement, NAMESPACES};
     use ews_tests::{shared_dir, validating_schema_dir, xmllint_validate_many};
     use ewsgen::client::Client;
