@@ -36,7 +36,11 @@ const COMPILED: &[&str] = &[
 ];
 
 /// The blocks this file compiles against the official sets' bindings (with `../shared`).
-const COMPILED_OFFICIAL: &[&str] = &["at_mailbox_scale_1", "your_servers_schemas_2"];
+const COMPILED_OFFICIAL: &[&str] = &[
+    "generated_types_1",
+    "at_mailbox_scale_1",
+    "your_servers_schemas_2",
+];
 
 /// The quick start's `build.rs` and `src/main.rs`: `tests/quick_start.rs` builds them.
 const QUICK_START: &[&str] = &["quick_start_1", "quick_start_2"];
@@ -85,6 +89,16 @@ mod official {
     use ewsgen::client::{Client, ItemError, SyncEvent};
 
     use super::Result;
+
+    /// The bindings of the quick start's crate (`ews`), here the office365 set's.
+    mod ews {
+        pub use ews_tests::office365::*;
+    }
+
+    /// Generated types: the blocks name nothing from outside.
+    fn generated_types_1() {
+        block!("generated_types_1");
+    }
 
     /// At mailbox scale: a client, headers and one request of each kind; `apply` and `save`
     /// stand for the program's own.
