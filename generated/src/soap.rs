@@ -363,6 +363,15 @@ pub fn read_response<T: rt::Element, H: Headers>(
     input: &str,
     options: ReadOptions,
 ) -> Result<std::result::Result<Response<T, H>, Fault>> {
+    Ok(read_response_or_fault(input, options)?.map_err(|(fault, _)| fault))
+}
+
+/// [`read_response`], keeping the SOAP headers of a fault's envelope (its
+/// `ServerVersionInfo`).
+pub(crate) fn read_response_or_fault<T: rt::Element, H: Headers>(
+    input: &str,
+    options: ReadOptions,
+) -> Result<std::result::Result<Response<T, H>, (Fault, H)>> {
     let mut headers = H::default();
     let mut body: Option<T> = None;
     let (fault, unknown, repairs) = read_envelope(
@@ -388,7 +397,7 @@ pub fn read_response<T: rt::Element, H: Headers>(
         },
     )?;
     match (fault, body) {
-        (Some(f), None) => Ok(Err(f)),
+        (Some(f), None) => Ok(Err((f, headers))),
         (None, Some(body)) => Ok(Ok(Response {
             http: None,
             headers,

@@ -603,84 +603,199 @@ async fn too_many_connections_lower_the_concurrency_for_a_while() {
     assert_eq!(c.concurrency_limit(), 8, "back after the cool-down");
 }
 
-#[tokio::test]
-async fn the_version_is_negotiated_down_the_ladder_and_remembered() {
-    let versions = <ewsgen::RequestHeaders as ewsgen::version::RequestVersion>::VERSIONS;
-    assert_eq!(versions.first(), Some(&"V2018_01_08"), "newest first");
-    let accepted = versions
+/// The bindings' versions, newest first.
+fn versions() -> &'static [&'static str] {
+    <ewsgen::RequestHeaders as ewsgen::version::RequestVersion>::VERSIONS
+}
+
+/// A `ServerVersionInfo` header (`None`: no header).
+fn server_version_header(info: Option<(i32, i32, i32, &str)>) -> String {
+    match info {
+        Some((major, minor, build, version)) => format!(
+            r#"<s:Header><h:ServerVersionInfo MajorVersion="{major}" MinorVersion="{minor}" MajorBuildNumber="{build}" MinorBuildNumber="0" Version="{version}" xmlns:h="{T}"/></s:Header>"#
+        ),
+        None => String::new(),
+    }
+}
+
+/// A server that accepts `newest` and the versions older than it, and refuses the newer ones
+/// in the three ways servers do (a fault, a response message, a schema-validation fault
+/// about the value), each answer carrying `info` as its `ServerVersionInfo`.
+fn ladder_server(
+    newest: &'static str,
+    info: Option<(i32, i32, i32, &'static str)>,
+) -> impl Fn(usize, &Received) -> Reply + Send + Sync + 'static {
+    let accepted = versions()
         .iter()
-        .position(|v| *v == "Exchange2016")
-        .expect("Exchange2016 is a version of the bindings");
-    let allowed: Vec<String> = versions[accepted..].iter().map(|v| v.to_string()).collect();
-    let server = Server::start_at("/EWS/ladder/Exchange.asmx", move |_, r| {
+        .position(|v| *v == newest)
+        .expect("a version of the bindings");
+    let header = server_version_header(info);
+    move |_, r| {
         let v = r.attr("Version").unwrap_or_default();
-        if allowed.contains(&v) {
-            xml(200, set_im_group_success())
-        } else if v == "V2016_01_06" {
-            // Some servers say it as a response message.
-            xml(200, set_im_group_error("ErrorIncorrectSchemaVersion"))
-        } else if v == "V2018_01_08" {
-            // A server whose schema does not know the value says it is not valid.
-            xml(
-                500,
-                fault(
-                    "ErrorSchemaValidation",
-                    "The request failed schema validation.",
-                    "<t:LineNumber>1</t:LineNumber><t:LinePosition>250</t:LinePosition><t:Violation>The 'Version' attribute is invalid - The value 'V2018_01_08' is invalid according to its datatype 'http://schemas.microsoft.com/exchange/services/2006/types:ExchangeVersionType' - The Enumeration constraint failed.</t:Violation>",
-                ),
+        let i = versions()
+            .iter()
+            .position(|x| *x == v)
+            .expect("a known version sent");
+        let body = if i >= accepted {
+            format!(
+                r#"<SetImGroupResponse ResponseClass="Success" xmlns="{M}"><ResponseCode>NoError</ResponseCode></SetImGroupResponse>"#
+            )
+        } else if i % 3 == 1 {
+            let code = "ErrorIncorrectSchemaVersion";
+            format!(
+                r#"<SetImGroupResponse ResponseClass="Error" xmlns="{M}"><MessageText>{code}</MessageText><ResponseCode>{code}</ResponseCode><DescriptiveLinkKey>0</DescriptiveLinkKey></SetImGroupResponse>"#
             )
         } else {
-            xml(
-                500,
-                fault(
+            let (code, string, message_xml) = if i % 3 == 0 {
+                ("ErrorSchemaValidation", "The request failed schema validation.", format!("<t:LineNumber>1</t:LineNumber><t:LinePosition>250</t:LinePosition><t:Violation>The 'Version' attribute is invalid - The value '{v}' is invalid according to its datatype 'http://schemas.microsoft.com/exchange/services/2006/types:ExchangeVersionType' - The Enumeration constraint failed.</t:Violation>"))
+            } else {
+                (
                     "ErrorInvalidServerVersion",
                     "The specified server version is invalid.",
-                    "",
-                ),
-            )
-        }
-    })
-    .await;
-    let c = client(&server.url);
-    assert_eq!(c.negotiated_version(), None);
-    let headers = ewsgen::RequestHeaders::default();
-    assert!(headers.requested_version().is_none());
-    let r = c
-        .call(&set_im_group(), &headers)
-        .await
-        .expect("success once the version is right");
-    assert!(ewsgen::ResponseMessage::check(&r.body).is_ok());
-    let sent: Vec<String> = server
+                    String::new(),
+                )
+            };
+            let answer = format!(
+                r#"<s:Fault><faultcode xmlns:a="{T}">a:{code}</faultcode><faultstring xml:lang="en-US">{string}</faultstring><detail><e:ResponseCode xmlns:e="http://schemas.microsoft.com/exchange/services/2006/errors">{code}</e:ResponseCode><e:Message xmlns:e="http://schemas.microsoft.com/exchange/services/2006/errors">{string}</e:Message><t:MessageXml xmlns:t="{T}">{message_xml}</t:MessageXml></detail></s:Fault>"#
+            );
+            return xml(500, envelope(&header, &answer));
+        };
+        xml(200, envelope(&header, &body))
+    }
+}
+
+/// The versions `server` received, in order.
+fn versions_sent(server: &Server) -> Vec<String> {
+    server
         .received()
         .iter()
         .map(|r| r.attr("Version").expect("a RequestServerVersion"))
-        .collect();
-    assert_eq!(
-        sent,
-        versions[..=accepted].to_vec(),
-        "newest first, down to the one accepted"
-    );
-    assert_eq!(c.negotiated_version().as_deref(), Some("Exchange2016"));
-    let info = c.server_version_info().expect("ServerVersionInfo");
-    assert_eq!(info.major_version, Some(15));
-    assert_eq!(info.major_build_number, Some(2507));
-    assert_eq!(info.version.as_deref(), Some("V2017_07_11"));
+        .collect()
+}
 
-    // Remembered: the next call, and a new client of the same endpoint, go straight to it.
-    c.call(&set_im_group(), &headers)
-        .await
-        .expect("second call");
-    client(&server.url)
+#[tokio::test]
+async fn the_version_a_server_states_is_found_in_one_step() {
+    assert_eq!(versions().first(), Some(&"V2018_01_08"), "newest first");
+    // Exchange 2013 SP1 says V2_8 (no request version: its build names Exchange2013_SP1);
+    // Exchange 2016 CU23 says V2017_07_11 (a request version: used as it is).
+    for (path, newest, info) in [
+        (
+            "/EWS/e2013sp1/Exchange.asmx",
+            "Exchange2013_SP1",
+            (15, 0, 847, "V2_8"),
+        ),
+        (
+            "/EWS/e2016/Exchange.asmx",
+            "V2017_07_11",
+            (15, 1, 2507, "V2017_07_11"),
+        ),
+    ] {
+        let server = Server::start_at(path, ladder_server(newest, Some(info))).await;
+        let c = client(&server.url);
+        let headers = ewsgen::RequestHeaders::default();
+        let r = c
+            .call(&set_im_group(), &headers)
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert!(ewsgen::ResponseMessage::check(&r.body).is_ok());
+        assert_eq!(versions_sent(&server), ["V2018_01_08", newest], "{path}");
+        assert_eq!(c.negotiated_version().as_deref(), Some(newest));
+        // Remembered: the next call, and a new client of the same endpoint, go straight to it.
+        c.call(&set_im_group(), &headers)
+            .await
+            .expect("second call");
+        client(&server.url)
+            .call(&set_im_group(), &headers)
+            .await
+            .expect("another client");
+        assert_eq!(
+            versions_sent(&server),
+            ["V2018_01_08", newest, newest, newest],
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_does_not_state_its_version_is_searched_not_walked() {
+    let server = Server::start_at(
+        "/EWS/silent/Exchange.asmx",
+        ladder_server("Exchange2016", None),
+    )
+    .await;
+    let newest = versions()
+        .iter()
+        .position(|v| *v == "Exchange2016")
+        .expect("a version of the bindings");
+    let c = client(&server.url);
+    let headers = ewsgen::RequestHeaders::default();
+    let mut per_call = Vec::new();
+    for call in 0..8 {
+        let before = server.received().len();
+        c.call(&set_im_group(), &headers)
+            .await
+            .unwrap_or_else(|e| panic!("call {call}: {e}"));
+        per_call.push(server.received().len() - before);
+    }
+    let sent = versions_sent(&server);
+    // A walk down the ladder sends newest + 1 requests in the first call; halving, at most
+    // 1 + log2(versions); each later call at most one probe more.
+    assert!(
+        per_call[0] < newest + 1 && per_call[0] <= 6,
+        "first call: {per_call:?} {sent:?}"
+    );
+    assert!(
+        per_call[1..].iter().all(|n| *n <= 2),
+        "{per_call:?} {sent:?}"
+    );
+    // Found: the last calls go straight to the newest version the server accepts.
+    assert_eq!(
+        c.negotiated_version().as_deref(),
+        Some("Exchange2016"),
+        "{sent:?}"
+    );
+    assert_eq!(per_call[7], 1, "{per_call:?} {sent:?}");
+    assert_eq!(sent.last().map(String::as_str), Some("Exchange2016"));
+}
+
+#[tokio::test]
+async fn a_pinned_version_is_sent_and_an_explicit_one_as_given() {
+    let server = Server::start_at(
+        "/EWS/pinned/Exchange.asmx",
+        ladder_server("V2017_07_11", Some((15, 1, 2507, "V2017_07_11"))),
+    )
+    .await;
+    let pinned = Client::builder(&server.url)
+        .basic_auth(USER, PASSWORD)
+        .server_version("Exchange2013_SP1")
+        .build()
+        .expect("client");
+    let headers = ewsgen::RequestHeaders::default();
+    pinned
         .call(&set_im_group(), &headers)
         .await
-        .expect("another client");
-    let received = server.received();
-    assert_eq!(received.len(), accepted + 3);
-    for r in &received[accepted + 1..] {
-        assert_eq!(r.attr("Version").as_deref(), Some("Exchange2016"));
-    }
-    // An explicit version is sent as given, never negotiated.
-    let err = c
+        .expect("pinned");
+    assert_eq!(versions_sent(&server), ["Exchange2013_SP1"]);
+    assert_eq!(pinned.negotiated_version(), None, "nothing negotiated");
+
+    // A version the bindings do not know: refused before sending.
+    let unknown = Client::builder(&server.url)
+        .basic_auth(USER, PASSWORD)
+        .server_version("Exchange2099")
+        .build()
+        .expect("client");
+    let err = unknown
+        .call(&set_im_group(), &headers)
+        .await
+        .expect_err("unknown version");
+    assert!(
+        matches!(&err, Error::Config(m) if m.contains("Exchange2099") && m.contains("Exchange2013_SP1")),
+        "{err}"
+    );
+    assert_eq!(server.received().len(), 1, "nothing sent");
+
+    // An explicit version is sent as given, never negotiated, pinned or not.
+    let err = pinned
         .call(&set_im_group(), &{
             let mut h = exchange2013();
             h.request_server_version =
@@ -693,7 +808,12 @@ async fn the_version_is_negotiated_down_the_ladder_and_remembered() {
         err.fault().map(|f| f.response_code()),
         Some("ErrorSchemaValidation")
     );
-    assert_eq!(server.received().len(), accepted + 4);
+    let info = err
+        .fault()
+        .and_then(|f| f.server_version.clone())
+        .expect("the fault's ServerVersionInfo");
+    assert_eq!(info.major_build_number, Some(2507));
+    assert_eq!(versions_sent(&server), ["Exchange2013_SP1", "V2018_01_08"]);
 
     // A schema-validation fault about something else is the answer, not a version refusal.
     let other = Server::start_at("/EWS/other/Exchange.asmx", |_, _| {
@@ -732,7 +852,8 @@ async fn a_server_refusing_every_version_is_an_error() {
     })
     .await;
     let c = client(&server.url);
-    let versions = <ewsgen::RequestHeaders as ewsgen::version::RequestVersion>::VERSIONS;
+    let versions = versions();
+    let mut before = 0;
     for round in 1..=2 {
         let err = c
             .call(&set_im_group(), &Default::default())
@@ -743,13 +864,29 @@ async fn a_server_refusing_every_version_is_an_error() {
             err.fault().map(|f| f.response_code()),
             Some("ErrorInvalidServerVersion")
         );
-        let sent: Vec<String> = server
-            .received()
-            .iter()
-            .map(|r| r.attr("Version").expect("a RequestServerVersion"))
-            .collect();
-        assert_eq!(sent.len(), versions.len() * round);
-        assert_eq!(sent[sent.len() - versions.len()..], *versions);
+        let sent = versions_sent(&server);
+        let call = &sent[before..];
+        before = sent.len();
+        // The newest, the version the server states (V2017_07_11), then a search of the
+        // older ones down to the oldest: not a walk over all of them.
+        assert_eq!(
+            call.first().map(String::as_str),
+            versions.first().copied(),
+            "round {round}: {call:?}"
+        );
+        assert_eq!(
+            call.get(1).map(String::as_str),
+            Some("V2017_07_11"),
+            "round {round}: {call:?}"
+        );
+        assert_eq!(
+            call.last().map(String::as_str),
+            versions.last().copied(),
+            "round {round}: {call:?}"
+        );
+        assert!(call.len() <= 8, "round {round}: {call:?}");
+        let distinct: std::collections::BTreeSet<&String> = call.iter().collect();
+        assert_eq!(distinct.len(), call.len(), "none twice: {call:?}");
     }
     assert_eq!(c.negotiated_version(), None);
 }

@@ -23,6 +23,7 @@ pub struct ClientBuilder {
     pub(super) max_back_off: Duration,
     pub(super) anchor_mailbox: Option<String>,
     pub(super) read_options: ReadOptions,
+    pub(super) server_version: Option<String>,
     pub(super) user_agent: String,
     pub(super) roots: Vec<reqwest::Certificate>,
     pub(super) resolve: Vec<(String, SocketAddr)>,
@@ -43,6 +44,7 @@ impl fmt::Debug for ClientBuilder {
             .field("max_retries", &self.max_retries)
             .field("max_back_off", &self.max_back_off)
             .field("anchor_mailbox", &self.anchor_mailbox)
+            .field("server_version", &self.server_version)
             .field("user_agent", &self.user_agent)
             .field("extra_root_certificates", &self.roots.len())
             .field("resolve", &self.resolve)
@@ -67,6 +69,7 @@ impl Default for ClientBuilder {
             max_back_off: Duration::from_secs(60),
             anchor_mailbox: None,
             read_options: ReadOptions::default(),
+            server_version: None,
             user_agent: concat!("ewsgen/", env!("CARGO_PKG_VERSION")).to_string(),
             roots: Vec::new(),
             resolve: Vec::new(),
@@ -180,6 +183,20 @@ impl ClientBuilder {
         self
     }
 
+    /// Pins the `RequestServerVersion` of every request whose headers do not give one (such
+    /// as `"Exchange2013_SP1"`: one of the bindings' `ExchangeVersionType` values, listed in
+    /// [`RequestVersion::VERSIONS`](crate::version::RequestVersion::VERSIONS)); no version is
+    /// negotiated. A value the bindings do not know makes each such call fail before
+    /// sending ([`Error::Config`]).
+    ///
+    /// Without it, the version is found in one step: the newest version first, and when the
+    /// server refuses it, the version its `ServerVersionInfo` names (see
+    /// [`Client::call`](crate::client::Client::call)).
+    pub fn server_version(mut self, version: impl Into<String>) -> Self {
+        self.server_version = Some(version.into());
+        self
+    }
+
     /// The `User-Agent` header.
     pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
         self.user_agent = agent.into();
@@ -285,6 +302,7 @@ impl ClientBuilder {
             max_back_off: self.max_back_off,
             anchor_mailbox: self.anchor_mailbox,
             read_options: self.read_options,
+            server_version: self.server_version,
         })
     }
 }

@@ -70,6 +70,8 @@ pub struct Client {
     pub(super) max_back_off: Duration,
     pub(super) anchor_mailbox: Option<String>,
     pub(super) read_options: ReadOptions,
+    /// The version pinned by [`ClientBuilder::server_version`](super::ClientBuilder::server_version).
+    pub(super) server_version: Option<String>,
 }
 
 impl fmt::Debug for Client {
@@ -81,6 +83,7 @@ impl fmt::Debug for Client {
             .field("max_retries", &self.max_retries)
             .field("max_back_off", &self.max_back_off)
             .field("anchor_mailbox", &self.anchor_mailbox)
+            .field("server_version", &self.server_version)
             .field("concurrency_limit", &self.shared.limiter.current())
             .finish_non_exhaustive()
     }
@@ -244,12 +247,17 @@ impl Client {
     /// `Err` is a fault, an HTTP or transport failure, or an unreadable answer.
     ///
     /// Without a `RequestServerVersion` in `headers` (and when the operation accepts it),
-    /// the version is negotiated: the newest version the bindings know
+    /// the version is the one pinned by
+    /// [`ClientBuilder::server_version`](crate::client::ClientBuilder::server_version), else
+    /// negotiated: the newest version the bindings know
     /// ([`crate::version::RequestVersion::VERSIONS`]) is sent, and on
     /// `ErrorInvalidServerVersion` or `ErrorIncorrectSchemaVersion` (or an
     /// `ErrorSchemaValidation` about the version itself, from a server whose schema does not
-    /// know the value) the next older one; the version that works is remembered for the
-    /// endpoint.
+    /// know the value) the version the answer's `ServerVersionInfo` names: its `Version`
+    /// when it is one of `ExchangeVersionType`'s values, else the version of its build
+    /// (15.0.847 is `Exchange2013_SP1`). Two requests at most against a server that says
+    /// what it is; against one that does not, a search halving the versions left. Each step
+    /// down is logged at INFO; the version that works is remembered for the endpoint.
     pub async fn call<O: Operation>(
         &self,
         request: &O,
@@ -311,9 +319,24 @@ impl Client {
         use crate::version::RequestVersion as _;
         let started = Instant::now();
         let versions = <O::RequestHeaders as crate::version::RequestVersion>::VERSIONS;
-        let negotiate = headers.requested_version().is_none()
+        let unversioned = headers.requested_version().is_none()
             && !versions.is_empty()
             && O::accepts_header(VERSION_HEADER);
+        let pinned = match &self.server_version {
+            Some(pin) if unversioned => match versions.iter().find(|v| **v == pin.as_str()) {
+                Some(v) => Some(*v),
+                None => {
+                    return Err(Error::Config(format!(
+                        "server_version {pin:?} is not a version of these bindings ({})",
+                        versions.join(", ")
+                    )))
+                }
+            },
+            _ => None,
+        };
+        let negotiate = unversioned && pinned.is_none();
+        // One probe of a version newer than the one accepted per call (see `negotiate`).
+        let mut probe = true;
         let anchor = options
             .anchor_mailbox
             .clone()
@@ -327,12 +350,12 @@ impl Client {
             let version = if negotiate {
                 // `None` only when every version is refused: the state starts over.
                 let mut n = throttle::lock(&self.shared.negotiation);
-                if n.current(versions).is_none() {
+                if n.current(versions, probe).is_none() {
                     n.reset();
                 }
-                n.current(versions)
+                n.current(versions, probe)
             } else {
-                None
+                pinned
             };
             if body.as_ref().is_none_or(|(v, _)| *v != version) {
                 let xml = match version {
@@ -361,17 +384,28 @@ impl Client {
             if let Some(status) = status {
                 span.record("status", status);
             }
-            if let Ok(Answered::Whole(r)) = &sent {
-                self.note_server_version(&r.headers);
-            }
-            if let Some(v) = version {
+            let server = match &sent {
+                Ok(Answered::Whole(r)) => {
+                    self.note_server_version(&r.headers);
+                    crate::version::ServerVersionHeader::server_version(&r.headers)
+                }
+                Err(Error::Fault(f)) => f.server_version.clone(),
+                _ => None,
+            };
+            if let (true, Some(v)) = (negotiate, version) {
                 if version_refused::<O>(&sent) {
                     let mut n = throttle::lock(&self.shared.negotiation);
                     n.refuse(v);
-                    if n.current(versions).is_some() {
-                        tracing::debug!(
-                            version = v,
-                            "the server refuses this RequestServerVersion: trying an older one"
+                    if let Some(server) = &server {
+                        n.state(server, versions);
+                    }
+                    probe = n.accepted().is_none();
+                    if let Some(next) = n.current(versions, probe) {
+                        tracing::info!(
+                            refused = v,
+                            next,
+                            server_version = ?server,
+                            "the server refuses this RequestServerVersion: stepping down"
                         );
                         continue;
                     }
@@ -382,7 +416,8 @@ impl Client {
                     return sent;
                 }
                 if sent.is_ok() {
-                    throttle::lock(&self.shared.negotiation).accept(v);
+                    let mut n = throttle::lock(&self.shared.negotiation);
+                    n.accept(v, versions);
                 }
             }
             match retry_of::<O>(&sent) {
@@ -532,7 +567,7 @@ pub(crate) fn read_answer<O: Operation>(
     info: HttpInfo,
     options: ReadOptions,
 ) -> Reply<O> {
-    let read = soap::read_response::<O::Response, O::ResponseHeaders>(text, options);
+    let read = soap::read_response_or_fault::<O::Response, O::ResponseHeaders>(text, options);
     match read {
         // A 500 without a readable fault: the status and the body say more.
         Ok(Ok(_)) | Err(_) if status != 200 => {
@@ -543,13 +578,15 @@ pub(crate) fn read_answer<O: Operation>(
             http: Some(info),
             ..r
         }),
-        Ok(Err(fault)) => {
+        Ok(Err((fault, headers))) => {
+            use crate::version::ServerVersionHeader as _;
             let detail = fault.exchange_detail();
             Err(Error::Fault(Box::new(SoapFault {
                 status,
                 fault,
                 detail,
                 http: info,
+                server_version: headers.server_version(),
             })))
         }
     }

@@ -7,6 +7,7 @@ use super::auth::BoxError;
 use crate::response::{ResponseError, ResponseMessage};
 use crate::rt;
 use crate::soap::{Fault, FaultDetail, HttpInfo};
+use crate::version::ServerVersion;
 use crate::Operation;
 
 /// A SOAP fault answered by the server, with its HTTP status and the Exchange detail.
@@ -20,6 +21,9 @@ pub struct SoapFault {
     pub detail: FaultDetail,
     /// The HTTP side (request ids, the server that answered).
     pub http: HttpInfo,
+    /// The fault envelope's `ServerVersionInfo` header: the server that answered (Exchange
+    /// says it in faults too).
+    pub server_version: Option<ServerVersion>,
 }
 
 impl SoapFault {
