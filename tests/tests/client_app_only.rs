@@ -381,7 +381,8 @@ fn id_after(body: &str, after: &str) -> Option<String> {
 }
 
 async fn ews(s: &State, r: &Received) -> Answer {
-    // The token is checked when the request arrives, as Exchange does.
+    // The token is checked when the request arrives, as Exchange does, and again when the
+    // answer is ready.
     let token = r
         .header("Authorization")
         .and_then(|a| a.strip_prefix("Bearer "))
@@ -413,10 +414,32 @@ async fn ews(s: &State, r: &Received) -> Answer {
     s.peak.fetch_max(now, Ordering::SeqCst);
     tokio::time::sleep(s.call_time).await;
     s.in_flight.fetch_sub(1, Ordering::SeqCst);
+    // The token must last the whole call: one that ran out while the call was processed
+    // is refused too (a client sending a token at its last moment loses the call).
+    let still = s
+        .tokens
+        .lock()
+        .unwrap()
+        .get(&token)
+        .is_some_and(|expiry| Instant::now() < *expiry);
+    if !still {
+        return (
+            401,
+            vec![(
+                "WWW-Authenticate",
+                r#"Bearer error="invalid_token", error_description="the token expired""#.into(),
+            )],
+            String::new(),
+        );
+    }
     let body = if r.body.contains("<m:GetItem>") || r.body.contains("<m:GetItem ") {
         let id = id_after(&r.body, "<t:ItemId").unwrap_or_default();
         format!(
             r#"<m:GetItemResponse xmlns:m="{M}" xmlns:t="{T}"><m:ResponseMessages><m:GetItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Items><t:Message><t:ItemId Id="{id}" ChangeKey="ck"/><t:Subject>Subject of {id}</t:Subject><t:Size>1234</t:Size></t:Message></m:Items></m:GetItemResponseMessage></m:ResponseMessages></m:GetItemResponse>"#
+        )
+    } else if r.body.contains("<m:SyncFolderItems") {
+        format!(
+            r#"<m:SyncFolderItemsResponse xmlns:m="{M}" xmlns:t="{T}"><m:ResponseMessages><m:SyncFolderItemsResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:SyncState>H4sIAAAA-state</m:SyncState><m:IncludesLastItemInRange>true</m:IncludesLastItemInRange><m:Changes><t:Create><t:Message><t:ItemId Id="item-9" ChangeKey="ck9"/></t:Message></t:Create></m:Changes></m:SyncFolderItemsResponseMessage></m:ResponseMessages></m:SyncFolderItemsResponse>"#
         )
     } else if r.body.contains("<m:FindItem") {
         format!(
@@ -759,7 +782,7 @@ mod examples {
     }
 
     #[tokio::test]
-    async fn find_items_and_get_items_open_another_mailbox() {
+    async fn find_items_get_items_and_sync_folder_open_another_mailbox() {
         let server = Server::start(
             Proof::Secret,
             Duration::from_secs(3600),
@@ -797,6 +820,25 @@ mod examples {
         assert_eq!(out.status.code(), Some(0), "{out:?}");
         let r = server.ews_requests().pop().expect("a GetItem");
         assert_eq!(r.header("X-AnchorMailbox"), Some("bob@contoso.test"));
+
+        let out = run(
+            "sync_folder",
+            &["inbox", "--mailbox", "bob@contoso.test"],
+            &env,
+        )
+        .await;
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "create\titem-9\nstate=H4sIAAAA-state\n"
+        );
+        let r = server.ews_requests().pop().expect("a SyncFolderItems");
+        assert_eq!(r.header("X-AnchorMailbox"), Some("bob@contoso.test"));
+        assert!(
+            r.body.contains(r#"<t:DistinguishedFolderId Id="inbox"><t:Mailbox><t:EmailAddress>bob@contoso.test</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>"#),
+            "{}",
+            r.body
+        );
 
         // Impersonation: the SOAP header, and the mailbox as the anchor.
         let mut impersonating = env.clone();
