@@ -432,7 +432,22 @@ async fn ews(s: &State, r: &Received) -> Answer {
             String::new(),
         );
     }
-    let body = if r.body.contains("<m:GetItem>") || r.body.contains("<m:GetItem ") {
+    if r.body.contains("<m:GetStreamingEvents") {
+        // One envelope with one event, then the connection closes.
+        let streamed = format!(
+            r#"<?xml version="1.0" encoding="utf-8"?><Envelope xmlns="http://schemas.xmlsoap.org/soap/envelope/"><soap11:Body xmlns:soap11="http://schemas.xmlsoap.org/soap/envelope/"><m:GetStreamingEventsResponse xmlns:m="{M}" xmlns:t="{T}"><m:ResponseMessages><m:GetStreamingEventsResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Notifications><t:Notification><t:SubscriptionId>sub-1</t:SubscriptionId><t:PreviousWatermark>AQAAAA==</t:PreviousWatermark><t:MoreEvents>false</t:MoreEvents><t:NewMailEvent><t:Watermark>AQAAAA==</t:Watermark><t:TimeStamp>2024-05-01T10:00:00Z</t:TimeStamp><t:ItemId Id="item-new" ChangeKey="ck"/><t:ParentFolderId Id="inbox-id" ChangeKey="ck"/></t:NewMailEvent></t:Notification></m:Notifications><m:ConnectionStatus>Closed</m:ConnectionStatus></m:GetStreamingEventsResponseMessage></m:ResponseMessages></m:GetStreamingEventsResponse></soap11:Body></Envelope>"#
+        );
+        return (
+            200,
+            vec![("Content-Type", "text/xml; charset=utf-8".into())],
+            streamed,
+        );
+    }
+    let body = if r.body.contains("<m:Subscribe>") || r.body.contains("<m:Subscribe ") {
+        format!(
+            r#"<m:SubscribeResponse xmlns:m="{M}" xmlns:t="{T}"><m:ResponseMessages><m:SubscribeResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:SubscriptionId>sub-1</m:SubscriptionId></m:SubscribeResponseMessage></m:ResponseMessages></m:SubscribeResponse>"#
+        )
+    } else if r.body.contains("<m:GetItem>") || r.body.contains("<m:GetItem ") {
         let id = id_after(&r.body, "<t:ItemId").unwrap_or_default();
         format!(
             r#"<m:GetItemResponse xmlns:m="{M}" xmlns:t="{T}"><m:ResponseMessages><m:GetItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Items><t:Message><t:ItemId Id="{id}" ChangeKey="ck"/><t:Subject>Subject of {id}</t:Subject><t:Size>1234</t:Size></t:Message></m:Items></m:GetItemResponseMessage></m:ResponseMessages></m:GetItemResponse>"#
@@ -782,7 +797,7 @@ mod examples {
     }
 
     #[tokio::test]
-    async fn find_items_get_items_and_sync_folder_open_another_mailbox() {
+    async fn the_four_examples_open_another_mailbox() {
         let server = Server::start(
             Proof::Secret,
             Duration::from_secs(3600),
@@ -839,6 +854,28 @@ mod examples {
             "{}",
             r.body
         );
+
+        let out = run(
+            "stream_events",
+            &["inbox", "--mailbox", "bob@contoso.test"],
+            &env,
+        )
+        .await;
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "NewMailEvent\titem-new\n"
+        );
+        let reqs = server.ews_requests();
+        let (subscribe, events) = (&reqs[reqs.len() - 2], &reqs[reqs.len() - 1]);
+        assert!(
+            subscribe.body.contains(r#"<t:DistinguishedFolderId Id="inbox"><t:Mailbox><t:EmailAddress>bob@contoso.test</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>"#),
+            "{}",
+            subscribe.body
+        );
+        for r in [subscribe, events] {
+            assert_eq!(r.header("X-AnchorMailbox"), Some("bob@contoso.test"));
+        }
 
         // Impersonation: the SOAP header, and the mailbox as the anchor.
         let mut impersonating = env.clone();
