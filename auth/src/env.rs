@@ -4,6 +4,9 @@
 //! - `EWS_USER`, `EWS_PASSWORD`: Basic or NTLM credentials (`DOMAIN\user` or a UPN for NTLM);
 //! - `EWS_TOKEN`: an OAuth2 bearer token;
 //! - `EWS_AUTH=basic|ntlm|bearer` (default: bearer when `EWS_TOKEN` is set, else basic);
+//! - `EWS_AUTH=client_credentials` (app-only OAuth, the `ewsgen` client's: see
+//!   [`app_credentials`]) with `EWS_TENANT`, `EWS_CLIENT_ID`, `EWS_CLIENT_SECRET` or
+//!   `EWS_CLIENT_CERT`, `EWS_AUTHORITY`, `EWS_SCOPE`;
 //! - `EWS_RESOLVE=host=ip:port,host=ip:port`: host-to-address overrides (split DNS, tests);
 //! - `EWS_CA_FILE=path.pem`: an extra root certificate (a private CA).
 //!
@@ -114,6 +117,9 @@ pub fn credentials(default_user: Option<&str>, need: Need) -> Result<Credentials
         ("basic" | "ntlm", _, _, _) => Err(format!(
             "EWS_AUTH={auth} needs EWS_USER and EWS_PASSWORD (or set EWS_TOKEN)"
         )),
+        ("client_credentials", ..) => Err(
+            "EWS_AUTH=client_credentials is the ewsgen client's (app_credentials); here: basic, ntlm or bearer".into(),
+        ),
         (other, ..) => Err(format!("EWS_AUTH={other} is not basic, ntlm or bearer")),
     }
 }
@@ -146,6 +152,91 @@ pub fn ca_file() -> Result<Option<Vec<u8>>, String> {
     }
 }
 
+/// The application credentials of app-only OAuth (the client credentials grant). `Debug`
+/// never shows the client secret or the certificate's key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AppCredentials {
+    /// `EWS_TENANT`: the tenant id or domain (`contoso.onmicrosoft.com`).
+    pub tenant: String,
+    /// `EWS_CLIENT_ID`: the application (client) id.
+    pub client_id: String,
+    /// How the application proves itself.
+    pub proof: AppProof,
+    /// `EWS_AUTHORITY` (unset: the client's default, `https://login.microsoftonline.com`).
+    pub authority: Option<String>,
+    /// `EWS_SCOPE` (unset: the client's default, `https://outlook.office365.com/.default`).
+    pub scope: Option<String>,
+}
+
+/// `EWS_CLIENT_SECRET`, or the PEM of `EWS_CLIENT_CERT`.
+#[derive(Clone, PartialEq, Eq)]
+pub enum AppProof {
+    /// A client secret.
+    Secret(String),
+    /// A certificate and its private key (PEM), read from `path`.
+    Certificate {
+        /// The file.
+        path: String,
+        /// Its content.
+        pem: Vec<u8>,
+    },
+}
+
+impl fmt::Debug for AppCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let proof = match &self.proof {
+            AppProof::Secret(_) => "client secret <redacted>".to_string(),
+            AppProof::Certificate { path, .. } => format!("client certificate {path}"),
+        };
+        f.debug_struct("AppCredentials")
+            .field("tenant", &self.tenant)
+            .field("client_id", &self.client_id)
+            .field("proof", &proof)
+            .field("authority", &self.authority)
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
+/// With `EWS_AUTH=client_credentials`, the application credentials of `EWS_TENANT`,
+/// `EWS_CLIENT_ID`, `EWS_CLIENT_SECRET` or `EWS_CLIENT_CERT` (a PEM file holding the
+/// certificate and its private key), `EWS_AUTHORITY` and `EWS_SCOPE`; `None` for any other
+/// `EWS_AUTH`.
+pub fn app_credentials() -> Result<Option<AppCredentials>, String> {
+    if !var("EWS_AUTH").is_some_and(|a| a.eq_ignore_ascii_case("client_credentials")) {
+        return Ok(None);
+    }
+    let need =
+        |name: &str| var(name).ok_or_else(|| format!("EWS_AUTH=client_credentials needs {name}"));
+    let tenant = need("EWS_TENANT")?;
+    let client_id = need("EWS_CLIENT_ID")?;
+    let proof = match (var("EWS_CLIENT_SECRET"), var("EWS_CLIENT_CERT")) {
+        (Some(secret), None) => AppProof::Secret(secret),
+        (None, Some(path)) => {
+            let pem = std::fs::read(&path).map_err(|e| format!("EWS_CLIENT_CERT={path}: {e}"))?;
+            AppProof::Certificate { path, pem }
+        }
+        (Some(_), Some(_)) => {
+            return Err(
+                "EWS_AUTH=client_credentials takes EWS_CLIENT_SECRET or EWS_CLIENT_CERT, not both"
+                    .into(),
+            )
+        }
+        (None, None) => {
+            return Err(
+                "EWS_AUTH=client_credentials needs EWS_CLIENT_SECRET or EWS_CLIENT_CERT".into(),
+            )
+        }
+    };
+    Ok(Some(AppCredentials {
+        tenant,
+        client_id,
+        proof,
+        authority: var("EWS_AUTHORITY"),
+        scope: var("EWS_SCOPE"),
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +254,17 @@ mod tests {
         assert!(shown.contains("CONTOSO") && !shown.contains("s3cr3t") && !shown.contains("tok3n"));
         assert_eq!((c.user(), c.scheme()), (Some("CONTOSO\\alice"), "ntlm"));
         assert_eq!((t.user(), t.scheme()), (None, "bearer"));
+        let a = AppCredentials {
+            tenant: "contoso.onmicrosoft.com".into(),
+            client_id: "app-1".into(),
+            proof: AppProof::Secret("cl13nt-s3cr3t".into()),
+            authority: None,
+            scope: None,
+        };
+        let shown = format!("{a:?}");
+        assert!(
+            shown.contains("app-1") && !shown.contains("cl13nt-s3cr3t"),
+            "{shown}"
+        );
     }
 }

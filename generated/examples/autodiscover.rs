@@ -7,7 +7,10 @@
 //! Prints the EWS URL on stdout and exits 0; on failure prints the reason, every URL tried
 //! with its outcome, on stderr and exits 1 (usage: 2). A redirect to another host (the http
 //! GET's redirect, `redirectUrl`) or a `redirectAddr` to another domain is followed only with
-//! `--approve-redirects`; otherwise the refused redirect is named on stderr.
+//! `--approve-redirects`; otherwise the refused redirect is named on stderr. The last step is
+//! the DNS SRV record `_autodiscover._tcp.<domain>`, whose host is a redirect to approve too;
+//! `EWS_DNS_SERVER=ip:port` asks that name server instead of the system's (a split-horizon
+//! DNS, a test's server).
 //!
 //! Credentials come from the environment (see `common/mod.rs`: `EWS_AUTH`, `EWS_USER`,
 //! `EWS_PASSWORD`, `EWS_TOKEN`; the email address stands in for a missing `EWS_USER`;
@@ -49,6 +52,16 @@ async fn main() -> ExitCode {
             eprintln!("{e}");
             return ExitCode::from(2);
         }
+    };
+    let autodiscover = match common::var("EWS_DNS_SERVER") {
+        None => autodiscover,
+        Some(s) => match s.parse() {
+            Ok(addr) => autodiscover.dns_servers(vec![addr]),
+            Err(e) => {
+                eprintln!("EWS_DNS_SERVER: `{s}` is not ip:port ({e})");
+                return ExitCode::from(2);
+            }
+        },
     };
     let autodiscover = autodiscover.approve_redirect(move |r| {
         if !approve {

@@ -11,6 +11,10 @@
 //! transport error goes to stderr with exit 1 (a folder's error message: its code and text,
 //! the other items still listed); bad usage exits 2.
 //!
+//! `--mailbox <smtp>` works on that mailbox (a delegate's, a shared one; `archivemsgfolderroot`
+//! for its archive): the distinguished folder id carries `<t:Mailbox><t:EmailAddress>`, and
+//! every request `X-AnchorMailbox`.
+//!
 //! The environment is `set_im_group`'s (see `common/mod.rs`), plus `EWS_MAX_CONCURRENCY`.
 //! `FindItem` is not among the default schemas' operations: build the example from a schema
 //! set that has it (`EWS_SCHEMA_DIR`); built without, it says so and exits 2.
@@ -24,9 +28,7 @@ mod run {
     use std::process::ExitCode;
 
     use ewsgen::messages::FindItemType;
-    use ewsgen::types::{
-        DistinguishedFolderIdNameType, ItemQueryTraversalType, ItemType, UnindexedFieldUriType,
-    };
+    use ewsgen::types::{ItemQueryTraversalType, ItemType, UnindexedFieldUriType};
     use futures_util::StreamExt as _;
 
     use super::common;
@@ -34,11 +36,16 @@ mod run {
     pub async fn main(args: Vec<String>) -> ExitCode {
         let mut folder = None;
         let mut page_size = 100;
+        let mut mailbox = None;
         let mut it = args.iter();
         while let Some(a) = it.next() {
             match a.as_str() {
                 "--page-size" => match common::positive::<i32>("--page-size", it.next()) {
                     Ok(n) => page_size = n,
+                    Err(e) => return usage(&e),
+                },
+                "--mailbox" => match common::mailbox(it.next()) {
+                    Ok(m) => mailbox = Some(m),
                     Err(e) => return usage(&e),
                 },
                 s if s.starts_with("--") => return usage(&format!("unknown option {s}")),
@@ -49,12 +56,12 @@ mod run {
         let Some(folder) = folder else {
             return usage("no folder given");
         };
-        let client = match common::client() {
+        let client = match common::client_for(mailbox.as_deref()) {
             Ok(c) => c,
             Err(e) => return usage(&e),
         };
         let shape = common::items::shape(&[UnindexedFieldUriType::ItemSubject]);
-        let folders = vec![DistinguishedFolderIdNameType::from(folder.as_str()).into()];
+        let folders = vec![common::folders::id(&folder, mailbox.as_deref())];
         let request = FindItemType::new(ItemQueryTraversalType::Shallow, shape, folders);
         let mut pages = Box::pin(
             client
@@ -101,7 +108,7 @@ mod run {
 
     fn usage(problem: &str) -> ExitCode {
         eprintln!("{problem}");
-        eprintln!("usage: find_items <distinguished-folder-id> [--page-size N]");
+        eprintln!("usage: find_items <distinguished-folder-id> [--page-size N] [--mailbox SMTP]");
         ExitCode::from(2)
     }
 }

@@ -14,6 +14,9 @@
 //! Batches (`--batch N` ids each, default 100) run concurrently within
 //! `EWS_MAX_CONCURRENCY` (default 10).
 //!
+//! `--mailbox <smtp>` sends every request with `X-AnchorMailbox` naming that mailbox (the
+//! ids are another user's items).
+//!
 //! The environment is `set_im_group`'s (see `common/mod.rs`), plus `EWS_MAX_CONCURRENCY`.
 //! `GetItem` is not among the default schemas' operations: build the example from a schema
 //! set that has it (`EWS_SCHEMA_DIR`); built without, it says so and exits 2.
@@ -36,11 +39,16 @@ mod run {
     pub async fn main(args: Vec<String>) -> ExitCode {
         let mut ids = Vec::new();
         let mut batch = 100;
+        let mut mailbox = None;
         let mut it = args.iter();
         while let Some(a) = it.next() {
             match a.as_str() {
                 "--batch" => match common::positive::<usize>("--batch", it.next()) {
                     Ok(n) => batch = n,
+                    Err(e) => return usage(&e),
+                },
+                "--mailbox" => match common::mailbox(it.next()) {
+                    Ok(m) => mailbox = Some(m),
                     Err(e) => return usage(&e),
                 },
                 s if s.starts_with("--") => return usage(&format!("unknown option {s}")),
@@ -50,7 +58,7 @@ mod run {
         if ids.is_empty() {
             return usage("no item id given");
         }
-        let client = match common::client() {
+        let client = match common::client_for(mailbox.as_deref()) {
             Ok(c) => c,
             Err(e) => return usage(&e),
         };
@@ -120,7 +128,7 @@ mod run {
 
     fn usage(problem: &str) -> ExitCode {
         eprintln!("{problem}");
-        eprintln!("usage: get_items [--batch N] <item-id>...");
+        eprintln!("usage: get_items [--batch N] [--mailbox SMTP] <item-id>...");
         ExitCode::from(2)
     }
 }

@@ -8,11 +8,16 @@
 //! ```
 //!
 //! Subscribes (a streaming subscription to every event type of the folder, with
-//! `X-PreferServerAffinity` and, when `EWS_USER` is an address, `X-AnchorMailbox`), then
+//! `X-PreferServerAffinity` and `X-AnchorMailbox`: the `--mailbox`, else `EWS_USER` when
+//! it is an address), then
 //! reads `GetStreamingEvents` (30 minutes at most) and prints one line per event as it
 //! arrives, `<EventType>\t<ItemId or FolderId>` (`StatusEvent\t` for a status event, which
 //! names nothing). Exits 0 after `--max-events N` events or when the server closes the
 //! connection; an EWS or transport error goes to stderr with exit 1; bad usage exits 2.
+//!
+//! `--mailbox <smtp>` works on that mailbox (a delegate's, a shared one; `archivemsgfolderroot`
+//! for its archive): the distinguished folder id carries `<t:Mailbox><t:EmailAddress>`, and
+//! every request `X-AnchorMailbox`.
 //!
 //! The environment is `set_im_group`'s (see `common/mod.rs`), plus `EWS_MAX_CONCURRENCY`.
 //! `Subscribe` and `GetStreamingEvents` are not among the default schemas' operations:
@@ -30,8 +35,8 @@ mod run {
     use ewsgen::client::CallOptions;
     use ewsgen::messages::{GetStreamingEventsType, SubscribeType};
     use ewsgen::types::{
-        BaseObjectChangedEventId, BaseObjectChangedEventType, DistinguishedFolderIdNameType,
-        NotificationEvent, NotificationEventTypeType, StreamingSubscriptionRequestType,
+        BaseObjectChangedEventId, BaseObjectChangedEventType, NotificationEvent,
+        NotificationEventTypeType, StreamingSubscriptionRequestType,
     };
     use ewsgen::ResponseMessage as _;
     use futures_util::StreamExt as _;
@@ -41,11 +46,16 @@ mod run {
     pub async fn main(args: Vec<String>) -> ExitCode {
         let mut folder = None;
         let mut max_events: Option<usize> = None;
+        let mut mailbox = None;
         let mut it = args.iter();
         while let Some(a) = it.next() {
             match a.as_str() {
                 "--max-events" => match common::positive::<usize>("--max-events", it.next()) {
                     Ok(n) => max_events = Some(n),
+                    Err(e) => return usage(&e),
+                },
+                "--mailbox" => match common::mailbox(it.next()) {
+                    Ok(m) => mailbox = Some(m),
                     Err(e) => return usage(&e),
                 },
                 s if s.starts_with("--") => return usage(&format!("unknown option {s}")),
@@ -56,13 +66,15 @@ mod run {
         let Some(folder) = folder else {
             return usage("no folder given");
         };
-        let client = match common::client() {
+        let client = match common::client_for(mailbox.as_deref()) {
             Ok(c) => c,
             Err(e) => return usage(&e),
         };
         let headers = common::headers();
         let mut options = CallOptions::new().prefer_server_affinity(true);
-        if let Some(user) = common::var("EWS_USER").filter(|u| u.contains('@')) {
+        if let Some(m) = &mailbox {
+            options = options.anchor_mailbox(m.clone());
+        } else if let Some(user) = common::var("EWS_USER").filter(|u| u.contains('@')) {
             options = options.anchor_mailbox(user);
         }
 
@@ -76,9 +88,7 @@ mod run {
             NotificationEventTypeType::FreeBusyChangedEvent,
         ];
         let mut subscription = StreamingSubscriptionRequestType::new(event_types.to_vec());
-        subscription.folder_ids = Some(vec![
-            DistinguishedFolderIdNameType::from(folder.as_str()).into()
-        ]);
+        subscription.folder_ids = Some(vec![common::folders::id(&folder, mailbox.as_deref())]);
         let subscribe = SubscribeType::new(subscription.into());
         let response = match client.call_with(&subscribe, &headers, &options).await {
             Ok(r) => r,
@@ -149,7 +159,9 @@ mod run {
 
     fn usage(problem: &str) -> ExitCode {
         eprintln!("{problem}");
-        eprintln!("usage: stream_events <distinguished-folder-id> [--max-events N]");
+        eprintln!(
+            "usage: stream_events <distinguished-folder-id> [--max-events N] [--mailbox SMTP]"
+        );
         ExitCode::from(2)
     }
 }

@@ -13,6 +13,10 @@
 //! transport error goes to stderr with exit 1, with the last state whose changes were all
 //! printed (`resume with --state ...`); bad usage exits 2.
 //!
+//! `--mailbox <smtp>` works on that mailbox (a delegate's, a shared one; `archivemsgfolderroot`
+//! for its archive): the distinguished folder id carries `<t:Mailbox><t:EmailAddress>`, and
+//! every request `X-AnchorMailbox`.
+//!
 //! The environment is `set_im_group`'s (see `common/mod.rs`), plus `EWS_MAX_CONCURRENCY`.
 //! `SyncFolderItems` is not among the default schemas' operations: build the example from
 //! a schema set that has it (`EWS_SCHEMA_DIR`); built without, it says so and exits 2.
@@ -28,9 +32,7 @@ mod run {
     use ewsgen::client::SyncEvent;
     use ewsgen::messages::SyncFolderItemsType;
     use ewsgen::sync::Synced as _;
-    use ewsgen::types::{
-        DistinguishedFolderIdNameType, ItemType, SyncFolderItemsChange, TargetFolderIdType,
-    };
+    use ewsgen::types::{ItemType, SyncFolderItemsChange, TargetFolderIdType};
     use futures_util::StreamExt as _;
 
     use super::common;
@@ -38,12 +40,17 @@ mod run {
     pub async fn main(args: Vec<String>) -> ExitCode {
         let mut folder = None;
         let mut state = None;
+        let mut mailbox = None;
         let mut it = args.iter();
         while let Some(a) = it.next() {
             match a.as_str() {
                 "--state" => match it.next() {
                     Some(s) => state = Some(s.clone()),
                     None => return usage("--state needs a SyncState"),
+                },
+                "--mailbox" => match common::mailbox(it.next()) {
+                    Ok(m) => mailbox = Some(m),
+                    Err(e) => return usage(&e),
                 },
                 s if s.starts_with("--") => return usage(&format!("unknown option {s}")),
                 _ if folder.is_none() => folder = Some(a.clone()),
@@ -53,12 +60,11 @@ mod run {
         let Some(folder) = folder else {
             return usage("no folder given");
         };
-        let client = match common::client() {
+        let client = match common::client_for(mailbox.as_deref()) {
             Ok(c) => c,
             Err(e) => return usage(&e),
         };
-        let target =
-            TargetFolderIdType::new(DistinguishedFolderIdNameType::from(folder.as_str()).into());
+        let target = TargetFolderIdType::new(common::folders::id(&folder, mailbox.as_deref()));
         let mut request = SyncFolderItemsType::new(common::items::shape(&[]), target, 512);
         request.set_sync_state(state.clone());
         let mut changes = Box::pin(client.sync(request, common::headers()));
@@ -107,7 +113,7 @@ mod run {
 
     fn usage(problem: &str) -> ExitCode {
         eprintln!("{problem}");
-        eprintln!("usage: sync_folder <distinguished-folder-id> [--state STATE]");
+        eprintln!("usage: sync_folder <distinguished-folder-id> [--state STATE] [--mailbox SMTP]");
         ExitCode::from(2)
     }
 }

@@ -61,6 +61,8 @@
 //!   [`Client::streaming_events`] (streaming notifications read as the envelopes arrive).
 //! - Passwords and tokens are held as [`Secret`]s: never shown by `Debug`, never part of an
 //!   error message.
+//! - [`oauth`]: app-only OAuth2 (client credentials, with a client secret or a certificate's
+//!   signed assertion), a token provider renewing its token before it expires.
 //! - [`autodiscover`] finds the EWS URL of an email address.
 
 mod auth;
@@ -72,6 +74,7 @@ mod error;
 mod http;
 mod negotiate;
 mod ntlm;
+pub mod oauth;
 mod pages;
 mod streaming;
 mod syncing;

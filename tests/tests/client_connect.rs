@@ -355,6 +355,7 @@ fn autodiscover(server: &Server, approve: bool) -> (Autodiscover, Approvals) {
     let seen = asked.clone();
     let a = Autodiscover::new(&server.builder().basic_auth(USER, PASSWORD))
         .expect("autodiscover")
+        .dns_srv(false)
         .approve_redirect(move |r| {
             seen.lock().unwrap().push((r.kind, r.to.clone()));
             approve
@@ -364,6 +365,135 @@ fn autodiscover(server: &Server, approve: bool) -> (Autodiscover, Approvals) {
 
 // ---------------------------------------------------------------------------------------
 // Autodiscover
+
+/// `_autodiscover._tcp.contoso.test`: a record of another port (skipped), the one to use
+/// (priority 10, weight 50), one of the same priority and a lower weight, one of a lower
+/// priority.
+fn srv_records() -> Vec<ews_test_support::dns::Srv> {
+    let name = "_autodiscover._tcp.contoso.test".to_string();
+    vec![
+        (name.clone(), 0, 0, 8443, "autodiscover.contoso.test".into()),
+        (name.clone(), 20, 100, 443, "fabrikam.test".into()),
+        (
+            name.clone(),
+            10,
+            5,
+            443,
+            "autodiscover.fabrikam.test".into(),
+        ),
+        (name, 10, 50, 443, "mail.contoso.test".into()),
+    ]
+}
+
+#[tokio::test]
+async fn autodiscover_asks_dns_srv_last_and_its_host_needs_approval() {
+    // Every step before fails; the SRV record's host answers.
+    let server = Server::start(|r, _| match (r.tls, r.host()) {
+        (true, "mail.contoso.test") => pox_settings("mail.contoso.test"),
+        _ => resp(404, "no"),
+    })
+    .await;
+    let dns = ews_test_support::dns::DnsServer::start(srv_records()).await;
+    let asked: Approvals = Arc::default();
+    let seen = asked.clone();
+    let found = Autodiscover::new(&server.builder().basic_auth(USER, PASSWORD))
+        .expect("autodiscover")
+        .dns_servers(vec![dns.addr])
+        .approve_redirect(move |r| {
+            seen.lock().unwrap().push((r.kind, r.to.clone()));
+            true
+        })
+        .discover(USER)
+        .await
+        .expect("found through the SRV record");
+    assert_eq!(found.ews_url, "https://mail.contoso.test/EWS/Exchange.asmx");
+    assert_eq!(
+        found.source,
+        "https://mail.contoso.test/autodiscover/autodiscover.xml"
+    );
+    let tried: Vec<String> = found
+        .attempts
+        .iter()
+        .map(|a| format!("{} {}", a.method, a.url))
+        .collect();
+    assert_eq!(
+        tried,
+        [
+            "POST https://contoso.test/autodiscover/autodiscover.xml",
+            "POST https://autodiscover.contoso.test/autodiscover/autodiscover.xml",
+            "GET http://autodiscover.contoso.test/autodiscover/autodiscover.xml",
+            "GET https://autodiscover-s.outlook.com/autodiscover/autodiscover.json/v1.0/alice@contoso.test?Protocol=EWS",
+            "SRV _autodiscover._tcp.contoso.test",
+            "POST https://mail.contoso.test/autodiscover/autodiscover.xml",
+        ]
+    );
+    assert_eq!(
+        found.attempts[4].outcome,
+        "SRV target mail.contoso.test: https://mail.contoso.test/autodiscover/autodiscover.xml"
+    );
+    assert_eq!(
+        *asked.lock().unwrap(),
+        [(
+            RedirectKind::DnsSrv,
+            "https://mail.contoso.test/autodiscover/autodiscover.xml".to_string()
+        )]
+    );
+    assert_eq!(
+        dns.asked(),
+        [("_autodiscover._tcp.contoso.test".to_string(), 33)]
+    );
+    let last = server.requests().pop().expect("a request");
+    check_pox_request(&last);
+    assert_eq!(last.host(), "mail.contoso.test");
+
+    // Not approved: the host is never asked.
+    let server = Server::start(|r, _| match (r.tls, r.host()) {
+        (true, "mail.contoso.test") => pox_settings("mail.contoso.test"),
+        _ => resp(404, "no"),
+    })
+    .await;
+    let err = Autodiscover::new(&server.builder().basic_auth(USER, PASSWORD))
+        .expect("autodiscover")
+        .dns_servers(vec![dns.addr])
+        .discover(USER)
+        .await
+        .expect_err("not approved");
+    assert_eq!(err.kind, ErrorKind::NotFound);
+    assert!(server
+        .requests()
+        .iter()
+        .all(|r| r.host() != "mail.contoso.test"));
+    assert_eq!(
+        err.attempts.last().map(|a| a.outcome.as_str()),
+        Some("SRV target mail.contoso.test refused: not approved")
+    );
+
+    // No record: the search ends there, saying so.
+    let empty = ews_test_support::dns::DnsServer::start(Vec::new()).await;
+    let err = Autodiscover::new(&server.builder().basic_auth(USER, PASSWORD))
+        .expect("autodiscover")
+        .dns_servers(vec![empty.addr])
+        .approve_redirect(|_| true)
+        .discover(USER)
+        .await
+        .expect_err("no record");
+    let last = err.attempts.last().expect("attempts");
+    assert_eq!(
+        (last.method, last.outcome.as_str()),
+        ("SRV", "no SRV record")
+    );
+
+    // Host overrides only, no DNS server given: no DNS look-up at all.
+    let err = Autodiscover::new(&server.builder().basic_auth(USER, PASSWORD))
+        .expect("autodiscover")
+        .discover(USER)
+        .await
+        .expect_err("nothing found");
+    assert_eq!(
+        err.attempts.last().map(|a| a.outcome.as_str()),
+        Some("not looked up: resolve_overrides_only, and no DNS server given")
+    );
+}
 
 #[tokio::test]
 async fn autodiscover_follows_a_redirect_addr_chain() {
@@ -1408,6 +1538,7 @@ async fn run(name: &str, args: &[&str], env: &[(&str, &str)]) -> std::process::O
         "EWS_AUTH",
         "EWS_RESOLVE",
         "EWS_CA_FILE",
+        "EWS_DNS_SERVER",
         "RUST_LOG",
         "HTTPS_PROXY",
         "https_proxy",
@@ -1439,10 +1570,13 @@ async fn the_autodiscover_example_runs_as_written() {
     .await;
     let resolve = server.resolve_env();
     let ca = ca_file();
+    let dns = ews_test_support::dns::DnsServer::start(srv_records()).await;
+    let dns_addr = dns.addr.to_string();
     let env = [
         ("EWS_RESOLVE", resolve.as_str()),
         ("EWS_CA_FILE", ca.to_str().expect("UTF-8 path")),
         ("EWS_PASSWORD", PASSWORD),
+        ("EWS_DNS_SERVER", dns_addr.as_str()),
     ];
 
     let out = run("autodiscover", &["--approve-redirects", USER], &env).await;
@@ -1470,6 +1604,8 @@ async fn the_autodiscover_example_runs_as_written() {
         "POST https://autodiscover.contoso.test/autodiscover/autodiscover.xml (for alice@contoso.test): redirectUrl: redirect to https://mail.contoso.test/autodiscover/autodiscover.xml (another host) refused: not approved",
         "GET http://autodiscover.contoso.test/autodiscover/autodiscover.xml (for alice@contoso.test): HTTP 404: no redirect",
         "GET https://autodiscover-s.outlook.com/autodiscover/autodiscover.json/v1.0/alice@contoso.test?Protocol=EWS (for alice@contoso.test): HTTP 404",
+        "refused DNS SRV record from _autodiscover._tcp.contoso.test to https://mail.contoso.test/autodiscover/autodiscover.xml",
+        "SRV _autodiscover._tcp.contoso.test (for alice@contoso.test): SRV target mail.contoso.test refused: not approved",
     ] {
         assert!(stderr.contains(expected), "`{expected}` missing:\n{stderr}");
     }

@@ -503,6 +503,7 @@ impl Emitter<'_> {
             }
         };
         let conversions = self.struct_conversions(k, s, &params);
+        let mailbox_ctor = self.mailbox_ctor(&owner, s, field_names, &params);
         // Reading: one arm per attribute and particle; the base's go to the base.
         let derived = base.is_some();
         let mut attr_arms = Vec::new();
@@ -755,6 +756,7 @@ impl Emitter<'_> {
             #derives
             pub struct #name { #(#decls)* }
             #ctor
+            #mailbox_ctor
             impl rt::Sink for #name {
                 #particle_fn
                 #attr_fn
@@ -838,6 +840,56 @@ impl Emitter<'_> {
 
     /// `From` the one argument of `new`, from a string (see `ews::FROM_STRING`), and from
     /// the base for a derived type whose own parts are all optional.
+    /// `DistinguishedFolderIdType::of_mailbox`: a distinguished folder of another mailbox
+    /// in one call (the type whose constructor takes the folder name alone and whose
+    /// optional `Mailbox` element names the mailbox).
+    fn mailbox_ctor(
+        &self,
+        owner: &str,
+        s: &Struct,
+        field_names: &[String],
+        params: &[TokenStream],
+    ) -> TokenStream {
+        if owner != "DistinguishedFolderIdType"
+            || params.len() != 1
+            || !params[0].to_string().starts_with("id :")
+        {
+            return quote!();
+        }
+        let Some((f, n)) = s
+            .fields
+            .iter()
+            .zip(field_names)
+            .find(|(f, n)| n.as_str() == "mailbox" && f.occurs == Occurs::Optional)
+        else {
+            return quote!();
+        };
+        let name = ident(owner);
+        let fname = ident(n);
+        let item = self.unboxed_item_ty(f);
+        let value = if f.boxed {
+            let b = self.prelude("Box");
+            quote!(#b::new(mailbox.into()))
+        } else {
+            quote!(mailbox.into())
+        };
+        let param = &params[0];
+        quote! {
+            impl #name {
+                /// The distinguished folder `id` of the mailbox `mailbox` (another user's, a
+                /// shared or a delegated one; with `archivemsgfolderroot` and the other
+                /// `archive...` names, its archive), written with
+                /// `<t:Mailbox><t:EmailAddress>`. Send the request with `X-AnchorMailbox`
+                /// naming the same mailbox (the client's `CallOptions::anchor_mailbox`).
+                pub fn of_mailbox(#param, mailbox: impl Into<#item>) -> Self {
+                    let mut folder = Self::new(id);
+                    folder.#fname = Some(#value);
+                    folder
+                }
+            }
+        }
+    }
+
     fn struct_conversions(&self, k: &TypeKey, s: &Struct, params: &[TokenStream]) -> TokenStream {
         let krate = &self.krate;
         let name = ident(self.n.ty(k));

@@ -4,6 +4,11 @@
 //! - `EWS_USER`, `EWS_PASSWORD`: Basic or NTLM credentials (`DOMAIN\user` or a UPN for NTLM);
 //! - `EWS_TOKEN`: an OAuth2 bearer token;
 //! - `EWS_AUTH=basic|ntlm|bearer` (default: bearer when `EWS_TOKEN` is set, else basic);
+//! - `EWS_AUTH=client_credentials`: app-only OAuth, with `EWS_TENANT`, `EWS_CLIENT_ID`, and
+//!   `EWS_CLIENT_SECRET` or `EWS_CLIENT_CERT` (a PEM file: the certificate and its private
+//!   key), `EWS_AUTHORITY` (default `https://login.microsoftonline.com`), `EWS_SCOPE`
+//!   (default `https://outlook.office365.com/.default`);
+//! - `EWS_IMPERSONATE=<smtp>`: `ExchangeImpersonation` of that mailbox (and `X-AnchorMailbox`);
 //! - `EWS_VERSION`: `RequestServerVersion`, any value sent as given; unset, the client
 //!   negotiates it (the newest version the bindings know, then older ones);
 //! - `EWS_MAX_CONCURRENCY`: the most requests in flight at once (default 10);
@@ -20,6 +25,7 @@ use std::io::Write as _;
 use std::process::ExitCode;
 
 use ews_auth::env;
+use ewsgen::client::oauth::{ClientCertificate, ClientCredentials};
 use ewsgen::client::{Client, ClientBuilder, Error};
 use ewsgen::types::{ExchangeVersionType, RequestServerVersion};
 
@@ -48,12 +54,56 @@ pub fn request_server_version() -> Option<RequestServerVersion> {
     var("EWS_VERSION").map(|v| RequestServerVersion::new(ExchangeVersionType::from(v.as_str())))
 }
 
-/// The request headers of every example: `RequestServerVersion` from `EWS_VERSION`.
+/// The request headers of every example: `RequestServerVersion` from `EWS_VERSION`,
+/// `ExchangeImpersonation` from `EWS_IMPERSONATE` (the client sets `X-AnchorMailbox` to it).
 pub fn headers() -> ewsgen::RequestHeaders {
     ewsgen::RequestHeaders {
         request_server_version: request_server_version(),
+        exchange_impersonation: var("EWS_IMPERSONATE").map(|smtp| impersonate(&smtp)),
         ..Default::default()
     }
+}
+
+/// `ExchangeImpersonation` of the mailbox whose primary SMTP address is `smtp`.
+pub fn impersonate(smtp: &str) -> ewsgen::types::ExchangeImpersonationType {
+    use ewsgen::types::{
+        ConnectingSidKind, ConnectingSidType, ExchangeImpersonationType, PrimarySmtpAddressType,
+    };
+    ExchangeImpersonationType::new(ConnectingSidType::new(
+        ConnectingSidKind::PrimarySmtpAddress(Box::new(PrimarySmtpAddressType::new(smtp.into()))),
+    ))
+}
+
+/// [`client`], its requests carrying `X-AnchorMailbox: <mailbox>` (`--mailbox`).
+pub fn client_for(mailbox: Option<&str>) -> Result<Client, String> {
+    let url = var("EWS_URL")
+        .ok_or("EWS_URL is not set (such as https://mail.example.com/EWS/Exchange.asmx)")?;
+    let mut b = builder(None, Need::Required)?.endpoint(url);
+    if let Some(m) = mailbox {
+        b = b.anchor_mailbox(m);
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
+/// The app-only OAuth token provider of `EWS_AUTH=client_credentials`.
+fn app_only(app: env::AppCredentials) -> Result<ClientCredentials, String> {
+    let mut c = match app.proof {
+        env::AppProof::Secret(secret) => {
+            ClientCredentials::with_secret(&app.tenant, &app.client_id, secret)
+        }
+        env::AppProof::Certificate { path, pem } => {
+            let cert = ClientCertificate::from_pem(&pem)
+                .map_err(|e| format!("EWS_CLIENT_CERT={path}: {e}"))?;
+            ClientCredentials::with_certificate(&app.tenant, &app.client_id, cert)
+        }
+    };
+    if let Some(a) = app.authority {
+        c = c.authority(a);
+    }
+    if let Some(s) = app.scope {
+        c = c.scope(s);
+    }
+    Ok(c)
 }
 
 /// The client of `EWS_URL`, with everything [`builder`] reads; `Err` is a usage error
@@ -135,19 +185,26 @@ pub fn positive<T: std::str::FromStr + PartialOrd + Default>(
 pub use ews_auth::env::Need;
 
 /// A client builder from the environment: credentials (`EWS_AUTH`, `EWS_USER`,
-/// `EWS_PASSWORD`, `EWS_TOKEN`; `default_user` stands in for a missing `EWS_USER`), host
+/// `EWS_PASSWORD`, `EWS_TOKEN`, or app-only OAuth's `EWS_TENANT`, `EWS_CLIENT_ID`, ...; `default_user` stands in for a missing `EWS_USER`), host
 /// overrides (`EWS_RESOLVE`), an extra root certificate (`EWS_CA_FILE`), the concurrency
 /// limit (`EWS_MAX_CONCURRENCY`). `Err` is a message for stderr (a usage error: exit 2).
 /// The rules and messages of the first three are `ews_auth::env`'s, which
 /// `ews-codegen fetch` shares.
 pub fn builder(default_user: Option<&str>, need: Need) -> Result<ClientBuilder, String> {
     let mut b = ClientBuilder::default();
-    b = match env::credentials(default_user, need)? {
+    let app = env::app_credentials()?;
+    b = match app.as_ref().map_or_else(
+        || env::credentials(default_user, need),
+        |_| Ok(env::Credentials::None),
+    )? {
         env::Credentials::None => b,
         env::Credentials::Basic { user, password } => b.basic_auth(user, password),
         env::Credentials::Ntlm { user, password } => b.ntlm_auth(user, password),
         env::Credentials::Bearer { token } => b.bearer_token(token),
     };
+    if let Some(app) = app {
+        b = b.client_credentials(app_only(app)?);
+    }
     let resolve = env::resolve()?;
     if !resolve.is_empty() {
         b = b.no_proxy();
@@ -163,6 +220,36 @@ pub fn builder(default_user: Option<&str>, need: Need) -> Result<ClientBuilder, 
         b = b.max_concurrency(n);
     }
     Ok(b)
+}
+
+/// The value of `--mailbox`: an SMTP address.
+pub fn mailbox(value: Option<&String>) -> Result<String, String> {
+    match value {
+        Some(m) if m.contains('@') && !m.starts_with('@') && !m.ends_with('@') => Ok(m.clone()),
+        Some(m) => Err(format!("--mailbox: `{m}` is not an SMTP address")),
+        None => Err("--mailbox needs an SMTP address".into()),
+    }
+}
+
+/// Folder ids of the examples (the official schemas' operations).
+#[cfg(any(
+    ews_operation = "FindItem",
+    ews_operation = "SyncFolderItems",
+    ews_operation = "Subscribe"
+))]
+pub mod folders {
+    use ewsgen::types::{DistinguishedFolderIdNameType, DistinguishedFolderIdType};
+
+    /// The distinguished folder `name` (`inbox`, `archivemsgfolderroot`...), of `mailbox`
+    /// when given (`<t:Mailbox><t:EmailAddress>`).
+    pub fn id<T: From<DistinguishedFolderIdType>>(name: &str, mailbox: Option<&str>) -> T {
+        let name = DistinguishedFolderIdNameType::from(name);
+        match mailbox {
+            Some(m) => DistinguishedFolderIdType::of_mailbox(name, m),
+            None => DistinguishedFolderIdType::new(name),
+        }
+        .into()
+    }
 }
 
 /// Helpers of the examples on items (the official schemas' operations).

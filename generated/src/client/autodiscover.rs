@@ -22,7 +22,14 @@
 //!    whose redirect is followed only to https (then POSTed to);
 //! 4. Exchange Online's JSON endpoint
 //!    (`https://autodiscover-s.outlook.com/autodiscover/autodiscover.json/v1.0/{email}?Protocol=EWS`,
-//!    anonymous): after the POX steps fail, or first with [`Autodiscover::exchange_online`].
+//!    anonymous): after the POX steps fail, or first with [`Autodiscover::exchange_online`];
+//! 5. the DNS SRV record `_autodiscover._tcp.{domain}` (with the `hickory-resolver` crate):
+//!    the record of port 443 with the lowest priority (then the highest weight) names a host
+//!    whose `https://{host}/autodiscover/autodiscover.xml` is POSTed to, once the caller's
+//!    [`Autodiscover::approve_redirect`] callback approves that host
+//!    ([`RedirectKind::DnsSrv`]: a DNS answer is not authenticated, so it is always asked).
+//!    The system's resolver configuration is used (`/etc/resolv.conf`), or the name servers
+//!    given to [`Autodiscover::dns_servers`]; [`Autodiscover::dns_srv`] turns the step off.
 //!
 //! - `redirectAddr` restarts the sequence with the new address, `redirectUrl` and HTTP
 //!   redirects POST to the new https URL; at most 10 redirects in all
@@ -35,12 +42,12 @@
 //! - The result: the EWS URL (the `EXPR` protocol's, else `EXCH`'s, else any), the server
 //!   version when the answer holds one, and every URL tried with its outcome (an error lists
 //!   them too).
-//!
-//! DNS SRV records (`_autodiscover._tcp.{domain}`) are not looked up.
 
 use std::collections::HashSet;
 use std::fmt;
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tracing::Instrument as _;
 
@@ -68,6 +75,9 @@ pub enum RedirectKind {
     RedirectUrl,
     /// An Autodiscover answer `<Action>redirectAddr</Action>` to an address of another domain.
     RedirectAddr,
+    /// The host the DNS SRV record `_autodiscover._tcp.{domain}` names (`from` is the
+    /// record's name, `to` the Autodiscover URL on that host).
+    DnsSrv,
 }
 
 /// A redirect that needs the caller's approval.
@@ -107,6 +117,7 @@ impl fmt::Display for Redirect {
             RedirectKind::Http => "HTTP redirect",
             RedirectKind::RedirectUrl => "redirectUrl",
             RedirectKind::RedirectAddr => "redirectAddr",
+            RedirectKind::DnsSrv => "DNS SRV record",
         };
         write!(f, "{kind} from {} to {}", self.from, self.to)
     }
@@ -210,6 +221,9 @@ pub struct Autodiscover {
     exchange_online: bool,
     json_fallback: bool,
     max_redirects: usize,
+    dns_srv: bool,
+    dns_servers: Option<Vec<SocketAddr>>,
+    resolve_only: bool,
 }
 
 impl fmt::Debug for Autodiscover {
@@ -219,6 +233,8 @@ impl fmt::Debug for Autodiscover {
             .field("exchange_online", &self.exchange_online)
             .field("json_fallback", &self.json_fallback)
             .field("max_redirects", &self.max_redirects)
+            .field("dns_srv", &self.dns_srv)
+            .field("dns_servers", &self.dns_servers)
             .finish_non_exhaustive()
     }
 }
@@ -252,6 +268,9 @@ impl Autodiscover {
             exchange_online: false,
             json_fallback: true,
             max_redirects: 10,
+            dns_srv: true,
+            dns_servers: None,
+            resolve_only: builder.resolve_only,
         })
     }
 
@@ -275,6 +294,22 @@ impl Autodiscover {
     /// Microsoft's service the address).
     pub fn json_fallback(mut self, yes: bool) -> Self {
         self.json_fallback = yes;
+        self
+    }
+
+    /// Whether the DNS SRV record `_autodiscover._tcp.{domain}` is looked up when every
+    /// other step failed (default true).
+    pub fn dns_srv(mut self, yes: bool) -> Self {
+        self.dns_srv = yes;
+        self
+    }
+
+    /// The name servers the SRV record is asked of (UDP, then TCP), instead of the
+    /// system's configuration: a split-horizon DNS server, or a test's server on loopback.
+    /// (With [`ClientBuilder::resolve_overrides_only`] and no name servers given, the SRV
+    /// record is not looked up.)
+    pub fn dns_servers(mut self, servers: Vec<SocketAddr>) -> Self {
+        self.dns_servers = Some(servers);
         self
     }
 
@@ -356,9 +391,125 @@ impl Autodiscover {
             other => return Ok(other),
         }
         if !self.exchange_online && self.json_fallback {
-            return self.json(email, run).await;
+            match self.json(email, run).await? {
+                Step::Nothing => {}
+                other => return Ok(other),
+            }
+        }
+        if self.dns_srv {
+            return self.srv(&domain, email, run).await;
         }
         Ok(Step::Nothing)
+    }
+
+    /// The DNS SRV step: the host `_autodiscover._tcp.{domain}` names, when approved.
+    async fn srv(&self, domain: &str, email: &str, run: &mut Run) -> Result<Step, Stop> {
+        let name = format!("_autodiscover._tcp.{domain}");
+        let mut attempt = Attempt {
+            method: "SRV",
+            url: name.clone(),
+            email: email.to_string(),
+            outcome: String::new(),
+        };
+        if self.resolve_only && self.dns_servers.is_none() {
+            attempt.outcome =
+                "not looked up: resolve_overrides_only, and no DNS server given".into();
+            return Ok(self.record(run, attempt, Step::Nothing));
+        }
+        let records = match self.srv_records(&name).await {
+            Ok(r) => r,
+            Err(why) => {
+                attempt.outcome = why;
+                return Ok(self.record(run, attempt, Step::Nothing));
+            }
+        };
+        // The records of port 443 (Autodiscover is https on its standard port), the lowest
+        // priority first, then the highest weight.
+        let best = records
+            .iter()
+            .filter(|r| r.2 == 443 && !r.3.is_empty() && r.3 != ".")
+            .min_by_key(|r| (r.0, std::cmp::Reverse(r.1)));
+        let Some((_, _, _, host)) = best else {
+            attempt.outcome = if records.is_empty() {
+                "no SRV record".into()
+            } else {
+                let found: Vec<String> = records
+                    .iter()
+                    .map(|(_, _, port, host)| format!("{host}:{port}"))
+                    .collect();
+                format!("no SRV record for port 443 (found {})", found.join(", "))
+            };
+            return Ok(self.record(run, attempt, Step::Nothing));
+        };
+        let url = format!("https://{host}/autodiscover/autodiscover.xml");
+        let r = Redirect {
+            kind: RedirectKind::DnsSrv,
+            from: name.clone(),
+            to: url.clone(),
+        };
+        if reqwest::Url::parse(&url).is_err() {
+            attempt.outcome = format!("SRV target `{host}` refused: not a host name");
+            return Ok(self.record(run, attempt, Step::Nothing));
+        }
+        if !self.approved(&r) {
+            attempt.outcome = format!("SRV target {host} refused: not approved");
+            return Ok(self.record(run, attempt, Step::Nothing));
+        }
+        attempt.outcome = format!("SRV target {host}: {url}");
+        self.record(run, attempt, Step::Nothing);
+        self.post_chain(&url, email, run).await
+    }
+
+    /// The SRV records of `name`: (priority, weight, port, target host without the final
+    /// dot). `Err` is the attempt's outcome.
+    async fn srv_records(&self, name: &str) -> Result<Vec<(u16, u16, u16, String)>, String> {
+        use hickory_resolver::config::{NameServerConfig, ResolverConfig};
+        use hickory_resolver::net::runtime::TokioRuntimeProvider;
+        use hickory_resolver::proto::rr::RData;
+        use hickory_resolver::Resolver;
+
+        let provider = TokioRuntimeProvider::default();
+        let mut builder = match &self.dns_servers {
+            Some(servers) => {
+                let servers = servers
+                    .iter()
+                    .map(|a| {
+                        let mut ns = NameServerConfig::udp_and_tcp(a.ip());
+                        for c in &mut ns.connections {
+                            c.port = a.port();
+                        }
+                        ns
+                    })
+                    .collect();
+                Resolver::builder_with_config(ResolverConfig::from_name_servers(servers), provider)
+            }
+            None => Resolver::builder(provider)
+                .map_err(|e| format!("no DNS resolver configuration: {e}"))?,
+        };
+        builder.options_mut().timeout = Duration::from_secs(5);
+        builder.options_mut().attempts = 2;
+        let resolver = builder
+            .build()
+            .map_err(|e| format!("the DNS resolver cannot be built: {e}"))?;
+        let fqdn = format!("{name}.");
+        let lookup = match resolver.srv_lookup(fqdn.as_str()).await {
+            Ok(l) => l,
+            Err(e) if e.is_no_records_found() => return Ok(Vec::new()),
+            Err(e) => return Err(format!("DNS: {e}")),
+        };
+        Ok(lookup
+            .answers()
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::SRV(srv) => Some((
+                    srv.priority,
+                    srv.weight,
+                    srv.port,
+                    srv.target.to_ascii().trim_end_matches('.').to_string(),
+                )),
+                _ => None,
+            })
+            .collect())
     }
 
     fn count_redirect(&self, run: &mut Run) -> Result<(), Stop> {

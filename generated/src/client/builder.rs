@@ -9,6 +9,7 @@ use std::time::Duration;
 use super::auth::{Auth, Secret, TokenProvider};
 use super::call::{Client, Shared};
 use super::error::{error_chain, Error};
+use super::oauth::ClientCredentials;
 use super::{http, negotiate, throttle};
 use crate::rt::ReadOptions;
 
@@ -32,6 +33,7 @@ pub struct ClientBuilder {
     pub(super) max_concurrency: usize,
     pub(super) concurrency_cooldown: Duration,
     pub(super) problems: Vec<String>,
+    pub(super) oauth: Option<Arc<ClientCredentials>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -78,6 +80,7 @@ impl Default for ClientBuilder {
             max_concurrency: 10,
             concurrency_cooldown: Duration::from_secs(60),
             problems: Vec::new(),
+            oauth: None,
         }
     }
 }
@@ -119,6 +122,17 @@ impl ClientBuilder {
     /// with [`TokenProvider::refresh`], when the server refuses one).
     pub fn token_provider(mut self, provider: Arc<dyn TokenProvider>) -> Self {
         self.auth = Auth::Bearer(provider);
+        self
+    }
+
+    /// App-only OAuth2 (the client credentials grant): tokens from `credentials`, asked for
+    /// at its token endpoint with this builder's connection settings (extra roots, host
+    /// overrides, proxy, timeouts), cached and renewed before they expire, and once more
+    /// when the server refuses one (see [`oauth`](crate::client::oauth)).
+    pub fn client_credentials(mut self, credentials: ClientCredentials) -> Self {
+        let credentials = Arc::new(credentials);
+        self.oauth = Some(credentials.clone());
+        self.auth = Auth::Bearer(credentials);
         self
     }
 
@@ -258,8 +272,12 @@ impl ClientBuilder {
     }
 
     pub(super) fn http(&self) -> Result<http::Http, Error> {
+        let settings = self.settings()?;
+        if let Some(oauth) = &self.oauth {
+            oauth.use_http(settings.reqwest(None, false)?);
+        }
         http::Http::new(
-            self.settings()?,
+            settings,
             self.auth.clone(),
             self.read_options.max_document_bytes,
         )

@@ -54,3 +54,19 @@ impl Pki {
         tokio_rustls::TlsAcceptor::from(self.server.clone())
     }
 }
+
+/// A self-signed certificate with a new RSA 2048 key, as an application registers for
+/// client assertions: its DER, and one PEM text holding the certificate and the key
+/// (PKCS #8).
+pub fn rsa_client_certificate(common_name: &str) -> (Vec<u8>, String) {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).expect("RSA key");
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, common_name);
+    let cert = params.self_signed(&key).expect("self-signed certificate");
+    (
+        cert.der().to_vec(),
+        format!("{}{}", cert.pem(), key.serialize_pem()),
+    )
+}
