@@ -259,7 +259,17 @@ impl Fetch {
     /// message naming the variable at fault.
     pub fn from_env(url: impl Into<String>, out: impl Into<PathBuf>) -> Result<Fetch, String> {
         let mut f = Fetch::new(url, out);
-        f.credentials = ews_auth::env::credentials(None, ews_auth::env::Need::Optional)?;
+        f.credentials = match ews_auth::env::credentials(None, ews_auth::env::Need::Optional)? {
+            // NTLM under Negotiate: this command does not speak Kerberos.
+            Credentials::Negotiate {
+                user: Some(user),
+                password: Some(password),
+            } => Credentials::Ntlm { user, password },
+            Credentials::Negotiate { .. } => {
+                return Err("EWS_AUTH=negotiate: fetch needs EWS_USER and EWS_PASSWORD (NTLM; it has no Kerberos)".into())
+            }
+            c => c,
+        };
         f.resolve = ews_auth::env::resolve()?;
         if let Some(pem) = ews_auth::env::ca_file()? {
             f.roots_pem.push(pem);
@@ -506,7 +516,9 @@ impl<'a> Connection<'a> {
     ) -> Result<Answer, FetchError> {
         let (user, password) = match &self.fetch.credentials {
             Credentials::Ntlm { user, password } => (user.clone(), password.clone()),
-            Credentials::None => return self.exchange(&method, url, body, None).await,
+            Credentials::None | Credentials::Negotiate { .. } => {
+                return self.exchange(&method, url, body, None).await
+            }
             Credentials::Basic { user, password } => {
                 let req = self
                     .request(&method, url, body)
