@@ -177,6 +177,21 @@ struct Behaviour {
 /// Who authenticated, as the server saw it: (scheme, user).
 type Seen = Arc<Mutex<Vec<(String, String)>>>;
 
+/// Every Negotiate token the servers received or sent (tickets, mutual-authentication
+/// tokens): none may reach a log.
+static TOKENS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Fails when `stderr` shows the password or any Negotiate token.
+fn assert_no_secret(stderr: &str) {
+    assert!(!stderr.contains(PASSWORD), "{stderr}");
+    for t in TOKENS.lock().unwrap().iter() {
+        assert!(
+            !stderr.contains(&t[..t.len().min(40)]),
+            "a token in the log: {stderr}"
+        );
+    }
+}
+
 #[derive(Default)]
 struct Conn {
     user: Option<String>,
@@ -199,6 +214,7 @@ async fn ews_server(pki: &Pki, behaviour: Behaviour) -> (SocketAddr, Seen) {
         let Some(token) = auth.strip_prefix("Negotiate ") else {
             return refuse();
         };
+        TOKENS.lock().unwrap().push(token.to_string());
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(token)
             .unwrap_or_default();
@@ -231,6 +247,10 @@ async fn ews_server(pki: &Pki, behaviour: Behaviour) -> (SocketAddr, Seen) {
                 log.lock().unwrap().push(("Kerberos".into(), user.clone()));
                 conn.user = Some(user);
                 let mut reply = ok();
+                if let Some(t) = &token {
+                    let t = base64::engine::general_purpose::STANDARD.encode(t);
+                    TOKENS.lock().unwrap().push(t);
+                }
                 if let (true, Some(t)) = (behaviour.prove, token) {
                     reply = reply.header(
                         "WWW-Authenticate",
@@ -315,7 +335,10 @@ async fn set_im_group_with_kerberos_from_a_password() {
     realm();
     let pki = Pki::new(&[HOST]);
     let (addr, seen) = ews_server(&pki, strict(&pki)).await;
-    let (code, stdout, stderr) = set_im_group(HOST, addr, &pki, &password_env()).await;
+    // Everything logged, up to the request and response bodies.
+    let mut env = password_env();
+    env.push(("RUST_LOG", "trace".into()));
+    let (code, stdout, stderr) = set_im_group(HOST, addr, &pki, &env).await;
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
     assert_eq!(stdout, "NoError\n", "{stderr}");
     assert_eq!(
@@ -323,8 +346,9 @@ async fn set_im_group_with_kerberos_from_a_password() {
         [("Kerberos".to_string(), USER.to_string())],
         "{stderr}"
     );
+    assert!(stderr.contains("SetImGroup"), "traced: {stderr}");
     assert!(!stderr.contains("NTLM under Negotiate"), "{stderr}");
-    assert!(!stderr.contains(PASSWORD), "{stderr}");
+    assert_no_secret(&stderr);
 }
 
 #[tokio::test]
@@ -362,6 +386,19 @@ async fn set_im_group_with_kerberos_from_a_kinit_cache() {
         *seen.lock().unwrap(),
         [("Kerberos".to_string(), USER.to_string())]
     );
+    assert_no_secret(&stderr);
+}
+
+/// `Debug` of the builder and the client never shows the password.
+#[test]
+fn debug_never_shows_the_password() {
+    let builder = ewsgen::client::ClientBuilder::default()
+        .negotiate_auth(USER, PASSWORD)
+        .endpoint(format!("https://{HOST}/EWS/Exchange.asmx"));
+    let shown = format!("{builder:?}");
+    let client = builder.build().expect("a client");
+    let shown = format!("{shown} {client:?}");
+    assert!(shown.contains(USER) && !shown.contains(PASSWORD), "{shown}");
 }
 
 #[tokio::test]
@@ -390,7 +427,7 @@ async fn a_server_bound_to_another_certificate_refuses_the_ticket() {
         seen.len() == 1 && seen[0].0 == "refused" && seen[0].1.contains("wrong channel bindings"),
         "{seen:?}"
     );
-    assert!(!stderr.contains(PASSWORD), "{stderr}");
+    assert_no_secret(&stderr);
 }
 
 #[tokio::test]
@@ -429,7 +466,7 @@ async fn ntlm_under_negotiate_only_when_kerberos_cannot_be_had() {
         "{stderr}"
     );
     assert!(stderr.contains("NTLM under Negotiate"), "{stderr}");
-    assert!(!stderr.contains(PASSWORD), "{stderr}");
+    assert_no_secret(&stderr);
 }
 
 /// The acceptor itself: a token without channel bindings, or with another certificate's,
