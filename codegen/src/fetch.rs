@@ -457,6 +457,8 @@ struct Answer {
     status: u16,
     headers: HeaderMap,
     www_authenticate: Vec<String>,
+    /// The server's TLS certificate (DER), over https: NTLM's channel bindings.
+    peer_certificate: Option<Vec<u8>>,
     body: Vec<u8>,
 }
 
@@ -478,7 +480,8 @@ impl<'a> Connection<'a> {
             .user_agent(concat!("ews-codegen/", env!("CARGO_PKG_VERSION")))
             .redirect(reqwest::redirect::Policy::none())
             .http1_only()
-            .pool_max_idle_per_host(1);
+            .pool_max_idle_per_host(1)
+            .tls_info(true);
         for pem in &fetch.roots_pem {
             let certs = reqwest::Certificate::from_pem_bundle(pem)
                 .ok()
@@ -570,12 +573,25 @@ impl<'a> Connection<'a> {
                     return Ok(challenge);
                 }
             };
-            let message = ntlm::authenticate(&token, &user, &password).map_err(|message| {
-                FetchError::Authentication {
-                    url: url.to_string(),
-                    message,
-                }
-            })?;
+            // Extended Protection: over https, the channel bindings of the server's
+            // certificate and the service's name.
+            let failed = |message| FetchError::Authentication {
+                url: url.to_string(),
+                message,
+            };
+            let bindings = match (url.scheme(), challenge.peer_certificate.as_deref()) {
+                ("https", Some(der)) => Some(
+                    ews_auth::binding::ChannelBindings::from_certificate(der).map_err(failed)?,
+                ),
+                _ => None,
+            };
+            let spn = format!("HTTP/{}", url.host_str().unwrap_or_default());
+            let target = ntlm::Target {
+                spn: Some(&spn),
+                bindings: bindings.as_ref(),
+            };
+            let message =
+                ntlm::authenticate_for(&token, &user, &password, &target).map_err(failed)?;
             let authorization = format!("{} {message}", self.scheme.as_str());
             let answer = self
                 .exchange(&method, url, body, Some(authorization))
@@ -635,6 +651,11 @@ impl<'a> Connection<'a> {
         let mut resp = req.send().await.map_err(transport)?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
+        let peer_certificate = resp
+            .extensions()
+            .get::<reqwest::tls::TlsInfo>()
+            .and_then(|t| t.peer_certificate())
+            .map(<[u8]>::to_vec);
         let mut body = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(transport)? {
             if body.len() + chunk.len() > MAX_BYTES {
@@ -655,6 +676,7 @@ impl<'a> Connection<'a> {
             status,
             headers,
             www_authenticate,
+            peer_certificate,
             body,
         })
     }
