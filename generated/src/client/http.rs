@@ -368,8 +368,11 @@ impl Http {
             return Ok(Ok(answer));
         }
         if ntlm::offered(&probe.www_authenticate, Scheme::Negotiate).is_none() {
-            // Negotiate is not offered: the server refuses.
-            return Ok(Ok(probe));
+            // Negotiate is not offered (NTLM alone, say): no Kerberos here.
+            return Ok(Err(format!(
+                "the server does not offer Negotiate (it asks for: {})",
+                probe.www_authenticate.join(", ")
+            )));
         }
         let bindings =
             ntlm::bindings(out.url, probe.peer_certificate.as_deref()).map_err(failed)?;
