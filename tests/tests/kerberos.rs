@@ -513,3 +513,38 @@ fn the_acceptor_refuses_missing_or_wrong_bindings() {
     let e = Credential::with_password(USER, "not-the-password").expect_err("wrong password");
     assert!(e.contains(USER) && !e.contains("not-the-password"), "{e}");
 }
+
+/// A server offering NTLM alone (no Negotiate): no Kerberos there, NTLM with the password,
+/// channel-bound, said in the DEBUG log.
+#[tokio::test]
+async fn a_server_offering_ntlm_alone_gets_ntlm() {
+    realm();
+    let pki = Pki::new(&[HOST]);
+    let protection = ntlm::Protection {
+        bindings: Some(pki.end_point_bindings()),
+        spn: Some(format!("HTTP/{HOST}")),
+    };
+    let handler = move |r: &Request, conn: &mut ntlm::Connection| -> Reply {
+        match ntlm::gate_protected(
+            r.header("Authorization"),
+            conn,
+            &["NTLM"],
+            PASSWORD,
+            &protection,
+        ) {
+            ntlm::Gate::Pass => {
+                Reply::new(200, success()).header("Content-Type", "text/xml; charset=utf-8")
+            }
+            ntlm::Gate::Refuse => Reply::new(401, "").header("WWW-Authenticate", "NTLM"),
+            ntlm::Gate::Challenge(c) => Reply::new(401, "").header("WWW-Authenticate", c),
+        }
+    };
+    let addr = server::start(pki.acceptor(), Arc::new(handler)).await;
+    let (code, stdout, stderr) = set_im_group(HOST, addr, &pki, &password_env()).await;
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("does not offer Negotiate") && stderr.contains("NTLM under Negotiate"),
+        "{stderr}"
+    );
+    assert_no_secret(&stderr);
+}
