@@ -3,7 +3,9 @@
 //!
 //! - `EWS_USER`, `EWS_PASSWORD`: Basic or NTLM credentials (`DOMAIN\user` or a UPN for NTLM);
 //! - `EWS_TOKEN`: an OAuth2 bearer token;
-//! - `EWS_AUTH=basic|ntlm|bearer` (default: bearer when `EWS_TOKEN` is set, else basic);
+//! - `EWS_AUTH=basic|ntlm|bearer|negotiate` (default: bearer when `EWS_TOKEN` is set, else
+//!   basic); `negotiate` is Kerberos (SPNEGO) from `EWS_USER` (`alice@CONTOSO.COM`) and
+//!   `EWS_PASSWORD`, or without a password from the credential cache (`KRB5CCNAME`);
 //! - `EWS_AUTH=client_credentials` (app-only OAuth, the `ewsgen` client's: see
 //!   [`app_credentials`]) with `EWS_TENANT`, `EWS_CLIENT_ID`, `EWS_CLIENT_SECRET` or
 //!   `EWS_CLIENT_CERT`, `EWS_AUTHORITY`, `EWS_SCOPE`;
@@ -44,6 +46,13 @@ pub enum Credentials {
         /// The token.
         token: String,
     },
+    /// Negotiate (Kerberos): from a password, or without one from the credential cache.
+    Negotiate {
+        /// The principal (`alice@CONTOSO.COM`); none: the cache's.
+        user: Option<String>,
+        /// The password; none: the credential cache.
+        password: Option<String>,
+    },
 }
 
 impl Credentials {
@@ -51,17 +60,19 @@ impl Credentials {
     pub fn user(&self) -> Option<&str> {
         match self {
             Credentials::Basic { user, .. } | Credentials::Ntlm { user, .. } => Some(user),
+            Credentials::Negotiate { user, .. } => user.as_deref(),
             Credentials::None | Credentials::Bearer { .. } => None,
         }
     }
 
-    /// The scheme, as `EWS_AUTH` names it (`basic`, `ntlm`, `bearer`; `none`).
+    /// The scheme, as `EWS_AUTH` names it (`basic`, `ntlm`, `bearer`, `negotiate`; `none`).
     pub fn scheme(&self) -> &'static str {
         match self {
             Credentials::None => "none",
             Credentials::Basic { .. } => "basic",
             Credentials::Ntlm { .. } => "ntlm",
             Credentials::Bearer { .. } => "bearer",
+            Credentials::Negotiate { .. } => "negotiate",
         }
     }
 }
@@ -83,6 +94,11 @@ impl fmt::Debug for Credentials {
             Credentials::Bearer { .. } => f
                 .debug_struct("Bearer")
                 .field("token", &"<redacted>")
+                .finish(),
+            Credentials::Negotiate { user, password } => f
+                .debug_struct("Negotiate")
+                .field("user", user)
+                .field("password", &password.as_ref().map(|_| "<redacted>"))
                 .finish(),
         }
     }
@@ -113,14 +129,18 @@ pub fn credentials(default_user: Option<&str>, need: Need) -> Result<Credentials
         ("bearer", None, _, _) => Err("EWS_AUTH=bearer needs EWS_TOKEN".into()),
         ("basic", _, Some(user), Some(password)) => Ok(Credentials::Basic { user, password }),
         ("ntlm", _, Some(user), Some(password)) => Ok(Credentials::Ntlm { user, password }),
+        ("negotiate", _, None, Some(_)) => Err("EWS_AUTH=negotiate with EWS_PASSWORD needs EWS_USER (alice@CONTOSO.COM); without EWS_PASSWORD the credential cache is used".into()),
+        ("negotiate", _, user, password) => Ok(Credentials::Negotiate { user, password }),
         ("basic" | "ntlm", _, _, _) if need == Need::Optional => Ok(Credentials::None),
         ("basic" | "ntlm", _, _, _) => Err(format!(
             "EWS_AUTH={auth} needs EWS_USER and EWS_PASSWORD (or set EWS_TOKEN)"
         )),
         ("client_credentials", ..) => Err(
-            "EWS_AUTH=client_credentials is the ewsgen client's (app_credentials); here: basic, ntlm or bearer".into(),
+            "EWS_AUTH=client_credentials is the ewsgen client's (app_credentials); here: basic, ntlm, negotiate or bearer".into(),
         ),
-        (other, ..) => Err(format!("EWS_AUTH={other} is not basic, ntlm or bearer")),
+        (other, ..) => Err(format!(
+            "EWS_AUTH={other} is not basic, ntlm, negotiate or bearer"
+        )),
     }
 }
 
@@ -266,5 +286,15 @@ mod tests {
             shown.contains("app-1") && !shown.contains("cl13nt-s3cr3t"),
             "{shown}"
         );
+        let n = Credentials::Negotiate {
+            user: Some("alice@CONTOSO.COM".into()),
+            password: Some("s3cr3t".into()),
+        };
+        let shown = format!("{n:?}");
+        assert!(
+            shown.contains("alice@CONTOSO.COM") && !shown.contains("s3cr3t"),
+            "{shown}"
+        );
+        assert_eq!(n.scheme(), "negotiate");
     }
 }

@@ -6,6 +6,7 @@
 //! read from `WWW-Authenticate`, the AUTHENTICATE sent on the same kept-alive connection) is
 //! the caller's.
 
+pub use crate::binding::ChannelBindings;
 use base64::Engine as _;
 use ntlmclient::{AuthenticateMessage, Flags, Message, NegotiateMessage, TargetInfoType};
 
@@ -93,9 +94,30 @@ pub fn offered(challenges: &[String], scheme: Scheme) -> Option<Option<String>> 
         })
 }
 
+/// What the AUTHENTICATE message says of the server it is meant for (Extended Protection):
+/// carried in the NTLMv2 response's target information, which the response's proof covers.
+#[derive(Debug, Clone, Default)]
+pub struct Target<'a> {
+    /// The service's name, `HTTP/<host>` (`MsvAvTargetName`).
+    pub spn: Option<&'a str>,
+    /// The channel bindings of the TLS connection (`MsvAvChannelBindings`), over https.
+    pub bindings: Option<&'a ChannelBindings>,
+}
+
 /// The AUTHENTICATE message answering the base64 CHALLENGE `token`, base64. The challenge
 /// may be a raw NTLM message or wrapped in SPNEGO (the NTLM message is found inside).
 pub fn authenticate(token: &str, user: &str, password: &str) -> Result<String, String> {
+    authenticate_for(token, user, password, &Target::default())
+}
+
+/// [`authenticate`] for `target`: the AUTHENTICATE message carries its service name and
+/// channel bindings, as a server with Extended Protection requires.
+pub fn authenticate_for(
+    token: &str,
+    user: &str,
+    password: &str,
+    target: &Target<'_>,
+) -> Result<String, String> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(token)
         .map_err(|_| "the server's NTLM challenge is not base64".to_string())?;
@@ -113,11 +135,37 @@ pub fn authenticate(token: &str, user: &str, password: &str) -> Result<String, S
         }
         Err(e) => return Err(format!("the server's NTLM challenge is unreadable: {e:?}")),
     };
-    let target_info: Vec<u8> = challenge
+    // The server's pairs (its own bindings or service name, if any, left out), then the
+    // client's (MS-NLMP 3.1.5.1.2), then MsvAvEOL.
+    let mut target_info: Vec<u8> = challenge
         .target_information
         .iter()
+        .filter(|e| {
+            !matches!(
+                e.entry_type,
+                TargetInfoType::Terminator
+                    | TargetInfoType::ChannelBindings
+                    | TargetInfoType::TargetName
+            )
+        })
         .flat_map(|e| e.to_bytes())
         .collect();
+    let mut pair = |kind: u16, value: &[u8]| {
+        target_info.extend_from_slice(&kind.to_le_bytes());
+        target_info.extend_from_slice(&(value.len().min(u16::MAX as usize) as u16).to_le_bytes());
+        target_info.extend_from_slice(value);
+    };
+    if let Some(bindings) = target.bindings {
+        pair(0x000A, &bindings.md5());
+    }
+    if let Some(spn) = target.spn {
+        let utf16: Vec<u8> = spn.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        if utf16.len() > MAX_NAME * 2 {
+            return Err("NTLM: the service name is too long".into());
+        }
+        pair(0x0009, &utf16);
+    }
+    target_info.extend_from_slice(&[0, 0, 0, 0]);
     if target_info.len() > MAX_TARGET_INFO {
         return Err(format!(
             "the server's NTLM challenge carries {} bytes of target information (at most {MAX_TARGET_INFO} are accepted)",

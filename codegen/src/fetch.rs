@@ -259,7 +259,17 @@ impl Fetch {
     /// message naming the variable at fault.
     pub fn from_env(url: impl Into<String>, out: impl Into<PathBuf>) -> Result<Fetch, String> {
         let mut f = Fetch::new(url, out);
-        f.credentials = ews_auth::env::credentials(None, ews_auth::env::Need::Optional)?;
+        f.credentials = match ews_auth::env::credentials(None, ews_auth::env::Need::Optional)? {
+            // NTLM under Negotiate: this command does not speak Kerberos.
+            Credentials::Negotiate {
+                user: Some(user),
+                password: Some(password),
+            } => Credentials::Ntlm { user, password },
+            Credentials::Negotiate { .. } => {
+                return Err("EWS_AUTH=negotiate: fetch needs EWS_USER and EWS_PASSWORD (NTLM; it has no Kerberos)".into())
+            }
+            c => c,
+        };
         f.resolve = ews_auth::env::resolve()?;
         if let Some(pem) = ews_auth::env::ca_file()? {
             f.roots_pem.push(pem);
@@ -447,6 +457,8 @@ struct Answer {
     status: u16,
     headers: HeaderMap,
     www_authenticate: Vec<String>,
+    /// The server's TLS certificate (DER), over https: NTLM's channel bindings.
+    peer_certificate: Option<Vec<u8>>,
     body: Vec<u8>,
 }
 
@@ -468,7 +480,8 @@ impl<'a> Connection<'a> {
             .user_agent(concat!("ews-codegen/", env!("CARGO_PKG_VERSION")))
             .redirect(reqwest::redirect::Policy::none())
             .http1_only()
-            .pool_max_idle_per_host(1);
+            .pool_max_idle_per_host(1)
+            .tls_info(true);
         for pem in &fetch.roots_pem {
             let certs = reqwest::Certificate::from_pem_bundle(pem)
                 .ok()
@@ -506,7 +519,9 @@ impl<'a> Connection<'a> {
     ) -> Result<Answer, FetchError> {
         let (user, password) = match &self.fetch.credentials {
             Credentials::Ntlm { user, password } => (user.clone(), password.clone()),
-            Credentials::None => return self.exchange(&method, url, body, None).await,
+            Credentials::None | Credentials::Negotiate { .. } => {
+                return self.exchange(&method, url, body, None).await
+            }
             Credentials::Basic { user, password } => {
                 let req = self
                     .request(&method, url, body)
@@ -558,12 +573,25 @@ impl<'a> Connection<'a> {
                     return Ok(challenge);
                 }
             };
-            let message = ntlm::authenticate(&token, &user, &password).map_err(|message| {
-                FetchError::Authentication {
-                    url: url.to_string(),
-                    message,
-                }
-            })?;
+            // Extended Protection: over https, the channel bindings of the server's
+            // certificate and the service's name.
+            let failed = |message| FetchError::Authentication {
+                url: url.to_string(),
+                message,
+            };
+            let bindings = match (url.scheme(), challenge.peer_certificate.as_deref()) {
+                ("https", Some(der)) => Some(
+                    ews_auth::binding::ChannelBindings::from_certificate(der).map_err(failed)?,
+                ),
+                _ => None,
+            };
+            let spn = format!("HTTP/{}", url.host_str().unwrap_or_default());
+            let target = ntlm::Target {
+                spn: Some(&spn),
+                bindings: bindings.as_ref(),
+            };
+            let message =
+                ntlm::authenticate_for(&token, &user, &password, &target).map_err(failed)?;
             let authorization = format!("{} {message}", self.scheme.as_str());
             let answer = self
                 .exchange(&method, url, body, Some(authorization))
@@ -623,6 +651,11 @@ impl<'a> Connection<'a> {
         let mut resp = req.send().await.map_err(transport)?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
+        let peer_certificate = resp
+            .extensions()
+            .get::<reqwest::tls::TlsInfo>()
+            .and_then(|t| t.peer_certificate())
+            .map(<[u8]>::to_vec);
         let mut body = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(transport)? {
             if body.len() + chunk.len() > MAX_BYTES {
@@ -643,6 +676,7 @@ impl<'a> Connection<'a> {
             status,
             headers,
             www_authenticate,
+            peer_certificate,
             body,
         })
     }

@@ -241,7 +241,19 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
             .map(|(_, v)| v.as_str());
         let mut headers: Vec<(String, String)> = Vec::new();
         let refusal = if config.ntlm {
-            match ntlm::gate(authorization, &mut state, &["Negotiate", "NTLM"], PASSWORD) {
+            // With Extended Protection: the channel bindings of this server's certificate
+            // and its service name are required.
+            let protection = ntlm::Protection {
+                bindings: Some(pki().end_point_bindings()),
+                spn: Some(format!("HTTP/{HOST}")),
+            };
+            match ntlm::gate_protected(
+                authorization,
+                &mut state,
+                &["Negotiate", "NTLM"],
+                PASSWORD,
+                &protection,
+            ) {
                 ntlm::Gate::Pass => None,
                 ntlm::Gate::Refuse => Some(vec!["Negotiate".to_string(), "NTLM".to_string()]),
                 ntlm::Gate::Challenge(c) => Some(vec![c]),

@@ -24,7 +24,12 @@
 //!   and `SOAPAction: "<the operation's action>"`; a SOAP header the operation does not
 //!   accept is refused before anything is sent.
 //! - Authentication: Basic, NTLM (offered under `Negotiate` too, the handshake and the
-//!   requests on one kept-alive connection), or an OAuth2 bearer token from a
+//!   requests on one kept-alive connection), Negotiate with Kerberos ([`Auth::Negotiate`]:
+//!   MIT's GSS-API with the `kerberos` feature, from a password or the credential cache, the
+//!   server's mutual-authentication token checked; NTLM under Negotiate when no ticket can be
+//!   had), over https with the channel bindings of the server's certificate (Extended
+//!   Protection: `tls-server-end-point`, RFC 5929) for NTLM and Kerberos, or an OAuth2
+//!   bearer token from a
 //!   [`TokenProvider`] asked before every request and asked again, told so, when the server
 //!   refuses a token (HTTP 401; the request is sent once more). With `ExchangeImpersonation`,
 //!   `X-AnchorMailbox` is set to the impersonated address.

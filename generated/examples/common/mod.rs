@@ -3,7 +3,9 @@
 //! - `EWS_URL`: the EWS endpoint (such as `https://mail.contoso.com/EWS/Exchange.asmx`);
 //! - `EWS_USER`, `EWS_PASSWORD`: Basic or NTLM credentials (`DOMAIN\user` or a UPN for NTLM);
 //! - `EWS_TOKEN`: an OAuth2 bearer token;
-//! - `EWS_AUTH=basic|ntlm|bearer` (default: bearer when `EWS_TOKEN` is set, else basic);
+//! - `EWS_AUTH=basic|ntlm|bearer|negotiate` (default: bearer when `EWS_TOKEN` is set, else
+//!   basic); `negotiate`: Kerberos from `EWS_USER` (`alice@CONTOSO.COM`) and `EWS_PASSWORD`,
+//!   or without a password from the credential cache (`KRB5CCNAME`);
 //! - `EWS_AUTH=client_credentials`: app-only OAuth, with `EWS_TENANT`, `EWS_CLIENT_ID`, and
 //!   `EWS_CLIENT_SECRET` or `EWS_CLIENT_CERT` (a PEM file: the certificate and its private
 //!   key), `EWS_AUTHORITY` (default `https://login.microsoftonline.com`), `EWS_SCOPE`
@@ -201,6 +203,10 @@ pub fn builder(default_user: Option<&str>, need: Need) -> Result<ClientBuilder, 
         env::Credentials::Basic { user, password } => b.basic_auth(user, password),
         env::Credentials::Ntlm { user, password } => b.ntlm_auth(user, password),
         env::Credentials::Bearer { token } => b.bearer_token(token),
+        env::Credentials::Negotiate { user, password } => b.auth(ewsgen::client::Auth::Negotiate {
+            user,
+            password: password.map(Into::into),
+        }),
     };
     if let Some(app) = app {
         b = b.client_credentials(app_only(app)?);

@@ -98,6 +98,16 @@ pub enum Auth {
     },
     /// OAuth2 bearer tokens from a provider.
     Bearer(Arc<dyn TokenProvider>),
+    /// Negotiate: a Kerberos ticket for `HTTP/<host>` sent as SPNEGO (with the `kerberos`
+    /// feature), from `password` or, without one, from the credential cache (`KRB5CCNAME`,
+    /// after `kinit`); NTLM under Negotiate when Kerberos cannot be had and a password is
+    /// given.
+    Negotiate {
+        /// The principal (`alice@CONTOSO.COM`); `None`: the credential cache's.
+        user: Option<String>,
+        /// The password; `None`: the credential cache.
+        password: Option<Secret>,
+    },
 }
 
 impl fmt::Debug for Auth {
@@ -115,6 +125,11 @@ impl fmt::Debug for Auth {
                 .field("password", password)
                 .finish(),
             Auth::Bearer(_) => f.write_str("Bearer(<token provider>)"),
+            Auth::Negotiate { user, password } => f
+                .debug_struct("Negotiate")
+                .field("user", user)
+                .field("password", password)
+                .finish(),
         }
     }
 }

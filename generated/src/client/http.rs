@@ -56,7 +56,9 @@ impl Settings {
             .redirect(reqwest::redirect::Policy::none())
             .http1_only()
             .gzip(true)
-            .deflate(true);
+            .deflate(true)
+            // The server certificate, for the channel bindings of Extended Protection.
+            .tls_info(true);
         // A proxy would resolve the names itself: with the overrides only, none is used.
         if self.no_proxy || self.resolve_only {
             b = b.no_proxy();
@@ -104,6 +106,8 @@ pub(crate) struct Answer {
     pub www_authenticate: Vec<String>,
     /// `Retry-After`, as sent.
     pub retry_after: Option<String>,
+    /// The server's TLS certificate (DER), over https.
+    pub peer_certificate: Option<Vec<u8>>,
     pub body: Vec<u8>,
     /// The unread answer of a streamed request (status 200).
     pub stream: Option<reqwest::Response>,
@@ -128,6 +132,12 @@ pub(crate) struct Http {
     limit: usize,
     slots: Mutex<Vec<Slot>>,
     scheme: Mutex<Option<Scheme>>,
+    /// The Kerberos credentials of [`Auth::Negotiate`], acquired at the first request.
+    #[cfg(feature = "kerberos")]
+    kerberos: Mutex<Option<Arc<ews_auth::gss::Credential>>>,
+    /// Why Kerberos cannot be had, once known (NTLM is sent from then on).
+    #[cfg(feature = "kerberos")]
+    kerberos_unavailable: Mutex<Option<String>>,
 }
 
 impl Http {
@@ -146,6 +156,10 @@ impl Http {
             limit,
             slots: Mutex::new(Vec::new()),
             scheme: Mutex::new(None),
+            #[cfg(feature = "kerberos")]
+            kerberos: Mutex::new(None),
+            #[cfg(feature = "kerberos")]
+            kerberos_unavailable: Mutex::new(None),
         })
     }
 
@@ -205,7 +219,216 @@ impl Http {
                     .await
             }
             Auth::Ntlm { user, password } => self.send_ntlm(out, user, password).await,
+            Auth::Negotiate { user, password } => {
+                self.send_negotiate(out, user.as_deref(), password.as_ref())
+                    .await
+            }
         }
+    }
+
+    /// Negotiate: Kerberos when it can be had (the `kerberos` feature, credentials, a ticket
+    /// for the service), else NTLM under Negotiate with the password (said in a DEBUG log).
+    async fn send_negotiate(
+        &self,
+        out: &Outgoing<'_>,
+        user: Option<&str>,
+        password: Option<&Secret>,
+    ) -> Result<Answer, Error> {
+        #[cfg(feature = "kerberos")]
+        let why = {
+            use super::throttle::lock;
+            let why = loop {
+                if let Some(why) = lock(&self.kerberos_unavailable).clone() {
+                    break why;
+                }
+                let cached = lock(&self.kerberos).is_some();
+                let credential = match self.kerberos_credential(user, password).await {
+                    Ok(c) => c,
+                    Err(e) => break e,
+                };
+                match self.send_kerberos(out, credential).await? {
+                    Ok(answer) => return Ok(answer),
+                    Err(e) => {
+                        *lock(&self.kerberos) = None;
+                        if !cached {
+                            break e;
+                        }
+                        // The credentials acquired before may have expired: new ones.
+                        tracing::debug!("Kerberos failed ({e}): new credentials");
+                    }
+                }
+            };
+            // With a password to fall back on, NTLM from now on.
+            if password.is_some() {
+                *lock(&self.kerberos_unavailable) = Some(why.clone());
+            }
+            why
+        };
+        #[cfg(not(feature = "kerberos"))]
+        let why = "built without the `kerberos` feature".to_string();
+        match (user, password) {
+            (Some(user), Some(password)) => {
+                tracing::debug!(
+                    url = %out.url,
+                    "Kerberos cannot be had ({why}): NTLM under Negotiate"
+                );
+                if let Ok(mut s) = self.scheme.lock() {
+                    s.get_or_insert(Scheme::Negotiate);
+                }
+                self.send_ntlm(out, user, password).await
+            }
+            _ => Err(Error::Authentication(format!(
+                "{}: Kerberos cannot be had ({why}), and NTLM needs a user and password",
+                out.url
+            ))),
+        }
+    }
+
+    /// The Kerberos credentials, acquired once (from the password, or the credential cache).
+    #[cfg(feature = "kerberos")]
+    async fn kerberos_credential(
+        &self,
+        user: Option<&str>,
+        password: Option<&Secret>,
+    ) -> Result<Arc<ews_auth::gss::Credential>, String> {
+        use ews_auth::gss::Credential;
+        if let Some(c) = super::throttle::lock(&self.kerberos).clone() {
+            return Ok(c);
+        }
+        let user = user.map(str::to_string);
+        let password = password.map(|p| p.expose().to_string());
+        // MIT asks the KDC: a blocking exchange, off the async threads.
+        let credential = tokio::task::spawn_blocking(move || match (user, password) {
+            (Some(user), Some(password)) => Credential::with_password(&user, &password),
+            (user, None) => Credential::from_cache(user.as_deref()),
+            (None, Some(_)) => Err("a password needs a user (alice@CONTOSO.COM)".to_string()),
+        })
+        .await
+        .map_err(|e| format!("the Kerberos task failed: {e}"))??;
+        let credential = Arc::new(credential);
+        tracing::debug!(credential = ?credential, "Kerberos credentials acquired");
+        *super::throttle::lock(&self.kerberos) = Some(credential.clone());
+        Ok(credential)
+    }
+
+    /// Kerberos on one kept-alive connection. `Ok(Err(why))`: Kerberos cannot be had (no
+    /// ticket for the service).
+    #[cfg(feature = "kerberos")]
+    async fn send_kerberos(
+        &self,
+        out: &Outgoing<'_>,
+        credential: Arc<ews_auth::gss::Credential>,
+    ) -> Result<Result<Answer, String>, Error> {
+        let slot = self.slots.lock().ok().and_then(|mut s| s.pop());
+        let mut slot = match slot {
+            Some(s) => s,
+            None => Slot {
+                http: self.settings.reqwest(Some(&self.jar), true)?,
+                authenticated: false,
+            },
+        };
+        let result = self.kerberos_on(&mut slot, out, credential).await;
+        if matches!(&result, Ok(Ok(a)) if a.stream.is_none()) {
+            if let Ok(mut slots) = self.slots.lock() {
+                slots.push(slot);
+            }
+        }
+        result
+    }
+
+    /// An authenticated connection sends the request as it is. Otherwise the request goes
+    /// first with an empty body and no credentials (the answer gives the server's
+    /// certificate, for the channel bindings); then with the SPNEGO token of a context for
+    /// `HTTP/<host>` bound to that certificate; the server's final token must complete the
+    /// context (mutual authentication), or the answer is an error.
+    #[cfg(feature = "kerberos")]
+    async fn kerberos_on(
+        &self,
+        slot: &mut Slot,
+        out: &Outgoing<'_>,
+        credential: Arc<ews_auth::gss::Credential>,
+    ) -> Result<Result<Answer, String>, Error> {
+        use ews_auth::gss::Context;
+        let failed = |e: String| Error::Authentication(format!("{}: {e}", out.url));
+        let probe = if slot.authenticated {
+            let answer = self.exchange(&slot.http, out, None, out.body).await?;
+            if answer.status != 401 {
+                return Ok(Ok(answer));
+            }
+            tracing::debug!("the Negotiate connection is no longer authenticated: new context");
+            slot.authenticated = false;
+            answer
+        } else {
+            self.exchange(&slot.http, out, None, "").await?
+        };
+        if probe.status != 401 {
+            // The server does not ask for authentication: send the request itself.
+            let answer = self.exchange(&slot.http, out, None, out.body).await?;
+            slot.authenticated = answer.status != 401;
+            return Ok(Ok(answer));
+        }
+        if ntlm::offered(&probe.www_authenticate, Scheme::Negotiate).is_none() {
+            // Negotiate is not offered (NTLM alone, say): no Kerberos here.
+            return Ok(Err(format!(
+                "the server does not offer Negotiate (it asks for: {})",
+                probe.www_authenticate.join(", ")
+            )));
+        }
+        let bindings =
+            ntlm::bindings(out.url, probe.peer_certificate.as_deref()).map_err(failed)?;
+        let host = out.url.host_str().unwrap_or_default().to_string();
+        let context = match Context::new(&host, bindings.as_ref()) {
+            Ok(c) => c,
+            Err(e) => return Ok(Err(e)),
+        };
+        // The ticket for the service comes from the KDC: off the async threads.
+        let for_ticket = credential.clone();
+        let (context, first) = tokio::task::spawn_blocking(move || {
+            let mut context = context;
+            let first = context.step(&for_ticket, None);
+            (context, first)
+        })
+        .await
+        .map_err(|e| failed(format!("the Kerberos task failed: {e}")))?;
+        let mut context = context;
+        let token = match first {
+            Ok(step) => match step.token {
+                Some(t) => t,
+                None => return Ok(Err("the Kerberos context gave no token".into())),
+            },
+            Err(e) => return Ok(Err(e)),
+        };
+        let authorization = sensitive(&format!(
+            "Negotiate {}",
+            base64::engine::general_purpose::STANDARD.encode(token)
+        ))?;
+        let answer = self
+            .exchange(&slot.http, out, Some(authorization), out.body)
+            .await?;
+        if answer.status == 401 {
+            tracing::debug!(url = %out.url, "the server refused the Kerberos ticket (HTTP 401)");
+            return Ok(Ok(answer));
+        }
+        // The server's last token proves it holds the service's key (mutual
+        // authentication); an answer without it is not trusted.
+        let last = match ntlm::offered(&answer.www_authenticate, Scheme::Negotiate) {
+            Some(Some(token)) => base64::engine::general_purpose::STANDARD
+                .decode(token.as_bytes())
+                .map_err(|_| failed("the server's Negotiate token is not base64".into()))?,
+            _ => {
+                return Err(failed(
+                    "the server did not prove its identity: no Negotiate token in its answer (mutual authentication)".into(),
+                ))
+            }
+        };
+        let step = context.step(&credential, Some(&last)).map_err(failed)?;
+        if !step.complete {
+            return Err(failed(
+                "the server's Negotiate token does not complete the context (mutual authentication)".into(),
+            ));
+        }
+        slot.authenticated = true;
+        Ok(Ok(answer))
     }
 
     async fn send_ntlm(
@@ -289,8 +512,17 @@ impl Http {
                 }
             };
             tokio::task::yield_now().await;
-            let answer = ntlm::authenticate(&token, user, password)
+            // Extended Protection: the service's name and the TLS connection's bindings.
+            let bindings = ntlm::bindings(out.url, challenge.peer_certificate.as_deref())
                 .map_err(|e| Error::Authentication(format!("{}: {e}", out.url)))?;
+            let answer = ntlm::authenticate(
+                &token,
+                user,
+                password,
+                &ntlm::spn(out.url),
+                bindings.as_ref(),
+            )
+            .map_err(|e| Error::Authentication(format!("{}: {e}", out.url)))?;
             let authorization = sensitive(&format!("{} {answer}", scheme.as_str()))?;
             let answer = self
                 .exchange(&slot.http, out, Some(authorization), out.body)
@@ -353,6 +585,11 @@ impl Http {
             .map_err(|e| transport(out.url, timeout, e))?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
+        let peer_certificate = resp
+            .extensions()
+            .get::<reqwest::tls::TlsInfo>()
+            .and_then(|t| t.peer_certificate())
+            .map(<[u8]>::to_vec);
         let info = HttpInfo {
             status,
             retries: 0,
@@ -372,8 +609,14 @@ impl Http {
             return Ok(Answer {
                 status,
                 location: None,
-                www_authenticate: Vec::new(),
+                www_authenticate: headers
+                    .get_all("WWW-Authenticate")
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .map(str::to_string)
+                    .collect(),
                 retry_after: None,
+                peer_certificate,
                 info,
                 body: Vec::new(),
                 stream: Some(resp),
@@ -434,6 +677,7 @@ impl Http {
                 .map(str::to_string)
                 .collect(),
             retry_after: header(&headers, "Retry-After"),
+            peer_certificate,
             info,
             body: bytes,
             stream: None,

@@ -77,9 +77,61 @@ fn utf16_string(bytes: &[u8]) -> Option<String> {
     .ok()
 }
 
+/// The MD5 hash of a `gss_channel_bindings_struct` without addresses, holding
+/// `application_data`: what NTLM's `MsvAvChannelBindings` carries (MS-NLMP 2.2.2.1).
+pub fn bindings_md5(application_data: &[u8]) -> [u8; 16] {
+    use md5::Digest as _;
+    let mut m = md5::Md5::new();
+    m.update([0u8; 16]);
+    m.update((application_data.len() as u32).to_le_bytes());
+    m.update(application_data);
+    m.finalize().into()
+}
+
+/// The AV pairs of an NTLMv2 response's blob (after its 28-byte header), up to MsvAvEOL.
+pub fn av_pairs(blob: &[u8]) -> Vec<(u16, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut at = 28;
+    while let Some(head) = blob.get(at..at + 4) {
+        let kind = u16::from_le_bytes([head[0], head[1]]);
+        let len = u16::from_le_bytes([head[2], head[3]]) as usize;
+        if kind == 0 {
+            break;
+        }
+        let Some(value) = blob.get(at + 4..at + 4 + len) else {
+            break;
+        };
+        out.push((kind, value.to_vec()));
+        at += 4 + len;
+    }
+    out
+}
+
+/// What a server with Extended Protection set to "Require" checks in the NTLMv2 response:
+/// the channel bindings' MD5 (`MsvAvChannelBindings`) and the service name
+/// (`MsvAvTargetName`).
+#[derive(Debug, Clone, Default)]
+pub struct Protection {
+    /// The application data of the connection's channel bindings.
+    pub bindings: Option<Vec<u8>>,
+    /// The service name the client must name (`HTTP/<host>`).
+    pub spn: Option<String>,
+}
+
 /// Checks an AUTHENTICATE message's NTLMv2 response against the password. `Some(user)`
 /// (`DOMAIN\user`, or the user alone with an empty domain) when it is right.
 pub fn verify_authenticate(m: &[u8], challenge: [u8; 8], password: &str) -> Option<String> {
+    verify_protected(m, challenge, password, &Protection::default())
+}
+
+/// [`verify_authenticate`], refusing a response without the channel bindings and service
+/// name `protection` requires.
+pub fn verify_protected(
+    m: &[u8],
+    challenge: [u8; 8],
+    password: &str,
+    protection: &Protection,
+) -> Option<String> {
     if m.get(..12)? != b"NTLMSSP\0\x03\0\0\0" {
         return None;
     }
@@ -98,6 +150,23 @@ pub fn verify_authenticate(m: &[u8], challenge: [u8; 8], password: &str) -> Opti
     let info_echoed = blob
         .windows(utf16("EXCH01").len())
         .any(|w| w == utf16("EXCH01").as_slice());
+    let pairs = av_pairs(blob);
+    let pair = |kind: u16| {
+        pairs
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, v)| v.clone())
+    };
+    if let Some(data) = &protection.bindings {
+        if pair(0x000A)? != bindings_md5(data) {
+            return None;
+        }
+    }
+    if let Some(spn) = &protection.spn {
+        if pair(0x0009)? != utf16(spn) {
+            return None;
+        }
+    }
     (proof == expected && info_echoed && blob[8..16] == SERVER_TIME.to_le_bytes()).then(|| {
         if domain.is_empty() {
             user
@@ -134,6 +203,24 @@ pub fn gate(
     offers: &[&str],
     password: &str,
 ) -> Gate {
+    gate_protected(
+        authorization,
+        state,
+        offers,
+        password,
+        &Protection::default(),
+    )
+}
+
+/// [`gate`] with Extended Protection: an AUTHENTICATE without `protection`'s channel
+/// bindings and service name is refused.
+pub fn gate_protected(
+    authorization: Option<&str>,
+    state: &mut Connection,
+    offers: &[&str],
+    password: &str,
+    protection: &Protection,
+) -> Gate {
     static CHALLENGES: AtomicUsize = AtomicUsize::new(1);
     let Some(auth) = authorization else {
         return if state.user.is_some() {
@@ -161,7 +248,7 @@ pub fn gate(
         Some(3) => match state
             .challenge
             .take()
-            .and_then(|c| verify_authenticate(&msg, c, password))
+            .and_then(|c| verify_protected(&msg, c, password, protection))
         {
             Some(user) => {
                 state.user = Some(user);

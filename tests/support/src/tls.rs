@@ -11,6 +11,9 @@ pub struct Pki {
     pub ca_pem: String,
     /// The server's TLS configuration.
     pub server: Arc<rustls::ServerConfig>,
+    /// The server's certificate, DER (an ECDSA P-256 certificate signed with SHA-256: its
+    /// `tls-server-end-point` channel bindings hash it with SHA-256).
+    pub server_der: Vec<u8>,
 }
 
 impl Pki {
@@ -46,7 +49,18 @@ impl Pki {
         Pki {
             ca_pem: ca_cert.pem(),
             server: Arc::new(server),
+            server_der: leaf_cert.der().to_vec(),
         }
+    }
+
+    /// The application data of the server certificate's `tls-server-end-point` channel
+    /// bindings (RFC 5929), computed here: `tls-server-end-point:` and the SHA-256 hash of
+    /// the certificate.
+    pub fn end_point_bindings(&self) -> Vec<u8> {
+        use sha2::Digest as _;
+        let mut data = b"tls-server-end-point:".to_vec();
+        data.extend_from_slice(&sha2::Sha256::digest(&self.server_der));
+        data
     }
 
     /// An acceptor of TLS connections with the server certificate.
