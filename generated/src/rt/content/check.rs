@@ -415,3 +415,200 @@ impl Checker {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rt::content::{Content, First, Model, Wild, A, P};
+    use crate::rt::error::{ErrorKind, Result};
+    use crate::rt::facets::{Facets, Kind, Lex};
+    use crate::rt::xml::{Namespaces, Writer, NS_NONE};
+
+    const NS: Namespaces = &[("t", "urn:test")];
+
+    static RANGE: Lex = Lex::with(
+        "int",
+        &Facets {
+            min_inclusive: Some("1"),
+            max_inclusive: Some("1440"),
+            ..Facets::new(Kind::Integer)
+        },
+    );
+
+    /// Writes `<t:Root>` of `table` with `body` inside, checking or not.
+    fn write(
+        table: &'static Content,
+        check: bool,
+        body: impl FnOnce(&mut Writer),
+    ) -> Result<String> {
+        let mut w = Writer::new(NS);
+        if check {
+            w = w.checking();
+        }
+        w.start("t:Root");
+        w.set_content(table);
+        body(&mut w);
+        w.end("t:Root");
+        w.finish()
+    }
+
+    fn text(w: &mut Writer, tag: &str, v: i32) {
+        w.start(tag);
+        w.text(&v);
+        w.end(tag);
+    }
+
+    #[test]
+    fn a_range_facet() {
+        static T: Content = Content::seq("t:T", &[P::el("Minutes", 0, 1, 1).lex(&RANGE)]);
+        assert!(write(&T, true, |w| text(w, "t:Minutes", 1440)).is_ok());
+        let e = write(&T, true, |w| text(w, "t:Minutes", 0)).unwrap_err();
+        assert_eq!(e.path, "/Root/Minutes");
+        assert!(
+            e.to_string()
+                .contains("invalid element <Minutes> value \"0\": [facet 'minInclusive']"),
+            "{e}"
+        );
+        // Writing alone does not check.
+        assert!(write(&T, false, |w| text(w, "t:Minutes", 0)).is_ok());
+    }
+
+    #[test]
+    fn occurrences_and_order() {
+        static T: Content = Content::seq(
+            "t:T",
+            &[
+                P::el("A", 0, 1, 2),
+                P::el("B", 0, 1, 1),
+                P::el("C", 0, 0, 1),
+            ],
+        );
+        assert!(write(&T, true, |w| {
+            text(w, "t:A", 1);
+            text(w, "t:A", 2);
+            text(w, "t:B", 3);
+        })
+        .is_ok());
+        let e = write(&T, true, |w| {
+            for i in 0..3 {
+                text(w, "t:A", i);
+            }
+        })
+        .unwrap_err();
+        assert_eq!(
+            (e.path.as_str(), &e.kind),
+            ("/Root/A", &ErrorKind::TooManyElements("A".into()))
+        );
+        let e = write(&T, true, |w| text(w, "t:A", 1)).unwrap_err();
+        assert_eq!(
+            (e.path.as_str(), &e.kind),
+            ("/Root", &ErrorKind::MissingElement("B".into()))
+        );
+        let e = write(&T, true, |w| text(w, "t:C", 1)).unwrap_err();
+        assert!(e.to_string().contains("<A> first"), "{e}");
+        let e = write(&T, true, |w| text(w, "t:Z", 1)).unwrap_err();
+        assert!(e.to_string().contains("unexpected element <Z>"), "{e}");
+        // Not checking, anything goes.
+        assert!(write(&T, false, |w| text(w, "t:Z", 1)).is_ok());
+    }
+
+    #[test]
+    fn a_required_attribute_of_a_base() {
+        static BASE: Content = Content::seq("t:Base", &[]).attrs(&[A::req("Id", NS_NONE)]);
+        static T: Content = Content::seq("t:T", &[])
+            .base(&BASE)
+            .attrs(&[A::opt("Key", NS_NONE)]);
+        assert!(write(&T, true, |w| w.attr("Id", &"x".to_string())).is_ok());
+        let e = write(&T, true, |w| w.attr("Key", &"x".to_string())).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::MissingAttribute("Id".into()));
+    }
+
+    #[test]
+    fn all_groups_and_choices() {
+        static ALL: Content =
+            Content::seq("t:All", &[P::el("A", 0, 1, 1), P::el("B", 0, 0, 1)]).model(Model::All);
+        assert!(write(&ALL, true, |w| {
+            text(w, "t:B", 1);
+            text(w, "t:A", 1);
+        })
+        .is_ok());
+        let e = write(&ALL, true, |w| text(w, "t:B", 1)).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::MissingElement("A".into()));
+        let e = write(&ALL, true, |w| {
+            text(w, "t:A", 1);
+            text(w, "t:A", 1);
+        })
+        .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::TooManyElements("A".into()));
+
+        // A choice: a repeated alternative's run is one occurrence; two alternatives are two.
+        static CHOICE: Content = Content::seq(
+            "t:Choice",
+            &[P::of(
+                First {
+                    names: &[("X", 0), ("Y", 0)],
+                    any: Wild::None,
+                },
+                1,
+                1,
+            )],
+        );
+        assert!(write(&CHOICE, true, |w| {
+            text(w, "t:X", 1);
+            text(w, "t:X", 2);
+        })
+        .is_ok());
+        let e = write(&CHOICE, true, |w| {
+            text(w, "t:X", 1);
+            text(w, "t:Y", 2);
+        })
+        .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::TooManyElements("Y".into()));
+
+        // A sequence group written in place.
+        static GROUP: Content = Content::seq("t:G", &[P::el("C", 0, 1, 1), P::el("D", 0, 1, 1)]);
+        static OUTER: Content = Content::seq(
+            "t:Outer",
+            &[P::of(
+                First {
+                    names: &[("C", 0)],
+                    any: Wild::None,
+                },
+                1,
+                2,
+            )],
+        );
+        assert!(write(&OUTER, true, |w| {
+            for _ in 0..2 {
+                w.group_begin(&GROUP);
+                text(w, "t:C", 1);
+                text(w, "t:D", 1);
+                w.group_end();
+            }
+        })
+        .is_ok());
+        let e = write(&OUTER, true, |w| {
+            w.group_begin(&GROUP);
+            text(w, "t:C", 1);
+            w.group_end();
+        })
+        .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::MissingElement("D".into()));
+        let e = write(&OUTER, true, |_| {}).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::MissingElement("C".into()));
+    }
+
+    #[test]
+    fn wildcards_and_raw_content() {
+        use crate::rt::any::RawElement;
+        static OPEN: Content = Content::seq("t:Open", &[P::any(Wild::Other(0), 0, 1)]);
+        let raw = |ns: &str| RawElement {
+            name: "Extra".into(),
+            namespace: Some(ns.into()),
+            prefix: Some("x".into()),
+            ..Default::default()
+        };
+        assert!(write(&OPEN, true, |w| raw("urn:other").write(w)).is_ok());
+        let e = write(&OPEN, true, |w| raw("urn:test").write(w)).unwrap_err();
+        assert!(e.to_string().contains("unexpected element <Extra>"), "{e}");
+    }
+}
