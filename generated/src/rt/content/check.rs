@@ -12,24 +12,24 @@
 //! a typed value inside them is, against its own table.
 
 use crate::rt::error::ErrorKind;
-use crate::rt::facets::Lex;
+use crate::rt::facets::{Kind, Lex, WhiteSpace};
 use crate::rt::xml::{split_qname, Namespaces, NS_NONE, NS_OTHER, NS_SOAP, NS_XML};
 use crate::rt::xs::text::NOT_LISTED;
 
-use super::read::{find_forward, first_unsatisfied, particle_name, Pos};
-use super::tables::{Content, Model, Term, MAX_BASES};
+use super::read::{first_unsatisfied, particle_name, Pos};
+use super::tables::{Content, Model, Term, MAX_BASES, P};
 
-/// The table of no type (the placeholder of unused chain slots).
-static NONE: Content = Content::seq("", &[]);
-
-/// One open element (or group) being written.
+/// One open element (or group) being written. Its chain of tables (root base first) is
+/// `Checker::segs[base..base + n]`; `n` is 0 for an element without a table.
 struct Frame {
-    /// The chain of tables, root base first (`n` of them; none for an element without a
-    /// table).
-    segs: [&'static Content; MAX_BASES],
+    base: usize,
     n: usize,
-    /// Where the children written so far leave the sequence.
-    pos: Pos,
+    /// Where the children written so far leave the sequence: table, particle, occurrences.
+    seg: usize,
+    p: usize,
+    count: u32,
+    /// The particles of table `seg`.
+    parts: &'static [P],
     /// `xs:all`: the particles of the last table written (bit per particle).
     all_seen: u64,
     /// The attributes written (bit per declared attribute, the chain's in order).
@@ -41,15 +41,19 @@ struct Frame {
     lex: Option<&'static Lex>,
     /// A sequence group written in place: its first element, matched in the enclosing
     /// frame when the group ends.
-    group: Option<Option<(String, u8)>>,
+    group: Option<Box<Option<(String, u8)>>>,
 }
 
 impl Frame {
-    fn leaf(lex: Option<&'static Lex>) -> Frame {
+    #[inline]
+    fn leaf(base: usize, lex: Option<&'static Lex>) -> Frame {
         Frame {
-            segs: [&NONE; MAX_BASES],
+            base,
             n: 0,
-            pos: Pos::START,
+            seg: 0,
+            p: 0,
+            count: 0,
+            parts: &[],
             all_seen: 0,
             attrs_seen: 0,
             last_alt: usize::MAX,
@@ -58,166 +62,218 @@ impl Frame {
         }
     }
 
-    fn set_table(&mut self, c: &'static Content) -> Result<(), ErrorKind> {
-        let mut n = 0;
-        let mut cur = Some(c);
-        while let Some(t) = cur {
-            if n == MAX_BASES {
-                return Err(ErrorKind::Other(format!(
-                    "{} derives through more than {MAX_BASES} types",
-                    c.name
-                )));
-            }
-            self.segs[n] = t;
-            n += 1;
-            cur = t.base;
+    #[inline]
+    fn pos(&self) -> Pos {
+        Pos {
+            seg: self.seg,
+            p: self.p,
+            count: self.count,
         }
-        self.segs[..n].reverse();
-        self.n = n;
-        Ok(())
     }
+}
 
-    fn segs(&self) -> &[&'static Content] {
-        &self.segs[..self.n]
+/// `lex.check(text)`, with a shortcut for the commonest facets of requests: a string whose
+/// only facets bound its length (`NonEmptyStringType`'s `minLength` 1), decided on the byte
+/// length where it settles the question (a character is at least one byte); anything else,
+/// and every failure, goes through [`Lex::check`] (which words the message).
+#[inline]
+fn check_lex(lex: &Lex, text: &str) -> Result<(), String> {
+    if let (Some(f), None, None, "string") = (lex.facets, lex.fixed, lex.item, lex.xs) {
+        let only_lengths = f.kind == Kind::String
+            && f.white_space == WhiteSpace::Preserve
+            && f.length.is_none()
+            && f.patterns.is_empty()
+            && f.enumeration.is_empty()
+            && f.total_digits.is_none()
+            && f.fraction_digits.is_none()
+            && f.min_inclusive.is_none()
+            && f.max_inclusive.is_none()
+            && f.min_exclusive.is_none()
+            && f.max_exclusive.is_none();
+        if only_lengths {
+            let b = text.len() as u64;
+            let low = match f.min_length {
+                None | Some(0) => true,
+                Some(1) => b > 0,
+                Some(_) => false,
+            };
+            if low && f.max_length.is_none_or(|m| b <= m) {
+                return Ok(());
+            }
+        }
     }
+    lex.check(text)
+}
 
-    /// Matches a child element; the [`Lex`] its text must satisfy.
-    fn child(
-        &mut self,
-        local: &str,
-        ns: u8,
-        namespaces: Namespaces,
-    ) -> Result<Option<&'static Lex>, ErrorKind> {
-        let n = self.n;
-        let last = self.segs[n - 1];
-        match last.model {
-            Model::Simple => return Err(ErrorKind::UnexpectedChild(local.to_string())),
-            Model::All => {
-                for (s, seg) in self.segs().iter().enumerate() {
-                    for (p, part) in seg.particles.iter().enumerate() {
-                        if part.accepts(local, ns) {
-                            if s == n - 1 && p < 64 {
-                                if self.all_seen & (1 << p) != 0 {
-                                    return Err(ErrorKind::TooManyElements(local.to_string()));
-                                }
-                                self.all_seen |= 1 << p;
+/// Whether particle `part` accepts the element: a single element's name compared first by
+/// namespace, length and first byte.
+#[inline(always)]
+fn accepts(part: &P, local: &str, ns: u8) -> bool {
+    match part.term {
+        Term::El(l, n) => {
+            n == ns
+                && l.len() == local.len()
+                && l.as_bytes().first() == local.as_bytes().first()
+                && l == local
+        }
+        Term::Names(..) => part.accepts(local, ns),
+    }
+}
+
+/// Matches a child element in frame `f` (whose tables are `segs`); the [`Lex`] its text must
+/// satisfy.
+fn child(
+    f: &mut Frame,
+    segs: &[&'static Content],
+    local: &str,
+    ns: u8,
+    namespaces: Namespaces,
+) -> Result<Option<&'static Lex>, ErrorKind> {
+    let n = segs.len();
+    match segs[n - 1].model {
+        Model::Seq | Model::Mixed => {}
+        Model::Simple => return Err(ErrorKind::UnexpectedChild(local.to_string())),
+        Model::All => {
+            for (s, seg) in segs.iter().enumerate() {
+                for (p, part) in seg.particles.iter().enumerate() {
+                    if accepts(part, local, ns) {
+                        if s == n - 1 && p < 64 {
+                            if f.all_seen & (1 << p) != 0 {
+                                return Err(ErrorKind::TooManyElements(local.to_string()));
                             }
-                            return Ok(part.lex);
+                            f.all_seen |= 1 << p;
                         }
+                        return Ok(part.lex);
                     }
                 }
-                return Err(self.unexpected(local, ns, namespaces));
             }
-            Model::Seq | Model::Mixed => {}
-        }
-        let segs = &self.segs[..n];
-        match find_forward(segs, self.pos, local, ns) {
-            Some((to, skipped)) => {
-                if skipped {
-                    let (s, p) = first_unsatisfied(segs, self.pos, to);
-                    return Err(ErrorKind::UnexpectedElement {
-                        name: local.to_string(),
-                        namespace: uri(namespaces, ns),
-                        expected: format!("<{}> first", particle_name(segs, s, p)),
-                    });
-                }
-                let part = &segs[to.seg].particles[to.p];
-                self.pos = to;
-                self.pos.count += 1;
-                self.last_alt = alternative(part.term, local, ns);
-                Ok(part.lex)
-            }
-            None => {
-                // The particle it stands on accepts the element but has had its
-                // `maxOccurs`: a repeated alternative of a choice goes on, else too many.
-                if let Some(part) = segs
-                    .get(self.pos.seg)
-                    .and_then(|s| s.particles.get(self.pos.p))
-                {
-                    if part.accepts(local, ns) {
-                        let alt = alternative(part.term, local, ns);
-                        if matches!(part.term, Term::Names(..)) && alt == self.last_alt {
-                            return Ok(part.lex);
-                        }
-                        return Err(ErrorKind::TooManyElements(local.to_string()));
-                    }
-                }
-                Err(self.unexpected(local, ns, namespaces))
-            }
+            return Err(unexpected(segs, local, ns, namespaces));
         }
     }
-
-    fn unexpected(&self, local: &str, ns: u8, namespaces: Namespaces) -> ErrorKind {
-        let mut expected: Vec<(&str, u8)> = Vec::new();
-        for seg in self.segs() {
-            for part in seg.particles {
-                part.names_into(&mut expected);
+    let (mut seg, mut p, mut count, mut parts) = (f.seg, f.p, f.count, f.parts);
+    let mut skipped = false;
+    loop {
+        if p >= parts.len() {
+            seg += 1;
+            if seg >= n {
+                break;
             }
+            parts = segs[seg].particles;
+            p = 0;
+            count = 0;
+            continue;
         }
-        let mut names: Vec<&str> = Vec::new();
-        for (l, _) in expected {
-            if !names.contains(&l) {
-                names.push(l);
+        let part = &parts[p];
+        if count < part.max && accepts(part, local, ns) {
+            if skipped {
+                let to = Pos { seg, p, count };
+                let (s, q) = first_unsatisfied(segs, f.pos(), to);
+                return Err(ErrorKind::UnexpectedElement {
+                    name: local.to_string(),
+                    namespace: uri(namespaces, ns),
+                    expected: format!("<{}> first", particle_name(segs, s, q)),
+                });
             }
+            f.seg = seg;
+            f.p = p;
+            f.count = count + 1;
+            f.parts = parts;
+            if let Term::Names(..) = part.term {
+                f.last_alt = alternative(part.term, local, ns);
+            }
+            return Ok(part.lex);
         }
-        ErrorKind::UnexpectedElement {
-            name: local.to_string(),
-            namespace: uri(namespaces, ns),
-            expected: if names.is_empty() {
-                "no child elements".into()
-            } else {
-                names
-                    .iter()
-                    .map(|l| format!("<{l}>"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            },
+        skipped |= count < part.min;
+        p += 1;
+        count = 0;
+    }
+    // The particle it stands on accepts the element but has had its `maxOccurs`: a
+    // repeated alternative of a choice goes on, else too many.
+    if let Some(part) = f.parts.get(f.p) {
+        if accepts(part, local, ns) {
+            if matches!(part.term, Term::Names(..))
+                && alternative(part.term, local, ns) == f.last_alt
+            {
+                return Ok(part.lex);
+            }
+            return Err(ErrorKind::TooManyElements(local.to_string()));
         }
     }
+    Err(unexpected(segs, local, ns, namespaces))
+}
 
-    /// What is missing when the element ends: a required attribute, a required element.
-    fn finish(&self) -> Result<(), ErrorKind> {
-        let segs = self.segs();
-        let mut off = 0;
-        for seg in segs {
-            for (i, a) in seg.attrs.iter().enumerate() {
-                if a.required && off + i < 64 && self.attrs_seen & (1 << (off + i)) == 0 {
-                    return Err(ErrorKind::MissingAttribute(a.local.to_string()));
-                }
-            }
-            off += seg.attrs.len();
+fn unexpected(segs: &[&'static Content], local: &str, ns: u8, namespaces: Namespaces) -> ErrorKind {
+    let mut expected: Vec<(&str, u8)> = Vec::new();
+    for seg in segs {
+        for part in seg.particles {
+            part.names_into(&mut expected);
         }
-        let n = segs.len();
-        match segs[n - 1].model {
-            Model::Simple => Ok(()),
-            Model::All => {
-                let parts = segs[n - 1].particles;
-                match (0..parts.len().min(64))
-                    .find(|p| parts[*p].min > 0 && self.all_seen & (1 << p) == 0)
-                {
-                    Some(p) => Err(ErrorKind::MissingElement(particle_name(segs, n - 1, p))),
-                    None => Ok(()),
-                }
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for (l, _) in expected {
+        if !names.contains(&l) {
+            names.push(l);
+        }
+    }
+    ErrorKind::UnexpectedElement {
+        name: local.to_string(),
+        namespace: uri(namespaces, ns),
+        expected: if names.is_empty() {
+            "no child elements".into()
+        } else {
+            names
+                .iter()
+                .map(|l| format!("<{l}>"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+    }
+}
+
+/// What is missing when the element of frame `f` ends: a required attribute, a required
+/// element.
+fn finish(f: &Frame, segs: &[&'static Content]) -> Result<(), ErrorKind> {
+    let mut off = 0;
+    for seg in segs {
+        if seg.attrs.is_empty() {
+            continue;
+        }
+        for (i, a) in seg.attrs.iter().enumerate() {
+            if a.required && off + i < 64 && f.attrs_seen & (1 << (off + i)) == 0 {
+                return Err(ErrorKind::MissingAttribute(a.local.to_string()));
             }
-            Model::Seq | Model::Mixed => {
-                let mut at = self.pos;
-                while at.seg < n {
-                    let parts = segs[at.seg].particles;
-                    if at.p >= parts.len() {
-                        at = Pos {
-                            seg: at.seg + 1,
-                            p: 0,
-                            count: 0,
-                        };
-                        continue;
+        }
+        off += seg.attrs.len();
+    }
+    let n = segs.len();
+    match segs[n - 1].model {
+        Model::Simple => Ok(()),
+        Model::All => {
+            let parts = segs[n - 1].particles;
+            match (0..parts.len().min(64)).find(|p| parts[*p].min > 0 && f.all_seen & (1 << p) == 0)
+            {
+                Some(p) => Err(ErrorKind::MissingElement(particle_name(segs, n - 1, p))),
+                None => Ok(()),
+            }
+        }
+        Model::Seq | Model::Mixed => {
+            let (mut seg, mut p, mut count, mut parts) = (f.seg, f.p, f.count, f.parts);
+            loop {
+                if p >= parts.len() {
+                    seg += 1;
+                    if seg >= n {
+                        return Ok(());
                     }
-                    if at.count < parts[at.p].min {
-                        return Err(ErrorKind::MissingElement(particle_name(segs, at.seg, at.p)));
-                    }
-                    at.p += 1;
-                    at.count = 0;
+                    parts = segs[seg].particles;
+                    p = 0;
+                    count = 0;
+                    continue;
                 }
-                Ok(())
+                if count < parts[p].min {
+                    return Err(ErrorKind::MissingElement(particle_name(segs, seg, p)));
+                }
+                p += 1;
+                count = 0;
             }
         }
     }
@@ -247,12 +303,13 @@ fn alternative(term: Term, local: &str, ns: u8) -> usize {
     }
 }
 
-/// The state of a checking writer: a frame per open element.
+/// The state of a checking writer: a frame per open element, the tables of their chains.
 pub(crate) struct Checker {
     namespaces: Namespaces,
     /// The complex types whose values are sent as given, listed or not.
     pub(crate) open_values: &'static [&'static str],
     frames: Vec<Frame>,
+    segs: Vec<&'static Content>,
 }
 
 impl std::fmt::Debug for Checker {
@@ -269,6 +326,7 @@ impl Checker {
             namespaces,
             open_values: &[],
             frames: Vec::with_capacity(16),
+            segs: Vec::with_capacity(64),
         }
     }
 
@@ -277,57 +335,77 @@ impl Checker {
         self.namespaces
     }
 
-    /// The namespace id of a prefix as the writer writes it.
-    fn prefix_ns(&self, prefix: &str) -> u8 {
-        if prefix.is_empty() {
-            return NS_NONE;
-        }
-        for (i, (p, _)) in self.namespaces.iter().enumerate() {
-            if *p == prefix {
-                return i as u8;
-            }
-        }
-        match prefix {
-            "soap" => NS_SOAP,
-            "xml" => NS_XML,
-            _ => NS_OTHER,
-        }
-    }
-
     /// An element opened (`ns`: its namespace when the writer knows it otherwise than by
     /// its prefix, a raw element's).
+    #[inline]
     pub(crate) fn start(&mut self, tag: &str, ns: Option<u8>) -> Result<(), ErrorKind> {
-        let (prefix, local) = split_qname(tag);
-        let ns = ns.unwrap_or_else(|| self.prefix_ns(prefix));
         let mut res = Ok(None);
         if let Some(parent) = self.frames.last_mut() {
             if parent.n > 0 {
-                if matches!(parent.group, Some(None)) {
-                    parent.group = Some(Some((local.to_string(), ns)));
+                let (prefix, local) = split_qname(tag);
+                let ns = ns.unwrap_or_else(|| {
+                    // The prefixes the writer writes: the table's, `soap`, `xml`.
+                    if prefix.is_empty() {
+                        return NS_NONE;
+                    }
+                    match self.namespaces.iter().position(|(p, _)| *p == prefix) {
+                        Some(i) => i as u8,
+                        None => match prefix {
+                            "soap" => NS_SOAP,
+                            "xml" => NS_XML,
+                            _ => NS_OTHER,
+                        },
+                    }
+                });
+                if let Some(g @ None) = parent.group.as_deref_mut() {
+                    *g = Some((local.to_string(), ns));
                 }
-                res = parent.child(local, ns, self.namespaces);
+                let segs = &self.segs[parent.base..parent.base + parent.n];
+                res = child(parent, segs, local, ns, self.namespaces);
             }
         }
         let lex = res.as_ref().ok().copied().flatten();
-        self.frames.push(Frame::leaf(lex));
+        self.frames.push(Frame::leaf(self.segs.len(), lex));
         res.map(|_| ())
     }
 
-    /// The complex type of the element just opened.
-    pub(crate) fn table(&mut self, c: &'static Content) -> Result<(), ErrorKind> {
-        match self.frames.last_mut() {
-            Some(f) => f.set_table(c),
-            None => Ok(()),
+    /// Pushes the chain of `c` (root base first) for the frame on top.
+    fn push_chain(&mut self, c: &'static Content) -> Result<(), ErrorKind> {
+        let Some(f) = self.frames.last_mut() else {
+            return Ok(());
+        };
+        let base = self.segs.len();
+        let mut cur = Some(c);
+        while let Some(t) = cur {
+            if self.segs.len() - base == MAX_BASES {
+                self.segs.truncate(base);
+                return Err(ErrorKind::Other(format!(
+                    "{} derives through more than {MAX_BASES} types",
+                    c.name
+                )));
+            }
+            self.segs.push(t);
+            cur = t.base;
         }
+        self.segs[base..].reverse();
+        f.base = base;
+        f.n = self.segs.len() - base;
+        f.parts = self.segs[base].particles;
+        Ok(())
+    }
+
+    /// The complex type of the element just opened.
+    #[inline]
+    pub(crate) fn table(&mut self, c: &'static Content) -> Result<(), ErrorKind> {
+        self.push_chain(c)
     }
 
     /// A group written in place, with its table.
     pub(crate) fn group_begin(&mut self, c: &'static Content) -> Result<(), ErrorKind> {
-        let mut f = Frame::leaf(None);
-        f.group = Some(None);
-        let r = f.set_table(c);
+        let mut f = Frame::leaf(self.segs.len(), None);
+        f.group = Some(Box::new(None));
         self.frames.push(f);
-        r
+        self.push_chain(c)
     }
 
     /// The end of a group: what it misses; one occurrence of it in the enclosing element.
@@ -335,13 +413,20 @@ impl Checker {
         let Some(f) = self.frames.pop() else {
             return Ok(());
         };
-        let res = if f.n > 0 { f.finish() } else { Ok(()) };
-        if let (Some(Some((local, ns))), Some(parent)) = (f.group, self.frames.last_mut()) {
+        let res = if f.n > 0 {
+            finish(&f, &self.segs[f.base..f.base + f.n])
+        } else {
+            Ok(())
+        };
+        self.segs.truncate(f.base);
+        let first = f.group.and_then(|g| *g);
+        if let (Some((local, ns)), Some(parent)) = (first, self.frames.last_mut()) {
             if parent.n > 0 {
-                if let Some(None) = parent.group {
-                    parent.group = Some(Some((local.clone(), ns)));
+                if let Some(g @ None) = parent.group.as_deref_mut() {
+                    *g = Some((local.clone(), ns));
                 }
-                parent.child(&local, ns, self.namespaces)?;
+                let segs = &self.segs[parent.base..parent.base + parent.n];
+                child(parent, segs, &local, ns, self.namespaces)?;
             }
         }
         res
@@ -355,28 +440,26 @@ impl Checker {
         if f.n == 0 {
             return Ok(());
         }
+        let segs = &self.segs[f.base..f.base + f.n];
         let (prefix, local) = split_qname(name);
         let ns = if prefix.is_empty() {
             NS_NONE
         } else {
-            let mut ns = NS_OTHER;
-            for (i, (p, _)) in self.namespaces.iter().enumerate() {
-                if *p == prefix {
-                    ns = i as u8;
-                }
-            }
-            ns
+            self.namespaces
+                .iter()
+                .position(|(p, _)| *p == prefix)
+                .map_or(NS_OTHER, |i| i as u8)
         };
-        let listed = listed || self.open_values.contains(&f.segs[f.n - 1].name);
+        let listed = listed || self.open_values.contains(&segs[f.n - 1].name);
         let mut off = 0;
-        for seg in &f.segs[..f.n] {
+        for seg in segs {
             for (i, d) in seg.attrs.iter().enumerate() {
                 if d.ns == ns && d.local == local {
                     if off + i < 64 {
                         f.attrs_seen |= 1 << (off + i);
                     }
                     if let Some(lex) = d.lex {
-                        lex.check(text)?;
+                        check_lex(lex, text)?;
                     }
                     if !listed {
                         return Err(NOT_LISTED.into());
@@ -393,13 +476,21 @@ impl Checker {
     }
 
     /// The text of a simple-typed value written in the element just opened.
+    #[inline]
     pub(crate) fn text(&mut self, text: &str, listed: bool) -> Result<(), String> {
         let Some(f) = self.frames.last() else {
             return Ok(());
         };
-        let lex = f.lex.or_else(|| f.segs().iter().rev().find_map(|s| s.text));
+        let lex = match f.lex {
+            Some(l) => Some(l),
+            None if f.n > 0 => self.segs[f.base..f.base + f.n]
+                .iter()
+                .rev()
+                .find_map(|s| s.text),
+            None => None,
+        };
         if let Some(lex) = lex {
-            lex.check(text)?;
+            check_lex(lex, text)?;
         }
         if !listed {
             return Err(NOT_LISTED.into());
@@ -408,9 +499,14 @@ impl Checker {
     }
 
     /// The element just closed: what it misses.
+    #[inline]
     pub(crate) fn end(&mut self) -> Result<(), ErrorKind> {
         match self.frames.pop() {
-            Some(f) if f.n > 0 => f.finish(),
+            Some(f) if f.n > 0 => {
+                let r = finish(&f, &self.segs[f.base..f.base + f.n]);
+                self.segs.truncate(f.base);
+                r
+            }
             _ => Ok(()),
         }
     }
@@ -455,6 +551,34 @@ mod tests {
         w.start(tag);
         w.text(&v);
         w.end(tag);
+    }
+
+    #[test]
+    fn the_length_shortcut_agrees_with_the_facets() {
+        static NON_EMPTY: Lex = Lex::with(
+            "string",
+            &Facets {
+                min_length: Some(1),
+                ..Facets::new(Kind::String)
+            },
+        );
+        static TWO_TO_THREE: Lex = Lex::with(
+            "string",
+            &Facets {
+                min_length: Some(2),
+                max_length: Some(3),
+                ..Facets::new(Kind::String)
+            },
+        );
+        for lex in [&NON_EMPTY, &TWO_TO_THREE] {
+            for t in ["", "a", "ab", "日本", "abc", "日本語", "abcd", "日本語x", " "] {
+                assert_eq!(
+                    super::check_lex(lex, t).is_ok(),
+                    lex.check(t).is_ok(),
+                    "{t:?} {lex:?}"
+                );
+            }
+        }
     }
 
     #[test]

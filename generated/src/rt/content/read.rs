@@ -252,15 +252,6 @@ pub(super) struct Pos {
     pub(super) count: u32,
 }
 
-impl Pos {
-    /// Before the first particle.
-    pub(super) const START: Pos = Pos {
-        seg: 0,
-        p: 0,
-        count: 0,
-    };
-}
-
 /// Reads children positionally: each element must match the current particle or a later
 /// one (the particles skipped must allow it); under the default open-world reading an
 /// element that belongs to an earlier particle is still read into its field and the
