@@ -94,9 +94,10 @@ fn set_im_group(name: &str) -> SetImGroupType {
 }
 
 fn get_im_item_list(paths: Option<Vec<PathToExtendedFieldType>>) -> GetImItemListType {
-    let mut r = GetImItemListType::default();
-    r.extended_properties = paths;
-    r
+    GetImItemListType {
+        extended_properties: paths,
+        ..Default::default()
+    }
 }
 
 fn extended(set_id: Option<&str>, ty: MapiPropertyTypeType) -> PathToExtendedFieldType {
