@@ -14,7 +14,9 @@
 //!
 //! On success it prints the response code and exits 0; on an EWS error or a SOAP fault it
 //! prints the response code and message on stderr and exits 1 (other failures: 1 too,
-//! usage: 2).
+//! usage: 2). A request the schema does not allow (an empty display name: the schema's
+//! `NonEmptyStringType`) is refused before anything is sent: the error, naming the element
+//! path, on stderr, and exit 1.
 
 use std::process::ExitCode;
 

@@ -299,11 +299,29 @@ fn header_refused<O: crate::Operation>(tag: &str) -> rt::Error {
 /// Writes the request envelope of operation `O` with `headers`, after checking that the
 /// operation accepts each of them (the error names the first it does not accept).
 pub fn request_xml<O: crate::Operation, H: Headers>(op: &O, headers: &H) -> Result<String> {
+    write_request(op, headers, false)
+}
+
+/// Like [`request_xml`]; with `check`, the headers and the request are also checked against
+/// the schema's rules while they are written, as strict reading checks them (the content
+/// model of each element, the facets of each value, the values enumerations list): the
+/// error names the element path of the first break (see
+/// [`Writer::checking`](crate::__private::Writer::checking)). The client writes its requests
+/// so.
+pub fn write_request<O: crate::Operation, H: Headers>(
+    op: &O,
+    headers: &H,
+    check: bool,
+) -> Result<String> {
     let present = headers.present();
     if let Some(h) = present.iter().find(|h| !O::accepts_header(h)) {
         return Err(header_refused::<O>(h));
     }
     let mut w = Writer::with_capacity(O::NAMESPACES, 1024);
+    if check {
+        // A version the bindings do not list is sent as given (a newer server's).
+        w = w.checking().open_values(&["RequestServerVersion"]);
+    }
     w.declaration();
     w.declare("soap", crate::__private::SOAP_ENV);
     w.start("soap:Envelope");

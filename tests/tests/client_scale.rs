@@ -1933,10 +1933,28 @@ mod o365 {
             )
         })
         .await;
+        // A folder name the schema does not list is refused before sending.
         let out = run(example(
             "find_items",
             &server.url,
             &["nosuchfolder"],
+            &[("EWS_VERSION", "Exchange2013")],
+        ))
+        .await;
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        assert!(out.stdout.is_empty());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("/Envelope/Body/FindItem/ParentFolderIds/DistinguishedFolderId")
+                && stderr.contains("\"nosuchfolder\""),
+            "{stderr}"
+        );
+        assert!(server.received().is_empty(), "nothing was sent");
+        // A listed one the mailbox lacks: the server's error.
+        let out = run(example(
+            "find_items",
+            &server.url,
+            &["archiveinbox"],
             &[("EWS_VERSION", "Exchange2013")],
         ))
         .await;

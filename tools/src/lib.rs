@@ -70,3 +70,52 @@ pub fn find_item_response(n: usize) -> String {
     s.push_str("</t:Items></m:RootFolder></m:FindItemResponseMessage></m:ResponseMessages></m:FindItemResponse></s:Body></s:Envelope>");
     s
 }
+
+/// A CreateItem request envelope sending `n` messages (ItemClass, Subject, an HTML Body of
+/// about 1 KB, Categories, Importance, three To and one Cc recipient with Name,
+/// EmailAddress, RoutingType and MailboxType, IsReadReceiptRequested), deterministic like
+/// [`find_item_response`]. About 2 KB per message.
+pub fn create_item_request(n: usize) -> String {
+    let mut s = String::with_capacity(600 + n * 2_200);
+    s.push_str(concat!(
+        r#"<?xml version="1.0" encoding="utf-8"?>"#,
+        r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">"#,
+        r#"<soap:Header><t:RequestServerVersion Version="Exchange2013_SP1"/></soap:Header>"#,
+        r#"<soap:Body><m:CreateItem MessageDisposition="SendAndSaveCopy">"#,
+        r#"<m:SavedItemFolderId><t:DistinguishedFolderId Id="sentitems"/></m:SavedItemFolderId><m:Items>"#,
+    ));
+    const NAMES: &[&str] = &[
+        "Alex Wilber",
+        "Megan Bowen",
+        "Lee Gu",
+        "Isaiah Langer",
+        "Diego Siciliani",
+    ];
+    const PARAGRAPH: &str = "<p>Please find below the figures for this quarter, with the changes since the last review &amp; the open questions for Friday.</p>";
+    for i in 0..n {
+        let to: Vec<&str> = (0..3).map(|k| NAMES[(i + k) % NAMES.len()]).collect();
+        let _ = write!(
+            s,
+            r#"<t:Message><t:ItemClass>IPM.Note</t:ItemClass><t:Subject>Quarterly planning review #{i}</t:Subject><t:Body BodyType="HTML">&lt;html&gt;&lt;body&gt;"#
+        );
+        for _ in 0..8 {
+            s.push_str(
+                &PARAGRAPH
+                    .replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;"),
+            );
+        }
+        s.push_str(r#"&lt;/body&gt;&lt;/html&gt;</t:Body><t:Categories><t:String>Planning</t:String><t:String>Q4</t:String></t:Categories><t:Importance>Normal</t:Importance><t:ToRecipients>"#);
+        for name in &to {
+            let email = format!("{}@contoso.com", name.to_lowercase().replace(' ', "."));
+            let _ = write!(
+                s,
+                r#"<t:Mailbox><t:Name>{name}</t:Name><t:EmailAddress>{email}</t:EmailAddress><t:RoutingType>SMTP</t:RoutingType><t:MailboxType>Mailbox</t:MailboxType></t:Mailbox>"#
+            );
+        }
+        s.push_str(r#"</t:ToRecipients><t:CcRecipients><t:Mailbox><t:Name>Finance</t:Name><t:EmailAddress>finance@contoso.com</t:EmailAddress><t:RoutingType>SMTP</t:RoutingType><t:MailboxType>PublicDL</t:MailboxType></t:Mailbox></t:CcRecipients><t:IsReadReceiptRequested>false</t:IsReadReceiptRequested></t:Message>"#);
+    }
+    s.push_str("</m:Items></m:CreateItem></soap:Body></soap:Envelope>");
+    s
+}

@@ -29,6 +29,22 @@ fn find_item_input_is_deterministic() {
 }
 
 #[test]
+fn create_item_input_is_deterministic() {
+    let dir = scratch("create");
+    let f = dir.join("c.xml");
+    let out = Command::new(env!("CARGO_BIN_EXE_ews-bench"))
+        .args(["--create-item", "20"])
+        .arg(&f)
+        .output()
+        .expect("run ews-bench");
+    assert!(out.status.success(), "{out:?}");
+    let text = std::fs::read_to_string(&f).expect("written");
+    assert_eq!(text, ews_tools::create_item_request(20));
+    assert_eq!(text.matches("<t:Message>").count(), 20);
+    assert_eq!(text.matches("<t:Mailbox>").count(), 80);
+}
+
+#[test]
 fn prints_every_figure() {
     let dir = scratch("figures");
     let file = dir.join("set_im_group.xml");

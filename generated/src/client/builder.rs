@@ -25,6 +25,7 @@ pub struct ClientBuilder {
     pub(super) anchor_mailbox: Option<String>,
     pub(super) read_options: ReadOptions,
     pub(super) server_version: Option<String>,
+    pub(super) check_requests: bool,
     pub(super) user_agent: String,
     pub(super) roots: Vec<reqwest::Certificate>,
     pub(super) resolve: Vec<(String, SocketAddr)>,
@@ -47,6 +48,7 @@ impl fmt::Debug for ClientBuilder {
             .field("max_back_off", &self.max_back_off)
             .field("anchor_mailbox", &self.anchor_mailbox)
             .field("server_version", &self.server_version)
+            .field("check_requests", &self.check_requests)
             .field("user_agent", &self.user_agent)
             .field("extra_root_certificates", &self.roots.len())
             .field("resolve", &self.resolve)
@@ -72,6 +74,7 @@ impl Default for ClientBuilder {
             anchor_mailbox: None,
             read_options: ReadOptions::default(),
             server_version: None,
+            check_requests: true,
             user_agent: concat!("ewsgen/", env!("CARGO_PKG_VERSION")).to_string(),
             roots: Vec::new(),
             resolve: Vec::new(),
@@ -240,6 +243,19 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether each request is checked against the schema's rules before it is sent (on by
+    /// default): the content model of each element (order, occurrences, required elements
+    /// and attributes), the facets of each value (lengths, ranges, digits, patterns) and the
+    /// values enumerations list, as strict reading checks them. A request that breaks one is
+    /// refused before any byte is sent, with [`Error::InvalidRequest`] naming the element
+    /// path (`/Envelope/Body/SetImGroup/NewDisplayName`) instead of coming back as
+    /// `ErrorSchemaValidation`. The check runs while the request is written. `false` sends
+    /// requests as written (for a server whose schema differs from the bindings').
+    pub fn check_requests(mut self, on: bool) -> Self {
+        self.check_requests = on;
+        self
+    }
+
     /// The `User-Agent` header.
     pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
         self.user_agent = agent.into();
@@ -350,6 +366,7 @@ impl ClientBuilder {
             anchor_mailbox: self.anchor_mailbox,
             read_options: self.read_options,
             server_version: self.server_version,
+            check_requests: self.check_requests,
         })
     }
 }

@@ -72,6 +72,8 @@ pub struct Client {
     pub(super) read_options: ReadOptions,
     /// The version pinned by [`ClientBuilder::server_version`](super::ClientBuilder::server_version).
     pub(super) server_version: Option<String>,
+    /// [`ClientBuilder::check_requests`](super::ClientBuilder::check_requests).
+    pub(super) check_requests: bool,
 }
 
 impl fmt::Debug for Client {
@@ -84,6 +86,7 @@ impl fmt::Debug for Client {
             .field("max_back_off", &self.max_back_off)
             .field("anchor_mailbox", &self.anchor_mailbox)
             .field("server_version", &self.server_version)
+            .field("check_requests", &self.check_requests)
             .field("concurrency_limit", &self.shared.limiter.current())
             .finish_non_exhaustive()
     }
@@ -358,11 +361,12 @@ impl Client {
                 pinned
             };
             if body.as_ref().is_none_or(|(v, _)| *v != version) {
+                let check = self.check_requests;
                 let xml = match version {
-                    Some(v) => soap::request_xml(request, &headers.with_version(v)),
-                    None => soap::request_xml(request, headers),
+                    Some(v) => soap::write_request(request, &headers.with_version(v), check),
+                    None => soap::write_request(request, headers, check),
                 }
-                .map_err(Error::Request)?;
+                .map_err(Error::refused)?;
                 body = Some((version, xml));
             }
             let xml = body.as_ref().map_or("", |(_, b)| b.as_str());

@@ -58,9 +58,16 @@ pub enum Error {
     /// The client could not be built (bad endpoint, certificate, TLS setup).
     #[error("client configuration: {0}")]
     Config(String),
-    /// The request was refused before sending (a SOAP header the operation does not accept).
+    /// The request was refused before sending (a SOAP header the operation does not accept,
+    /// a value XML 1.0 cannot carry).
     #[error("request refused before sending: {0}")]
     Request(rt::Error),
+    /// The request breaks the schema's rules (a required element or attribute left out, an
+    /// element out of place or too often, a value outside its type's facets or not among
+    /// the values an enumeration lists): refused before sending, the error naming the
+    /// element path. See [`ClientBuilder::check_requests`](super::ClientBuilder::check_requests).
+    #[error("request refused before sending, the schema does not allow it: {0}")]
+    InvalidRequest(rt::Error),
     /// The token provider failed.
     #[error("the token provider failed: {0}")]
     Token(BoxError),
@@ -202,6 +209,22 @@ pub(crate) fn message_error<M: ResponseMessage + ?Sized>(m: &M) -> ResponseError
 }
 
 impl Error {
+    /// A request the client did not send: [`Error::InvalidRequest`] for what the check of
+    /// the schema's rules found, [`Error::Request`] for the rest (a header the operation
+    /// does not accept, a value XML cannot carry).
+    pub(crate) fn refused(e: rt::Error) -> Error {
+        use rt::ErrorKind as K;
+        match e.kind {
+            K::InvalidValue { .. }
+            | K::UnexpectedElement { .. }
+            | K::UnexpectedChild(_)
+            | K::TooManyElements(_)
+            | K::MissingElement(_)
+            | K::MissingAttribute(_) => Error::InvalidRequest(e),
+            _ => Error::Request(e),
+        }
+    }
+
     /// The fault, when the server answered with one.
     pub fn fault(&self) -> Option<&SoapFault> {
         match self {

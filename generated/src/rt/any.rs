@@ -177,6 +177,7 @@ impl RawElement {
                             _ => (e.name.clone(), Some(("xmlns".to_string(), ns.clone()))),
                         },
                     };
+                    w.raw_namespace(e.namespace.as_deref());
                     w.start(&tag);
                     if let Some((k, v)) = decl {
                         w.attr_str(&k, &v);

@@ -150,6 +150,10 @@ impl fmt::Display for Error {
         } else {
             &self.path
         };
+        if self.line == 0 {
+            // Found writing, or after reading: no position to give.
+            return write!(f, "{path}: {}", self.kind);
+        }
         write!(
             f,
             "{path} (line {}, column {}): {}",

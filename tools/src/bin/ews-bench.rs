@@ -13,7 +13,10 @@
 //! responses would run it; build with `--features system-allocator` for the C library's
 //! malloc, which returns freed memory to the system and pays page faults on every large
 //! decode. `ews-bench --find-item N OUT` writes the benchmark input: a FindItem
-//! response with N messages.
+//! response with N messages; `ews-bench --create-item N OUT` a CreateItem request sending N
+//! messages. `--profile write|write-checked N FILE` writes the body of FILE's envelope N
+//! times as the client writes a request, without and with the check of the schema's rules
+//! (`Writer::checking`), for a side-by-side count of instructions (callgrind).
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::process::ExitCode;
@@ -150,13 +153,20 @@ fn run() -> Result<(), String> {
             eprintln!("wrote {out}: {n} messages, {} bytes", xml.len());
             Ok(())
         }
+        [flag, n, out] if flag == "--create-item" => {
+            let n: usize = n.parse().map_err(|_| format!("not a number: {n}"))?;
+            let xml = ews_tools::create_item_request(n);
+            std::fs::write(out, &xml).map_err(|e| format!("{out}: {e}"))?;
+            eprintln!("wrote {out}: {n} messages, {} bytes", xml.len());
+            Ok(())
+        }
         [file] => bench(file),
         [flag, what, n, file] if flag == "--profile" => profile(what, n, file),
         _ => Err(USAGE.into()),
     }
 }
 
-const USAGE: &str = "usage: ews-bench FILE | ews-bench --find-item N OUT | ews-bench --profile decode|encode|scan N FILE";
+const USAGE: &str = "usage: ews-bench FILE | ews-bench --find-item N OUT | ews-bench --create-item N OUT | ews-bench --profile decode|encode|scan|write|write-checked N FILE";
 
 /// Runs one path N times, for a profiler.
 fn profile(what: &str, n: &str, file: &str) -> Result<(), String> {
@@ -186,6 +196,16 @@ fn profile(what: &str, n: &str, file: &str) -> Result<(), String> {
             }
             "scan" => {
                 std::hint::black_box(scan(text)?);
+            }
+            "write" | "write-checked" => {
+                let mut w = ewsgen::__private::Writer::with_capacity(ewsgen::NAMESPACES, 1024);
+                if what == "write-checked" {
+                    w = w.checking();
+                }
+                for e in &env.body {
+                    ewsgen::__private::Value::write_value(e, &mut w, "");
+                }
+                std::hint::black_box(w.finish().map_err(|e| e.to_string())?);
             }
             _ => return Err(USAGE.into()),
         }

@@ -82,7 +82,7 @@ pub fn fill_list<T: Value>(
 #[inline]
 pub fn write_list<T: Value>(w: &mut Writer, items: &[T], tag: &str, list: &'static List) {
     w.start(tag);
-    w.set_type(list.content.name);
+    w.set_content(&list.content);
     for v in items {
         v.write_value(w, list.item);
     }

@@ -7,6 +7,7 @@
 //! table, and the reader walks the base's particles first, then its own (XML Schema
 //! appends an extension's particles to its base's).
 
+pub(crate) mod check;
 mod enumeration;
 mod extends;
 mod fields;

@@ -92,7 +92,7 @@ pub fn read_complex<T: Complex>(r: &mut Reader<'_>) -> Result<T> {
 #[inline]
 pub fn write_complex<T: Complex>(v: &T, w: &mut Writer, tag: &str) {
     w.start(tag);
-    w.set_type(T::CONTENT.name);
+    w.set_content(T::CONTENT);
     v.write_attrs(w);
     v.write_content(w);
     w.end(tag);
@@ -246,10 +246,10 @@ fn attr_present(r: &Reader<'_>, d: &A) -> bool {
 
 /// A position in the chain of particle lists: segment, particle, occurrences read.
 #[derive(Clone, Copy)]
-struct Pos {
-    seg: usize,
-    p: usize,
-    count: u32,
+pub(super) struct Pos {
+    pub(super) seg: usize,
+    pub(super) p: usize,
+    pub(super) count: u32,
 }
 
 /// Reads children positionally: each element must match the current particle or a later
@@ -391,7 +391,12 @@ fn read_particle(
 /// The first particle at or after `from` that accepts the element and has room, and
 /// whether a required particle is passed over on the way.
 #[inline]
-fn find_forward(segs: &[&'static Content], from: Pos, local: &str, ns: u8) -> Option<(Pos, bool)> {
+pub(super) fn find_forward(
+    segs: &[&'static Content],
+    from: Pos,
+    local: &str,
+    ns: u8,
+) -> Option<(Pos, bool)> {
     let mut at = from;
     let mut skipped = false;
     while at.seg < segs.len() {
@@ -452,7 +457,7 @@ fn find_any(segs: &[&'static Content], local: &str, ns: u8) -> Option<(usize, us
 
 /// The first required particle from `from` (its occurrences counted) up to `to` without
 /// enough occurrences.
-fn first_unsatisfied(segs: &[&'static Content], from: Pos, to: Pos) -> (usize, usize) {
+pub(super) fn first_unsatisfied(segs: &[&'static Content], from: Pos, to: Pos) -> (usize, usize) {
     let mut out = Vec::new();
     note_passed(segs, from, to, &mut out);
     out.first().copied().unwrap_or((from.seg, from.p))
@@ -479,7 +484,7 @@ fn note_passed(segs: &[&'static Content], from: Pos, to: Pos, out: &mut Vec<(usi
     }
 }
 
-fn particle_name(segs: &[&'static Content], s: usize, p: usize) -> String {
+pub(super) fn particle_name(segs: &[&'static Content], s: usize, p: usize) -> String {
     let mut names = Vec::new();
     segs[s].particles[p].names_into(&mut names);
     match names.as_slice() {
@@ -564,7 +569,9 @@ macro_rules! __group {
             }
             #[inline]
             fn write_value(&self, w: &mut $crate::__private::Writer, _tag: &str) {
-                $crate::__private::Group::write_content(self, w)
+                w.group_begin(<$t as $crate::__private::Group>::CONTENT);
+                $crate::__private::Group::write_content(self, w);
+                w.group_end();
             }
         }
     )*};

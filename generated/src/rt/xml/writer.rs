@@ -1,7 +1,10 @@
 //! A small XML writer for generated code: qualified names are known when the code is
 //! generated, so writing an element is a few string appends.
 
-use super::names::{Namespaces, XSI};
+use super::names::{lookup_ns, Namespaces, XSI};
+use super::position::shorten;
+use crate::rt::content::check::Checker;
+use crate::rt::content::Content;
 use crate::rt::error::{Error, ErrorKind, Result};
 use crate::rt::lexical::{eq_bytes, forbidden_at, HI, LO};
 
@@ -21,8 +24,16 @@ pub struct Writer {
     typed: bool,
     /// Where each open element's qualified name starts in `out` (for error paths).
     open_tags: Vec<usize>,
-    /// The first value XML 1.0 cannot carry: what held it and where.
+    /// The first value XML 1.0 cannot carry (or, checking, the first break of the
+    /// schema's rules): what held it and where.
     error: Option<Error>,
+    /// The schema's rules followed as elements are written ([`Writer::checking`]).
+    check: Option<Box<Checker>>,
+    /// The namespace of the next element, given otherwise than by its prefix (a raw
+    /// element's), for the check.
+    raw_ns: Option<u8>,
+    /// The namespace table the element names' prefixes come from.
+    namespaces: Namespaces,
 }
 
 impl Writer {
@@ -40,6 +51,99 @@ impl Writer {
             typed: false,
             open_tags: Vec::new(),
             error: None,
+            check: None,
+            raw_ns: None,
+            namespaces,
+        }
+    }
+
+    /// The same writer, checking what it writes against the schema's rules as strict
+    /// reading checks them: the content model of each element (order, occurrences, required
+    /// elements and attributes), the facets of each value and the values enumerations list.
+    /// [`Writer::finish`] returns the first break, naming its element path. The client
+    /// writes its requests this way (see `ClientBuilder::check_requests`).
+    pub fn checking(mut self) -> Self {
+        self.check = Some(Box::new(Checker::new(self.namespaces)));
+        self
+    }
+
+    /// Values of the complex types named (such as `RequestServerVersion`) that the check
+    /// lets through when the enumeration of their type does not list them (their attributes
+    /// and text): values a newer server knows.
+    pub fn open_values(mut self, types: &'static [&'static str]) -> Self {
+        if let Some(c) = &mut self.check {
+            c.open_values = types;
+        }
+        self
+    }
+
+    /// Whether the writer checks what it writes ([`Writer::checking`]).
+    #[inline]
+    pub fn is_checking(&self) -> bool {
+        self.check.is_some()
+    }
+
+    /// Records the first break of the schema's rules, at the element path.
+    #[cold]
+    fn refuse(&mut self, kind: ErrorKind) {
+        if self.error.is_none() {
+            self.error = Some(Error::at(kind, self.path()));
+        }
+    }
+
+    /// Records a value that breaks its type's rules (`what`: `text` or the attribute).
+    #[cold]
+    fn refuse_value(&mut self, what: &str, value: &str, reason: String) {
+        let what = if what.is_empty() {
+            let path = self.path();
+            format!("element <{}>", path.rsplit('/').next().unwrap_or(""))
+        } else {
+            format!("attribute `{what}`")
+        };
+        self.refuse(ErrorKind::InvalidValue {
+            what,
+            value: shorten(value),
+            reason,
+        });
+    }
+
+    /// Says which namespace the next element is in when its prefix does not (a raw
+    /// element declaring its own), for the check.
+    #[inline]
+    pub fn raw_namespace(&mut self, uri: Option<&str>) {
+        if let Some(c) = &self.check {
+            self.raw_ns = Some(lookup_ns(c.namespaces(), uri.unwrap_or("")));
+        }
+    }
+
+    /// Says which complex type (its table) the element just opened holds.
+    #[inline]
+    pub fn set_content(&mut self, table: &'static Content) {
+        self.current_type = table.name;
+        if let Some(c) = &mut self.check {
+            if let Err(k) = c.table(table) {
+                self.refuse(k);
+            }
+        }
+    }
+
+    /// Starts a sequence group written in place (no element of its own), with its table.
+    #[inline]
+    pub fn group_begin(&mut self, table: &'static Content) {
+        if let Some(c) = &mut self.check {
+            if let Err(k) = c.group_begin(table) {
+                self.refuse(k);
+            }
+        }
+    }
+
+    /// Ends a group started with [`Writer::group_begin`].
+    #[inline]
+    pub fn group_end(&mut self) {
+        if let Some(c) = &mut self.check {
+            if let Err(k) = c.group_end() {
+                self.refuse(k);
+            }
         }
     }
 
@@ -154,6 +258,11 @@ impl Writer {
         self.out.push('<');
         self.open_tags.push(self.out.len());
         self.out.push_str(tag);
+        if let Some(c) = &mut self.check {
+            if let Err(k) = c.start(tag, self.raw_ns.take()) {
+                self.refuse(k);
+            }
+        }
         if !self.pending_decls.is_empty() {
             for (prefix, uri) in std::mem::take(&mut self.pending_decls) {
                 self.out.push_str(" xmlns:");
@@ -210,6 +319,11 @@ impl Writer {
         scratch.clear();
         value.write_text(&mut scratch);
         self.attr_str(name, &scratch);
+        if let Some(c) = &mut self.check {
+            if let Err(reason) = c.attr(name, &scratch, value.is_listed()) {
+                self.refuse_value(name, &scratch, reason);
+            }
+        }
         self.scratch = scratch;
     }
 
@@ -238,15 +352,25 @@ impl Writer {
         scratch.clear();
         value.write_text(&mut scratch);
         let bad = escape_text(&mut self.out, &scratch);
-        self.scratch = scratch;
         if let Some(c) = bad {
             self.forbidden("", c);
         }
+        if let Some(c) = &mut self.check {
+            if let Err(reason) = c.text(&scratch, value.is_listed()) {
+                self.refuse_value("", &scratch, reason);
+            }
+        }
+        self.scratch = scratch;
     }
 
     /// Closes the element opened with [`Writer::start`] with the same `tag`.
     #[inline]
     pub fn end(&mut self, tag: &str) {
+        if let Some(c) = &mut self.check {
+            if let Err(k) = c.end() {
+                self.refuse(k);
+            }
+        }
         self.open_tags.pop();
         if self.open {
             self.out.push_str("/>");
