@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use ews_codegen::model::{Builtin, FieldKind, Model, TyRef, TypeKind};
-use ewsgen::rt::{ReadOptions, UnknownElements};
+use ewsgen::rt::ReadOptions;
 
 use crate::mutate::{self, Breakers, El, KINDS};
 use crate::office365::arbitrary::ELEMENTS;
@@ -422,10 +422,7 @@ fn sample_bases(shared: &Path) -> Vec<Base> {
 }
 
 fn strict() -> ReadOptions {
-    ReadOptions {
-        unknown_elements: UnknownElements::Error,
-        ..ReadOptions::default()
-    }
+    ReadOptions::strict()
 }
 
 /// The validating copy of the office365 schema set's `messages.xsd`.

@@ -6,7 +6,9 @@ use std::borrow::Cow;
 
 use crate::rt::error::{Error, ErrorKind, Result};
 use crate::rt::facets::Lex;
-use crate::rt::lexical::{char_ref_code, classify_char_ref, strip_as_libxml2, whitespace_reason};
+use crate::rt::lexical::{
+    char_ref_code, classify_char_ref, first_forbidden_char, strip_as_libxml2, whitespace_reason,
+};
 use crate::rt::xs::text::{Text, NOT_LISTED};
 
 use super::names::{split_qname, NS_NONE, NS_XSI};
@@ -228,12 +230,30 @@ impl XmlReader<'_> {
         &self,
         a: quick_xml::events::attributes::Attribute<'v>,
     ) -> Result<Cow<'v, str>> {
+        if first_forbidden_char(&a.value).is_some() {
+            return self.attr_forbidden(a);
+        }
         if memchr_amp_hash(&a.value) {
             self.attr_char_refs(a)
         } else {
             a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .map_err(|e| self.error(ErrorKind::Syntax(e.to_string())))
         }
+    }
+
+    /// An attribute value holding a character XML 1.0 excludes, written raw: refused by
+    /// strict reading, read as U+FFFD (recorded) by the default one.
+    #[cold]
+    fn attr_forbidden<'v>(
+        &self,
+        a: quick_xml::events::attributes::Attribute<'v>,
+    ) -> Result<Cow<'v, str>> {
+        let key = a.key.into_inner().to_string();
+        let fixed = self.replace_forbidden(&a.value, None, &format!("attribute `{key}`"))?;
+        self.attr_value(quick_xml::events::attributes::Attribute {
+            key: a.key,
+            value: Cow::Owned(fixed),
+        })
     }
 
     /// The normalized value of an attribute holding character references: one to a
