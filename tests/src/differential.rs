@@ -1,7 +1,7 @@
 //! The differential test of strict reading against libxml2: seeded mutations (see
 //! [`crate::mutate`]) of documented payloads and of random values of every office365
 //! element, each judged by `xmllint --schema messages.xsd` and by the office365 bindings'
-//! strict reading (`UnknownElements::Error`), tallied per mutation kind.
+//! strict reading (`ReadOptions::strict()`), tallied per mutation kind.
 //!
 //! A document "agrees" when both accept it or both refuse it. The small run is a test
 //! (`tests/tests/differential.rs`); the big one is the `ews-differential` binary.

@@ -7,7 +7,8 @@ use std::borrow::Cow;
 use crate::rt::error::{Error, ErrorKind, Result};
 use crate::rt::facets::Lex;
 use crate::rt::lexical::{
-    char_ref_code, classify_char_ref, first_forbidden_char, strip_as_libxml2, whitespace_reason,
+    char_ref_code, classify_char_ref, first_forbidden_char, is_xml_space, strip_as_libxml2,
+    whitespace_reason,
 };
 use crate::rt::xs::text::{Text, NOT_LISTED};
 
@@ -147,7 +148,18 @@ impl<'a> XmlReader<'a> {
                     Resolved::Bound(NS_XSI, _)
                 )
             {
-                return Ok(Some(self.attr_value(a)?.into_owned()));
+                let v = self.attr_value(a)?.into_owned();
+                // libxml2 resolves an `xsi:type` as written: whitespace around the name
+                // leaves it naming no type.
+                if name == "type" && self.strict() && v.trim_matches(is_xml_space) != v {
+                    return Err(self.invalid_value(
+                        "attribute `xsi:type`",
+                        &v,
+                        "whitespace around the type name: it does not resolve to a type definition"
+                            .into(),
+                    ));
+                }
+                return Ok(Some(v));
             }
         }
         Ok(None)
