@@ -14,7 +14,7 @@ use base64::Engine as _;
 use ews_tests::xmllint_validate_many;
 use ewsgen::client::{Client, Error, Secret, TokenFuture, TokenProvider};
 use ewsgen::messages::{ResponseCodeType, SetImGroupType};
-use ewsgen::rt::{ErrorKind, ReadOptions, UnknownElements};
+use ewsgen::rt::{ErrorKind, ReadOptions};
 use ewsgen::soap::Envelope;
 use ewsgen::types::{
     ConnectingSidKind, ConnectingSidType, ExchangeImpersonationType, ExchangeVersionType,

@@ -108,7 +108,10 @@ impl<'a> XmlReader<'a> {
     /// them), so one that would need escaping could not be written back to the same name.
     pub(crate) fn plain_namespace(&self, uri: Option<String>) -> Result<Option<String>> {
         match uri {
-            Some(u) if u.contains(['<', '>', '&', '"', '\t', '\n', '\r']) => {
+            Some(u)
+                if u.contains(['<', '>', '&', '"', '\t', '\n', '\r'])
+                    || first_forbidden_char(&u).is_some() =>
+            {
                 Err(self.error(ErrorKind::Syntax(format!(
                     "namespace name {u:?} holds characters that need escaping; it is not supported"
                 ))))
@@ -330,9 +333,10 @@ impl<'a> XmlReader<'a> {
                 }
                 Event::Text(t) => {
                     let s = t.into_inner();
-                    if !s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-                        && !(self.level > 0 && self.forbidden_between(&s, pos)?)
-                    {
+                    let blank = s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+                    // Excluded characters between elements: refused or ignored (recorded).
+                    let ignored = !blank && self.level > 0 && self.forbidden_between(&s, pos)?;
+                    if !blank && !ignored {
                         self.cur_pos = pos;
                         let kind = if prolog && self.path.is_empty() {
                             ErrorKind::Syntax(format!(
