@@ -168,11 +168,23 @@ impl<T: Value> Envelope<T> {
             namespaces,
             options,
             |r| {
-                headers.push(T::read_value(r)?);
+                let at = r.byte_position();
+                match T::read_value(r) {
+                    Ok(v) => headers.push(v),
+                    Err(e) if not_declared(r, &e, at) => undeclared_header(r)?,
+                    Err(e) => return Err(e),
+                }
                 Ok(())
             },
             |r| {
-                body.push(T::read_value(r)?);
+                let at = r.byte_position();
+                match T::read_value(r) {
+                    Ok(v) => body.push(v),
+                    Err(e) if not_declared(r, &e, at) && !r.options().refuses_unknown() => {
+                        r.unexpected(&[])?
+                    }
+                    Err(e) => return Err(e),
+                }
                 Ok(())
             },
         )?;
@@ -268,6 +280,29 @@ pub fn read_envelope(
     r.leave()?;
     r.finish()?;
     Ok((fault, r.take_unknown(), r.take_repairs()))
+}
+
+/// Whether reading an element as a global element failed on its name alone: the reader
+/// still stands on it, its start tag at `at`, and the error is about what it is.
+fn not_declared(r: &Reader<'_>, e: &rt::Error, at: u64) -> bool {
+    r.at_child()
+        && r.byte_position() == at
+        && matches!(
+            e.kind,
+            ErrorKind::UnexpectedElement { .. } | ErrorKind::WrongNamespace { .. }
+        )
+}
+
+/// A SOAP header the schemas do not declare (Exchange Online faults carry WS-Addressing's
+/// `Action`): refused by strict reading, naming it; skipped (or kept, under
+/// [`rt::UnknownElements::Keep`]) and recorded in `unknown` and `repairs` by the default
+/// reading.
+fn undeclared_header(r: &mut Reader<'_>) -> Result<()> {
+    if r.options().refuses_unknown() {
+        return Err(r.misnamed_error(&[], "a SOAP header the schemas declare"));
+    }
+    r.note(rt::RepairKind::UndeclaredHeader(r.qname().to_string()));
+    r.unexpected(&[])
 }
 
 /// The typed SOAP headers of a request or a response (the generated `RequestHeaders` and
@@ -398,7 +433,7 @@ pub(crate) fn read_response_or_fault<T: rt::Element, H: Headers>(
         options,
         |r| {
             if !headers.read_header(r)? {
-                r.unexpected(&[])?;
+                undeclared_header(r)?;
             }
             Ok(())
         },

@@ -1,7 +1,7 @@
 //! The differential test of strict reading against libxml2: seeded mutations (see
 //! [`crate::mutate`]) of documented payloads and of random values of every office365
 //! element, each judged by `xmllint --schema messages.xsd` and by the office365 bindings'
-//! strict reading (`UnknownElements::Error`), tallied per mutation kind.
+//! strict reading (`ReadOptions::strict()`), tallied per mutation kind.
 //!
 //! A document "agrees" when both accept it or both refuse it. The small run is a test
 //! (`tests/tests/differential.rs`); the big one is the `ews-differential` binary.
@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use ews_codegen::model::{Builtin, FieldKind, Model, TyRef, TypeKind};
-use ewsgen::rt::{ReadOptions, UnknownElements};
+use ewsgen::rt::ReadOptions;
 
 use crate::mutate::{self, Breakers, El, KINDS};
 use crate::office365::arbitrary::ELEMENTS;
@@ -422,10 +422,7 @@ fn sample_bases(shared: &Path) -> Vec<Base> {
 }
 
 fn strict() -> ReadOptions {
-    ReadOptions {
-        unknown_elements: UnknownElements::Error,
-        ..ReadOptions::default()
-    }
+    ReadOptions::strict()
 }
 
 /// The validating copy of the office365 schema set's `messages.xsd`.

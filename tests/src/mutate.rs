@@ -275,6 +275,9 @@ pub const KINDS: &[&str] = &[
     "attribute changed",
     "undeclared attribute added",
     "text in element-only content",
+    "whitespace around a value",
+    "raw control character",
+    "lax wildcard content",
 ];
 
 /// One applied mutation.
@@ -531,6 +534,148 @@ pub fn mutate(doc: &mut El, kind: &str, g: &mut Gen, breakers: &Breakers) -> Opt
             e.children.insert(pos, Node::Text("stray text".into()));
             done(kind, format!("text at {pos} in {at}"))
         }
+        "whitespace around a value" => {
+            // A leaf element's text or an attribute's value, padded as servers and
+            // pretty-printers pad them.
+            const PADS: &[(&str, &str)] = &[
+                (" ", " "),
+                ("\n  ", "\n"),
+                ("  ", "\n  "),
+                ("", " "),
+                (" ", ""),
+                ("\t", "\r\n"),
+                ("\n", ""),
+            ];
+            let (before, after) = PADS[g.below(PADS.len())];
+            let mut sites: Vec<(Vec<usize>, Option<usize>)> = Vec::new();
+            for p in &paths {
+                let e = doc.at(p)?;
+                if !e.has_element_children()
+                    && e.children.iter().all(|c| matches!(c, Node::Text(_)))
+                    && !e.children.is_empty()
+                {
+                    sites.push((p.clone(), None));
+                }
+                for (i, (a, _)) in e.attrs.iter().enumerate() {
+                    if !a.starts_with("xmlns") {
+                        sites.push((p.clone(), Some(i)));
+                    }
+                }
+            }
+            let (p, attr) = pick(g, &sites)?;
+            let at = path_name(doc, &p);
+            let e = doc.at_mut(&p)?;
+            // Attribute values hold whitespace as character references (a raw tab or
+            // line break is normalized to a space).
+            let esc = |s: &str| {
+                s.replace('\t', "&#x9;")
+                    .replace('\n', "&#xA;")
+                    .replace('\r', "&#xD;")
+            };
+            match attr {
+                Some(i) => {
+                    let v = format!("{}{}{}", esc(before), e.attrs[i].1, esc(after));
+                    e.attrs[i].1 = v;
+                    let a = e.attrs[i].0.clone();
+                    done(
+                        kind,
+                        format!("{at}/@{a} padded with {before:?} and {after:?}"),
+                    )
+                }
+                None => {
+                    let text: String = e
+                        .children
+                        .iter()
+                        .map(|c| match c {
+                            Node::Text(t) => t.as_str(),
+                            _ => "",
+                        })
+                        .collect();
+                    e.children = vec![Node::Text(format!("{before}{text}{after}"))];
+                    done(kind, format!("{at} padded with {before:?} and {after:?}"))
+                }
+            }
+        }
+        "raw control character" => {
+            const CHARS: &[char] = &['\u{0}', '\u{1}', '\u{8}', '\u{B}', '\u{1B}', '\u{1F}'];
+            let c = CHARS[g.below(CHARS.len())];
+            let p = pick(g, &paths)?;
+            let at = path_name(doc, &p);
+            let e = doc.at_mut(&p)?;
+            let attrs: Vec<usize> = (0..e.attrs.len())
+                .filter(|i| !e.attrs[*i].0.starts_with("xmlns"))
+                .collect();
+            if !attrs.is_empty() && g.bool() {
+                let i = attrs[g.below(attrs.len())];
+                e.attrs[i].1.push(c);
+                let a = e.attrs[i].0.clone();
+                return done(kind, format!("raw {c:?} appended to {at}/@{a}"));
+            }
+            match e.children.last_mut() {
+                Some(Node::Text(t)) => t.push(c),
+                _ => e.children.push(Node::Text(c.to_string())),
+            }
+            done(kind, format!("raw {c:?} appended to the content of {at}"))
+        }
+        "lax wildcard content" => {
+            // `m:MessageXml` (a lax wildcard) of a response message: an element the
+            // schemas declare globally (which libxml2 validates), valid or not, or one
+            // they do not.
+            const T: &str = "http://schemas.microsoft.com/exchange/services/2006/types";
+            let contents = [
+                format!("<t:FieldURI xmlns:t=\"{T}\" FieldURI=\"item:Subject\"/>"),
+                format!("<t:FieldURI xmlns:t=\"{T}\" FieldURI=\"item:NoSuchField\"/>"),
+                format!("<t:FieldURI xmlns:t=\"{T}\"/>"),
+                format!("<t:Value xmlns:t=\"{T}\" Name=\"InnerErrorMessageText\">x</t:Value>"),
+                "<x:Info xmlns:x=\"urn:example\">1</x:Info>".to_string(),
+                "<Info>text</Info>".to_string(),
+            ];
+            let content = contents[g.below(contents.len())].clone();
+            let sites: Vec<Vec<usize>> = paths
+                .iter()
+                .filter(|p| {
+                    doc.at(p).is_some_and(|e| {
+                        e.attrs.iter().any(|(a, _)| a == "ResponseClass")
+                            && e.local().ends_with("ResponseMessage")
+                    })
+                })
+                .cloned()
+                .collect();
+            let p = pick(g, &sites)?;
+            let at = path_name(doc, &p);
+            let e = doc.at_mut(&p)?;
+            let prefix = e.prefix().to_string();
+            let node = parse(&content).ok()?;
+            if let Some(Node::El(x)) = e
+                .children
+                .iter_mut()
+                .find(|c| matches!(c, Node::El(x) if x.local() == "MessageXml"))
+            {
+                x.children.push(Node::El(node));
+            } else {
+                let pos = e
+                    .children
+                    .iter()
+                    .rposition(|c| {
+                        matches!(c, Node::El(x) if matches!(x.local(), "MessageText" | "ResponseCode" | "DescriptiveLinkKey"))
+                    })
+                    .map_or(0, |i| i + 1);
+                let name = if prefix.is_empty() {
+                    "MessageXml".to_string()
+                } else {
+                    format!("{prefix}:MessageXml")
+                };
+                e.children.insert(
+                    pos,
+                    Node::El(El {
+                        name,
+                        attrs: Vec::new(),
+                        children: vec![Node::El(node)],
+                    }),
+                );
+            }
+            done(kind, format!("{content} in the MessageXml of {at}"))
+        }
         _ => None,
     }
 }
@@ -565,14 +710,20 @@ mod tests {
             .insert("D".into(), vec![("minInclusive".into(), "0".into())]);
         for (i, kind) in KINDS.iter().enumerate() {
             let mut changed = false;
+            // Lax wildcard content goes into a response message.
+            let doc = if *kind == "lax wildcard content" {
+                r#"<m:R xmlns:m="urn:m"><m:ResponseMessages><m:GetItemResponseMessage ResponseClass="Error"><m:MessageText>x</m:MessageText><m:Items/></m:GetItemResponseMessage></m:ResponseMessages></m:R>"#
+            } else {
+                DOC
+            };
             for seed in 0..20 {
-                let mut e = parse(DOC).unwrap();
+                let mut e = parse(doc).unwrap();
                 let mut g = Gen::new(seed + i as u64 * 100, 4);
                 if let Some(m) = mutate(&mut e, kind, &mut g, &breakers) {
                     assert!(m.kind.starts_with(kind), "{kind}: {}", m.kind);
-                    changed |= e.to_document() != DOC;
+                    changed |= e.to_document() != doc;
                     // Still well-formed apart from the character references.
-                    if *kind != "bad character reference" {
+                    if !matches!(*kind, "bad character reference" | "raw control character") {
                         parse(&e.to_document()).unwrap();
                     }
                 }

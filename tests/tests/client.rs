@@ -14,7 +14,7 @@ use base64::Engine as _;
 use ews_tests::xmllint_validate_many;
 use ewsgen::client::{Client, Error, Secret, TokenFuture, TokenProvider};
 use ewsgen::messages::{ResponseCodeType, SetImGroupType};
-use ewsgen::rt::{ErrorKind, ReadOptions, UnknownElements};
+use ewsgen::rt::{ErrorKind, ReadOptions};
 use ewsgen::soap::Envelope;
 use ewsgen::types::{
     ConnectingSidKind, ConnectingSidType, ExchangeImpersonationType, ExchangeVersionType,
@@ -190,10 +190,7 @@ fn check_request(r: &Received, authorization: &str) {
     assert_eq!(r.header("Content-Type"), Some("text/xml; charset=utf-8"));
     assert_eq!(r.header("SOAPAction"), Some(ACTION));
     assert_eq!(r.header("Authorization"), Some(authorization));
-    let strict = ReadOptions {
-        unknown_elements: UnknownElements::Error,
-        ..ReadOptions::default()
-    };
+    let strict = ReadOptions::strict();
     let env = Envelope::<GlobalElement>::from_str_with(&r.body, ewsgen::NAMESPACES, strict)
         .unwrap_or_else(|e| panic!("request does not read strictly: {e}\n{}", r.body));
     assert!(
@@ -905,10 +902,7 @@ async fn an_answer_beyond_the_document_limit_is_refused() {
     .await;
     let c = Client::builder(&server.url)
         .basic_auth(USER, PASSWORD)
-        .read_options(ReadOptions {
-            max_document_bytes: 300,
-            ..ReadOptions::default()
-        })
+        .read_options(ReadOptions::builder().max_document_bytes(300).build())
         .build()
         .expect("client");
     for _ in 0..2 {

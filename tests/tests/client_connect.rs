@@ -1287,10 +1287,7 @@ async fn compressed_answers_are_decoded_and_the_limit_applies_to_the_decoded_siz
             .endpoint(format!("https://mail.contoso.test{EWS_PATH}"))
             .basic_auth(USER, PASSWORD)
             .user_agent(format!("test/{test}"))
-            .read_options(ReadOptions {
-                max_document_bytes: limit,
-                ..ReadOptions::default()
-            })
+            .read_options(ReadOptions::builder().max_document_bytes(limit).build())
             .build()
             .expect("client")
     };

@@ -467,10 +467,7 @@ macro_rules! fixtures {
             impl Document for gen::$case::GlobalElement {
                 fn from_document(xml: &str) -> ewsgen::rt::Result<Self> {
                     // Strict: the fixtures check that out-of-schema elements are refused.
-                    let options = ewsgen::rt::ReadOptions {
-                        unknown_elements: ewsgen::rt::UnknownElements::Error,
-                        ..ewsgen::rt::ReadOptions::default()
-                    };
+                    let options = ewsgen::rt::ReadOptions::strict();
                     gen::$case::GlobalElement::from_document_with(xml, options)
                 }
                 fn from_document_default(xml: &str) -> ewsgen::rt::Result<Self> {

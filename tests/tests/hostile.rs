@@ -79,13 +79,12 @@ fn deep_search_expressions_stop_at_the_depth_limit_without_overflowing() {
         let e = read(nested_not(200_000).as_bytes(), ReadOptions::default()).expect_err("too deep");
         assert_eq!(e.kind, ErrorKind::TooDeep(256), "{e}");
         // The limit is configurable.
-        let options = ReadOptions {
-            max_depth: 50,
-            ..ReadOptions::default()
-        };
+        let options = ReadOptions::builder().max_depth(50).build();
         let e = read(nested_not(100).as_bytes(), options).expect_err("limit 50");
         assert_eq!(e.kind, ErrorKind::TooDeep(50), "{e}");
     }
+    #[cfg(not(ews_shared))]
+    panic!("built without ../shared (EWS_SHARED_DIR): nothing to run");
 }
 
 #[test]
@@ -100,10 +99,7 @@ fn deep_unknown_elements_stop_at_the_depth_limit_under_every_policy() {
         UnknownElements::Skip,
         UnknownElements::Keep,
     ] {
-        let options = ReadOptions {
-            unknown_elements: policy,
-            ..ReadOptions::default()
-        };
+        let options = ReadOptions::builder().unknown_elements(policy).build();
         let e = read(doc.as_bytes(), options).expect_err("deep unknown elements");
         assert!(
             matches!(
@@ -124,19 +120,13 @@ fn size_limits_for_documents_and_values() {
         r#"<m:SetImGroup><m:GroupId Id="AAA"/><m:NewDisplayName>{}</m:NewDisplayName></m:SetImGroup>"#,
         "x".repeat(10_000)
     ));
-    let small_doc = ReadOptions {
-        max_document_bytes: 1_000,
-        ..ReadOptions::default()
-    };
+    let small_doc = ReadOptions::builder().max_document_bytes(1_000).build();
     let e = read(doc.as_bytes(), small_doc).expect_err("document limit");
     assert!(
         matches!(e.kind, ErrorKind::DocumentTooLarge { limit: 1_000, .. }),
         "{e}"
     );
-    let small_value = ReadOptions {
-        max_value_bytes: 1_000,
-        ..ReadOptions::default()
-    };
+    let small_value = ReadOptions::builder().max_value_bytes(1_000).build();
     let e = read(doc.as_bytes(), small_value).expect_err("value limit");
     assert!(
         matches!(e.kind, ErrorKind::ValueTooLarge { limit: 1_000, .. }),

@@ -215,4 +215,6 @@ mod run {
 fn request_fields_and_choices_have_readable_names() {
     #[cfg(ews_shared)]
     run::request_fields_and_choices_have_readable_names();
+    #[cfg(not(ews_shared))]
+    panic!("built without ../shared (EWS_SHARED_DIR): nothing to run");
 }

@@ -33,6 +33,7 @@ const COMPILED: &[&str] = &[
     "calling_exchange_1",
     "connecting_the_way_mail_clients_do_1",
     "your_servers_schemas_1",
+    "reading_what_real_servers_send_1",
 ];
 
 /// The blocks this file compiles against the official sets' bindings (with `../shared`).
@@ -67,6 +68,18 @@ async fn calling_exchange_1(password: String, request: ewsgen::messages::SetImGr
 async fn connecting_the_way_mail_clients_do_1(password: String) -> Result {
     block!("connecting_the_way_mail_clients_do_1");
     Ok(())
+}
+
+// ---- Reading what real servers send: the options (it also runs) ----
+
+#[allow(unused)]
+fn reading_what_real_servers_send_1() {
+    block!("reading_what_real_servers_send_1");
+}
+
+#[test]
+fn the_reading_options_block_runs() {
+    reading_what_real_servers_send_1();
 }
 
 // ---- Your server's schemas: a build script ----

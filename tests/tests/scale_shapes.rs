@@ -130,4 +130,6 @@ fn the_official_sets_page_sync_batch_and_stream_these_operations() {
             );
         }
     }
+    #[cfg(not(ews_shared))]
+    panic!("built without ../shared (EWS_SHARED_DIR): nothing to run");
 }

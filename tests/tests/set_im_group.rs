@@ -150,7 +150,9 @@ fn unknown_enum_values_are_kept() {
 fn errors_name_path_and_position() {
     // Missing required NewDisplayName.
     let xml = "<m:SetImGroup xmlns:m=\"http://schemas.microsoft.com/exchange/services/2006/messages\">\n  <m:GroupId Id=\"x\"/>\n</m:SetImGroup>";
-    let e = ewsgen::rt::from_str::<SetImGroupType>(xml).unwrap_err();
+    // (Strict reading: the default one leaves the field empty and records the repair.)
+    let e = ewsgen::rt::from_str_with::<SetImGroupType>(xml, ewsgen::rt::ReadOptions::strict())
+        .unwrap_err();
     assert!(
         matches!(e.kind, ewsgen::rt::ErrorKind::MissingElement(ref n) if n == "NewDisplayName"),
         "{e}"

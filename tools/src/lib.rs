@@ -1,6 +1,14 @@
-//! Shared pieces of the command-line tools: the benchmark input generator.
+//! Shared pieces of the command-line tools: the benchmark input generator and the reading
+//! policy the measurements use.
 
 use std::fmt::Write as _;
+
+/// The options `ews-bench` and the `paths` benchmark read with: strict reading, so that
+/// both measure the same path (and what the default reading repairs is not measured as
+/// decoded).
+pub fn bench_read_options() -> ewsgen::rt::ReadOptions {
+    ewsgen::rt::ReadOptions::strict()
+}
 
 /// A FindItem response envelope with `n` messages (ItemId, Subject, DateTimeReceived, Size,
 /// From/Mailbox Name and EmailAddress, IsRead), written compactly like a server's, and

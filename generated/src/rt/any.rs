@@ -95,24 +95,46 @@ impl RawElement {
     #[doc(hidden)]
     pub fn read(r: &mut XmlReader<'_>) -> Result<RawElement> {
         let ns = r.ns_uri_checked()?;
-        let root = element_head(r, &r.cur_start().clone(), ns)?;
+        let start = r.cur_start().clone();
+        let bad = bad_name(r, &start, r.cur_offset())?;
+        let mut root = element_head(r, &start, ns)?;
+        if bad {
+            // Kept under the longest XML name its name starts with (what the default
+            // reading records as repaired): the callers that can drop it do so first
+            // (see `root_name_ok`).
+            root.name = name_prefix(&root.name);
+            root.prefix = root.prefix.map(|p| name_prefix(&p));
+        }
         if r.cur_is_empty() {
             r.set_state_inside();
             return Ok(root);
         }
         let base_depth = r.depth();
         let mut stack: Vec<RawElement> = vec![root];
+        // Elements of the stack whose name is not an XML name (the default reading drops
+        // them, recorded, when they end).
+        let mut dropped: Vec<bool> = vec![false];
         loop {
+            let pos = r.byte_position();
             let (ns, ev) = r.read_event_raw()?;
             match ev {
                 Event::Start(e) => {
                     if base_depth + stack.len() >= r.options().max_depth {
                         return Err(r.too_deep());
                     }
-                    let el = element_head(r, &e, ns)?;
+                    let bad = bad_name(r, &e, pos)?;
+                    let el = if bad {
+                        RawElement::default()
+                    } else {
+                        element_head(r, &e, ns)?
+                    };
                     stack.push(el);
+                    dropped.push(bad);
                 }
                 Event::Empty(e) => {
+                    if bad_name(r, &e, pos)? {
+                        continue;
+                    }
                     let el = element_head(r, &e, ns)?;
                     stack
                         .last_mut()
@@ -122,7 +144,9 @@ impl RawElement {
                 }
                 Event::End(_) => {
                     let done = stack.pop().expect("stack holds the root");
+                    let bad = dropped.pop().unwrap_or(false);
                     match stack.last_mut() {
+                        Some(_) if bad => {}
                         Some(parent) => parent.children.push(RawNode::Element(done)),
                         None => {
                             r.set_state_inside();
@@ -130,8 +154,8 @@ impl RawElement {
                         }
                     }
                 }
-                Event::Text(t) => push_text(&mut stack, &t.xml10_content()),
-                Event::CData(t) => push_text(&mut stack, &t.xml10_content()),
+                Event::Text(t) => push_text(&mut stack, &r.allowed_text(t.xml10_content(), pos)?),
+                Event::CData(t) => push_text(&mut stack, &r.allowed_text(t.xml10_content(), pos)?),
                 Event::GeneralRef(g) => {
                     let mut s = String::new();
                     r.resolve_ref(&g, &mut s)?;
@@ -195,6 +219,51 @@ impl RawElement {
                 Step::Close(tag) => w.end(&tag),
             }
         }
+    }
+}
+
+/// Whether the start tag's name is not an XML name (`<t:FieldURI="item:Subject"/>` is
+/// read by the tokenizer as an element of that whole name): an error in strict reading (the
+/// document is not well-formed), a recorded repair in the default one, whose caller drops
+/// the element.
+fn bad_name(r: &XmlReader<'_>, e: &quick_xml::events::BytesStart<'_>, pos: u64) -> Result<bool> {
+    let q: &str = e.name().into_inner();
+    let ok = match q.split_once(':') {
+        Some((p, l)) => is_ncname(p) && is_ncname(l),
+        None => is_ncname(q),
+    };
+    if ok {
+        return Ok(false);
+    }
+    let q = q.to_string();
+    if r.strict() {
+        return Err(r.error_at_offset(ErrorKind::BadName(q), pos));
+    }
+    r.note_at_offset(crate::rt::xml::RepairKind::BadName(q), pos);
+    Ok(true)
+}
+
+/// Whether the element the reader stands on has an XML name: `Ok(false)` (recorded) when
+/// the default reading is to drop it; an error in strict reading.
+pub(crate) fn root_name_ok(r: &XmlReader<'_>) -> Result<bool> {
+    let start = r.cur_start();
+    Ok(!bad_name(r, start, r.cur_offset())?)
+}
+
+/// The longest NCName `s` starts with (`_` when none).
+fn name_prefix(s: &str) -> String {
+    let mut end = 0;
+    for (i, c) in s.char_indices() {
+        if is_ncname(&s[..i + c.len_utf8()]) {
+            end = i + c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    if end == 0 {
+        "_".to_string()
+    } else {
+        s[..end].to_string()
     }
 }
 

@@ -33,14 +33,37 @@ pub enum ErrorKind {
         /// What was expected.
         expected: String,
     },
-    /// An element the content model does not allow here.
-    #[error("unexpected element <{name}> (namespace `{namespace}`); expected one of: {expected}")]
+    /// An element the content model does not allow here, by its name (a misnamed or
+    /// unknown element).
+    #[error(
+        "unexpected element <{name}>{}; expected {expected}",
+        in_namespace(namespace)
+    )]
     UnexpectedElement {
         /// Local name of the element found.
         name: String,
-        /// Its namespace URI (empty for none).
-        namespace: String,
+        /// Its namespace URI (empty for none), when it is not the namespace of the elements
+        /// expected.
+        namespace: Option<String>,
         /// The elements allowed here.
+        expected: String,
+    },
+    /// An element the content model allows here, once more than it allows.
+    #[error(
+        "element <{name}> is repeated: the schema allows no more of it here; expected {expected}"
+    )]
+    RepeatedElement {
+        /// Local name of the element.
+        name: String,
+        /// What may stand here instead.
+        expected: String,
+    },
+    /// An element the content model allows, but not where it stands (out of order).
+    #[error("element <{name}> is out of order; expected {expected}")]
+    MisplacedElement {
+        /// Local name of the element.
+        name: String,
+        /// What must come first, or what may stand here instead.
         expected: String,
     },
     /// An element whose local name is allowed here but whose namespace is not the schema's.
@@ -103,6 +126,18 @@ pub enum ErrorKind {
     /// Content after the root element.
     #[error("unexpected content after the root element")]
     TrailingContent,
+    /// A character XML 1.0 excludes, written as such (not as a reference): the document
+    /// is not well-formed.
+    #[error("the {what} holds U+{code:04X} as a raw character, which XML 1.0 excludes: the document is not well-formed")]
+    RawForbiddenChar {
+        /// `text`, `attribute `Id``, or where else it stood.
+        what: String,
+        /// The character's code point.
+        code: u32,
+    },
+    /// A name that is not an XML name.
+    #[error("`{0}` is not an XML name: the document is not well-formed")]
+    BadName(String),
     /// A value holds a character XML 1.0 cannot carry (a C0 control other than tab, LF and
     /// CR, U+FFFE or U+FFFF): writing it would not produce XML.
     #[error("the {what} holds U+{code:04X}, a character XML 1.0 cannot carry")]
@@ -115,6 +150,14 @@ pub enum ErrorKind {
     /// Anything else, with its own message.
     #[error("{0}")]
     Other(String),
+}
+
+fn in_namespace(ns: &Option<String>) -> String {
+    match ns.as_deref() {
+        None => String::new(),
+        Some("") => " (in no namespace)".to_string(),
+        Some(ns) => format!(" (namespace `{ns}`)"),
+    }
 }
 
 /// An error while reading a document, with the element path and the position (or while

@@ -15,7 +15,7 @@ pub use any::{RawAttribute, RawElement, RawNode};
 pub use content::value::Nillable;
 pub use content::UnknownElement;
 pub use error::{Error, ErrorKind, Result};
-pub use xml::{Namespaces, ReadOptions, Repair, RepairKind, UnknownElements};
+pub use xml::{Namespaces, ReadOptions, ReadOptionsBuilder, Repair, RepairKind, UnknownElements};
 
 use content::Reader;
 use xml::Writer;

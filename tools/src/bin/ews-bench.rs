@@ -23,7 +23,6 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use ewsgen::rt::{ReadOptions, UnknownElements};
 use ewsgen::soap::Envelope;
 use ewsgen::GlobalElement;
 
@@ -62,11 +61,13 @@ unsafe impl GlobalAlloc for Counting {
         unsafe { INNER.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(
-            new_size as isize - layout.size() as isize,
-            Ordering::Relaxed,
-        );
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        if COUNTING.load(Ordering::Relaxed) {
+            LIVE.fetch_add(
+                new_size as isize - layout.size() as isize,
+                Ordering::Relaxed,
+            );
+            ALLOCS.fetch_add(1, Ordering::Relaxed);
+        }
         // SAFETY: same contract as the caller's.
         unsafe { INNER.realloc(ptr, layout, new_size) }
     }
@@ -173,10 +174,7 @@ fn profile(what: &str, n: &str, file: &str) -> Result<(), String> {
     let n: usize = n.parse().map_err(|_| format!("not a number: {n}"))?;
     let bytes = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
     let text = std::str::from_utf8(&bytes).map_err(|e| format!("{file}: {e}"))?;
-    let options = ReadOptions {
-        unknown_elements: UnknownElements::Error,
-        ..ReadOptions::default()
-    };
+    let options = ews_tools::bench_read_options();
     let env = Envelope::<GlobalElement>::from_bytes(&bytes, ewsgen::NAMESPACES, options.clone())
         .map_err(|e| format!("{file}: {e}"))?;
     for _ in 0..n {
@@ -217,10 +215,7 @@ fn bench(file: &str) -> Result<(), String> {
     let bytes = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
     let text = std::str::from_utf8(&bytes).map_err(|e| format!("{file}: {e}"))?;
     let len = bytes.len();
-    let options = ReadOptions {
-        unknown_elements: UnknownElements::Error,
-        ..ReadOptions::default()
-    };
+    let options = ews_tools::bench_read_options();
     // Both the scan and the decoder start from the document as UTF-8 text (checked once
     // above, when the file is read).
     let decode =

@@ -20,10 +20,7 @@ fn main() -> ExitCode {
     let mut out_dir: Option<PathBuf> = None;
     let mut files = Vec::new();
     // A conformance tool: anything the schema does not allow is reported, unless asked.
-    let mut options = ReadOptions {
-        unknown_elements: UnknownElements::Error,
-        ..ReadOptions::default()
-    };
+    let mut options = ReadOptions::strict();
     let mut args = std::env::args_os().skip(1);
     while let Some(a) = args.next() {
         match a.to_str() {
@@ -31,8 +28,12 @@ fn main() -> ExitCode {
                 Some(d) => out_dir = Some(d.into()),
                 None => return usage("--out needs a folder"),
             },
-            Some("--keep-unknown") => options.unknown_elements = UnknownElements::Keep,
-            Some("--skip-unknown") => options.unknown_elements = UnknownElements::Skip,
+            Some("--keep-unknown") => {
+                options = ReadOptions::builder()
+                    .unknown_elements(UnknownElements::Keep)
+                    .build()
+            }
+            Some("--skip-unknown") => options = ReadOptions::default(),
             Some("-h" | "--help") => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;

@@ -75,10 +75,7 @@ fn text_in(e: &RawElement, name: &str) -> Option<String> {
 /// is not read).
 fn root(xml: &[u8]) -> Result<RawElement, String> {
     let text = XmlReader::check_utf8(xml).map_err(|e| e.to_string())?;
-    let options = ReadOptions {
-        max_depth: MAX_DEPTH,
-        ..ReadOptions::default()
-    };
+    let options = ReadOptions::builder().max_depth(MAX_DEPTH).build();
     let mut r = XmlReader::with_options(text, &[], options).map_err(|e| e.to_string())?;
     RawElement::read(&mut r).map_err(|e| e.to_string())
 }

@@ -1,7 +1,7 @@
 //! What the methods of generated types call to store a field read (or an attribute) and
 //! to read a choice's alternative; whole documents of any global element.
 
-use crate::rt::error::{ErrorKind, Result};
+use crate::rt::error::Result;
 use crate::rt::facets::Lex;
 use crate::rt::xml::{Attr, Namespaces, ReadOptions, Writer};
 use crate::rt::xs::text::Text;
@@ -20,11 +20,12 @@ pub fn xsi_type(slot: &mut bool) -> Res {
     Ok(())
 }
 
-/// Reads a value of a particle into an optional field; a second occurrence is an error.
+/// Reads a value of a particle into an optional field; a second occurrence is refused
+/// (skipped and recorded by the lenient reading).
 #[inline]
 pub fn fill<T: Value>(r: &mut Reader<'_>, slot: &mut Option<T>) -> Result<()> {
     if slot.is_some() {
-        return Err(r.error(ErrorKind::TooManyElements(r.qname().to_string())));
+        return r.repeated("another element");
     }
     *slot = Some(T::read_value(r)?);
     Ok(())

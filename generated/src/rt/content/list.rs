@@ -5,7 +5,7 @@
 //! it checks a complex type's (occurrences, unexpected elements, strict text), and writing
 //! puts the wrapper element back around the items.
 
-use crate::rt::error::{ErrorKind, Result};
+use crate::rt::error::Result;
 use crate::rt::xml::Writer;
 
 use super::reader::Reader;
@@ -72,7 +72,7 @@ pub fn fill_list<T: Value>(
     list: &'static List,
 ) -> Res {
     if slot.is_some() {
-        return Err(r.error(ErrorKind::TooManyElements(r.qname().to_string())));
+        return r.repeated("another element");
     }
     *slot = Some(read_list(r, list)?);
     Ok(())

@@ -5,10 +5,10 @@
 
 use crate::rt::any::RawAttribute;
 use crate::rt::error::{Error, ErrorKind, Result};
-use crate::rt::xml::{Attr, UnknownElements, Writer};
+use crate::rt::xml::{names_list, Attr, RepairKind, Writer};
 
 use super::reader::Reader;
-use super::tables::{Content, First, Model, A, MAX_BASES};
+use super::tables::{Content, First, Model, Term, Wild, A, MAX_BASES};
 
 /// The attribute index by which the reader tells the root of a chain of extensions that the
 /// element named its own type with `xsi:type`.
@@ -154,8 +154,11 @@ pub fn read_element(r: &mut Reader<'_>, c: &'static Content, v: &mut dyn Sink) -
     let typed = std::mem::take(&mut r.next.typed);
     if r.no_attributes() {
         for seg in segs {
-            if let Some(d) = seg.attrs.iter().find(|d| d.required) {
-                return Err(r.error(ErrorKind::MissingAttribute(d.local.to_string())));
+            for d in seg.attrs.iter().filter(|d| d.required) {
+                if strict {
+                    return Err(r.error(ErrorKind::MissingAttribute(d.local.to_string())));
+                }
+                r.note(RepairKind::MissingAttribute(d.local.to_string()));
             }
         }
     } else {
@@ -224,7 +227,10 @@ fn read_attributes(r: &mut Reader<'_>, segs: &[&'static Content], v: &mut dyn Si
             if d.required && (off + i >= 64 || seen & (1 << (off + i)) == 0) {
                 let missing = off + i >= 64 && !attr_present(r, d);
                 if off + i < 64 || missing {
-                    return Err(r.error(ErrorKind::MissingAttribute(d.local.to_string())));
+                    if r.strict() {
+                        return Err(r.error(ErrorKind::MissingAttribute(d.local.to_string())));
+                    }
+                    r.note(RepairKind::MissingAttribute(d.local.to_string()));
                 }
             }
         }
@@ -265,7 +271,7 @@ fn read_particles(
     let n = segs.len();
     let mixed = segs[n - 1].model == Model::Mixed;
     let all = segs[n - 1].model == Model::All;
-    let strict = r.options().unknown_elements == UnknownElements::Error;
+    let strict = r.strict();
     let mut pos = Pos {
         seg: 0,
         p: 0,
@@ -295,8 +301,10 @@ fn read_particles(
             if let Some((s, p)) = find_any(segs, r.local(), r.ns()) {
                 if s == n - 1 {
                     counts[p] += 1;
-                    if counts[p] > segs[s].particles[p].max && strict {
-                        return Err(r.error(ErrorKind::TooManyElements(r.qname().to_string())));
+                    if counts[p] > segs[s].particles[p].max {
+                        let next = all_next(segs, &counts);
+                        r.repeated(&next)?;
+                        continue;
                     }
                 }
                 read_particle(r, v, segs, s, p, strict)?;
@@ -305,7 +313,8 @@ fn read_particles(
             if group {
                 break;
             }
-            unexpected(r, segs)?;
+            let next = all_next(segs, &counts);
+            unexpected(r, segs, &next)?;
             continue;
         }
         match find_forward(segs, pos, r.local(), r.ns()) {
@@ -323,28 +332,38 @@ fn read_particles(
             }
             None if group => break,
             None => {
-                if !strict {
-                    if let Some((s, p)) = find_before(segs, pos, r.local(), r.ns()) {
-                        r.note_out_of_order();
-                        passed.retain(|x| *x != (s, p));
-                        read_particle(r, v, segs, s, p, strict)?;
-                        continue;
+                let before = find_before(segs, pos, r.local(), r.ns());
+                let next = next_names(segs, pos);
+                if let Some((s, p)) = before {
+                    if strict {
+                        return Err(r.error(ErrorKind::MisplacedElement {
+                            name: r.local().to_string(),
+                            expected: next,
+                        }));
                     }
+                    r.note_out_of_order();
+                    passed.retain(|x| *x != (s, p));
+                    read_particle(r, v, segs, s, p, strict)?;
+                    continue;
                 }
-                unexpected(r, segs)?;
+                if current_accepts(segs, pos, r.local(), r.ns()) {
+                    r.repeated(&next)?;
+                    continue;
+                }
+                unexpected(r, segs, &next)?;
             }
         }
     }
     if all {
         // Every particle of `xs:all` occurs at most once; a required one at least once.
-        if let Some(p) = (0..counts.len()).find(|p| counts[*p] < segs[n - 1].particles[*p].min) {
-            return Err(missing(r, segs, n - 1, p));
+        for p in (0..counts.len()).filter(|p| counts[*p] < segs[n - 1].particles[*p].min) {
+            missing(r, segs, n - 1, p, strict)?;
         }
         return Ok(());
     }
     // Every required particle from here on, and every one passed over, is missing.
-    if let Some((s, p)) = passed.first() {
-        return Err(missing(r, segs, *s, *p));
+    for (s, p) in passed {
+        missing(r, segs, s, p, strict)?;
     }
     let mut at = pos;
     while at.seg < n {
@@ -358,12 +377,63 @@ fn read_particles(
             continue;
         }
         if at.count < parts[at.p].min {
-            return Err(missing(r, segs, at.seg, at.p));
+            missing(r, segs, at.seg, at.p, strict)?;
         }
         at.p += 1;
         at.count = 0;
     }
     Ok(())
+}
+
+/// Whether the particle the reading stands at accepts the element (it is then repeated
+/// beyond its `maxOccurs`).
+fn current_accepts(segs: &[&'static Content], at: Pos, local: &str, ns: u8) -> bool {
+    segs.get(at.seg)
+        .and_then(|s| s.particles.get(at.p))
+        .is_some_and(|p| p.accepts(local, ns))
+}
+
+/// What may stand at `from`: the elements of the particles from there up to the first
+/// required one still unsatisfied, or the end of the element.
+fn next_names(segs: &[&'static Content], from: Pos) -> String {
+    let mut names: Vec<(&str, u8)> = Vec::new();
+    let mut at = from;
+    while at.seg < segs.len() {
+        let parts = segs[at.seg].particles;
+        if at.p >= parts.len() {
+            at = Pos {
+                seg: at.seg + 1,
+                p: 0,
+                count: 0,
+            };
+            continue;
+        }
+        let part = &parts[at.p];
+        if at.count < part.max {
+            part.names_into(&mut names);
+        }
+        if at.count < part.min {
+            return names_list(&names, false);
+        }
+        at.p += 1;
+        at.count = 0;
+    }
+    names_list(&names, true)
+}
+
+/// What may stand next in `xs:all` content: every particle with room left.
+fn all_next(segs: &[&'static Content], counts: &[u32]) -> String {
+    let n = segs.len();
+    let mut names: Vec<(&str, u8)> = Vec::new();
+    for (s, seg) in segs.iter().enumerate() {
+        for (p, part) in seg.particles.iter().enumerate() {
+            if s + 1 < n || counts.get(p).is_some_and(|c| *c < part.max) {
+                part.names_into(&mut names);
+            }
+        }
+    }
+    let end = (0..counts.len()).all(|p| counts[p] >= segs[n - 1].particles[p].min);
+    names_list(&names, end)
 }
 
 /// Reads particle `p` of segment `s` into its field; strict reading first tells the reader
@@ -377,6 +447,13 @@ fn read_particle(
     p: usize,
     strict: bool,
 ) -> Result<()> {
+    if let Term::Names(_, wild) = segs[s].particles[p].term {
+        // An element a wildcard takes is kept raw: a name that is not an XML name is
+        // refused by strict reading, and dropped (recorded) by the default one.
+        if wild != Wild::None && !crate::rt::any::root_name_ok(r)? {
+            return r.skip();
+        }
+    }
     if strict {
         r.next.lex = segs[s].particles[p].lex;
         r.next.nillable = false;
@@ -498,21 +575,33 @@ pub(super) fn particle_name(segs: &[&'static Content], s: usize, p: usize) -> St
     }
 }
 
-fn missing(r: &Reader<'_>, segs: &[&'static Content], s: usize, p: usize) -> Error {
-    r.missing_error(ErrorKind::MissingElement(particle_name(segs, s, p)))
+/// A required particle without its element: an error in strict reading, a recorded
+/// repair (the field left at its default) in the lenient one.
+fn missing(
+    r: &Reader<'_>,
+    segs: &[&'static Content],
+    s: usize,
+    p: usize,
+    strict: bool,
+) -> Result<()> {
+    if strict {
+        let kind = ErrorKind::MissingElement(particle_name(segs, s, p));
+        return Err(r.missing_error(kind));
+    }
+    r.note_missing(RepairKind::MissingElement(particle_name(segs, s, p)));
+    Ok(())
 }
 
 fn missing_before(r: &Reader<'_>, segs: &[&'static Content], s: usize, p: usize) -> Error {
-    r.error(ErrorKind::UnexpectedElement {
+    r.error(ErrorKind::MisplacedElement {
         name: r.local().to_string(),
-        namespace: r.ns_uri(),
-        expected: format!("<{}> first", particle_name(segs, s, p)),
+        expected: format!("<{}> before it", particle_name(segs, s, p)),
     })
 }
 
-/// An element no particle accepts: an error naming what was expected, or (open world) a
-/// recorded skip.
-fn unexpected(r: &mut Reader<'_>, segs: &[&'static Content]) -> Result<()> {
+/// An element no particle accepts: an error naming what may stand here (`next`), or
+/// (open world) a recorded skip.
+fn unexpected(r: &mut Reader<'_>, segs: &[&'static Content], next: &str) -> Result<()> {
     let mut expected: Vec<(&str, u8)> = Vec::new();
     for seg in segs {
         for part in seg.particles {
@@ -525,7 +614,7 @@ fn unexpected(r: &mut Reader<'_>, segs: &[&'static Content]) -> Result<()> {
         seen.push(*e);
         new
     });
-    r.unexpected(&expected)
+    r.unexpected_next(&expected, next)
 }
 
 /// The error for a particle or attribute index a type does not have (a table and its

@@ -9,7 +9,9 @@ use std::ops::{Deref, DerefMut};
 use crate::rt::any::RawElement;
 use crate::rt::error::{ErrorKind, Result};
 use crate::rt::facets::Lex;
-use crate::rt::xml::{split_qname, Namespaces, ReadOptions, UnknownElements, XmlReader};
+use crate::rt::xml::{
+    names_list, split_qname, Namespaces, ReadOptions, UnknownElements, XmlReader,
+};
 
 /// An element the schema does not allow where it stood, met under
 /// [`UnknownElements::Skip`] or [`UnknownElements::Keep`].
@@ -171,47 +173,53 @@ impl<'a> Reader<'a> {
 
     /// Handles a child element the content model does not allow: an error naming the
     /// namespace when only the namespace is wrong; otherwise an error, or a recorded skip
-    /// under [`UnknownElements::Skip`].
+    /// under [`UnknownElements::Skip`] (kept under [`UnknownElements::Keep`]).
     pub fn unexpected(&mut self, expected: &[(&str, u8)]) -> Result<()> {
+        let next = names_list(expected, false);
+        self.unexpected_next(expected, &next)
+    }
+
+    /// Like [`Reader::unexpected`], with what may stand here said as `next`.
+    pub(crate) fn unexpected_next(&mut self, expected: &[(&str, u8)], next: &str) -> Result<()> {
         let local = self.local();
-        if let Some((_, ns)) = expected.iter().find(|(l, _)| *l == local) {
-            return Err(self.error(ErrorKind::WrongNamespace {
-                name: local.to_string(),
-                found: self.ns_uri(),
-                expected: self.uri_of(*ns).to_string(),
+        let ns = self.ns();
+        if expected.iter().any(|(l, n)| *l == local && *n != ns) || self.options().refuses_unknown()
+        {
+            return Err(self.misnamed_error(expected, next));
+        }
+        self.skip_unknown()
+    }
+
+    /// An element allowed here no more often than it already occurred: an error saying so
+    /// when unknown elements are refused, else skipped (or kept) and recorded as an
+    /// element the schema does not allow where it stands.
+    pub(crate) fn repeated(&mut self, next: &str) -> Result<()> {
+        if self.options().refuses_unknown() {
+            return Err(self.error(ErrorKind::RepeatedElement {
+                name: self.local().to_string(),
+                expected: next.to_string(),
             }));
         }
-        match self.options().unknown_elements {
-            UnknownElements::Error => Err(self.error(ErrorKind::UnexpectedElement {
-                name: local.to_string(),
-                namespace: self.ns_uri(),
-                expected: if expected.is_empty() {
-                    "no child elements".to_string()
-                } else {
-                    expected
-                        .iter()
-                        .map(|(l, _)| format!("<{l}>"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                },
-            })),
-            UnknownElements::Skip | UnknownElements::Keep => {
-                let (path, line, column) = self.here();
-                let element = if self.options().unknown_elements == UnknownElements::Keep {
-                    Some(self.read_raw()?)
-                } else {
-                    self.skip()?;
-                    None
-                };
-                self.unknown.push(UnknownElement {
-                    path,
-                    line,
-                    column,
-                    element,
-                });
-                Ok(())
-            }
-        }
+        self.skip_unknown()
+    }
+
+    /// Skips (or keeps) the element the reader stands on, recording it in
+    /// [`Reader::unknown`].
+    fn skip_unknown(&mut self) -> Result<()> {
+        let (path, line, column) = self.here();
+        let element = if self.options().unknown_elements == UnknownElements::Keep {
+            Some(self.read_raw()?)
+        } else {
+            self.skip()?;
+            None
+        };
+        self.unknown.push(UnknownElement {
+            path,
+            line,
+            column,
+            element,
+        });
+        Ok(())
     }
 
     /// Reads the raw element the reader is positioned on, for `xs:any`.

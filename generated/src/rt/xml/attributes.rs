@@ -6,7 +6,10 @@ use std::borrow::Cow;
 
 use crate::rt::error::{Error, ErrorKind, Result};
 use crate::rt::facets::Lex;
-use crate::rt::lexical::{char_ref_code, classify_char_ref, strip_as_libxml2, whitespace_reason};
+use crate::rt::lexical::{
+    char_ref_code, classify_char_ref, first_forbidden_char, is_xml_space, strip_as_libxml2,
+    whitespace_reason,
+};
 use crate::rt::xs::text::{Text, NOT_LISTED};
 
 use super::names::{split_qname, NS_NONE, NS_XSI};
@@ -145,7 +148,18 @@ impl<'a> XmlReader<'a> {
                     Resolved::Bound(NS_XSI, _)
                 )
             {
-                return Ok(Some(self.attr_value(a)?.into_owned()));
+                let v = self.attr_value(a)?.into_owned();
+                // libxml2 resolves an `xsi:type` as written: whitespace around the name
+                // leaves it naming no type.
+                if name == "type" && self.strict() && v.trim_matches(is_xml_space) != v {
+                    return Err(self.invalid_value(
+                        "attribute `xsi:type`",
+                        &v,
+                        "whitespace around the type name: it does not resolve to a type definition"
+                            .into(),
+                    ));
+                }
+                return Ok(Some(v));
             }
         }
         Ok(None)
@@ -228,12 +242,30 @@ impl XmlReader<'_> {
         &self,
         a: quick_xml::events::attributes::Attribute<'v>,
     ) -> Result<Cow<'v, str>> {
+        if first_forbidden_char(&a.value).is_some() {
+            return self.attr_forbidden(a);
+        }
         if memchr_amp_hash(&a.value) {
             self.attr_char_refs(a)
         } else {
             a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .map_err(|e| self.error(ErrorKind::Syntax(e.to_string())))
         }
+    }
+
+    /// An attribute value holding a character XML 1.0 excludes, written raw: refused by
+    /// strict reading, read as U+FFFD (recorded) by the default one.
+    #[cold]
+    fn attr_forbidden<'v>(
+        &self,
+        a: quick_xml::events::attributes::Attribute<'v>,
+    ) -> Result<Cow<'v, str>> {
+        let key = a.key.into_inner().to_string();
+        let fixed = self.replace_forbidden(&a.value, None, &format!("attribute `{key}`"))?;
+        self.attr_value(quick_xml::events::attributes::Attribute {
+            key: a.key,
+            value: Cow::Owned(fixed),
+        })
     }
 
     /// The normalized value of an attribute holding character references: one to a

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use crate::rt::error::{Error, ErrorKind, Result};
-use crate::rt::lexical::{char_ref_code, classify_char_ref};
+use crate::rt::lexical::{char_ref_code, classify_char_ref, first_forbidden_char, is_xml_char};
 
 use super::names::{split_qname, Namespaces, NS_NONE, NS_OTHER};
 use super::options::{ReadOptions, RepairKind};
@@ -108,7 +108,10 @@ impl<'a> XmlReader<'a> {
     /// them), so one that would need escaping could not be written back to the same name.
     pub(crate) fn plain_namespace(&self, uri: Option<String>) -> Result<Option<String>> {
         match uri {
-            Some(u) if u.contains(['<', '>', '&', '"', '\t', '\n', '\r']) => {
+            Some(u)
+                if u.contains(['<', '>', '&', '"', '\t', '\n', '\r'])
+                    || first_forbidden_char(&u).is_some() =>
+            {
                 Err(self.error(ErrorKind::Syntax(format!(
                     "namespace name {u:?} holds characters that need escaping; it is not supported"
                 ))))
@@ -205,8 +208,8 @@ impl<'a> XmlReader<'a> {
                     self.state = State::AtEnd;
                     return Ok(false);
                 }
-                Event::Text(t) => text.push_str(&eol(t.into_inner())),
-                Event::CData(t) => text.push_str(&eol(t.into_inner())),
+                Event::Text(t) => text.push_str(&self.allowed_text(eol(t.into_inner()), pos)?),
+                Event::CData(t) => text.push_str(&self.allowed_text(eol(t.into_inner()), pos)?),
                 Event::GeneralRef(r) => self.push_ref(text, &r)?,
                 Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
                 Event::DocType(_) => return Err(self.error_at_reader(ErrorKind::Doctype)),
@@ -251,6 +254,67 @@ impl<'a> XmlReader<'a> {
         Ok(())
     }
 
+    /// Text as XML 1.0 allows it: a character it excludes, written raw, is an error naming
+    /// it in strict reading (the document is not well-formed), and U+FFFD with a recorded
+    /// repair in the default reading. `pos` is where the text starts.
+    #[inline]
+    pub(crate) fn allowed_text<'t>(&self, s: Cow<'t, str>, pos: u64) -> Result<Cow<'t, str>> {
+        match first_forbidden_char(&s) {
+            None => Ok(s),
+            Some(_) => self
+                .replace_forbidden(&s, Some(pos), "text")
+                .map(Cow::Owned),
+        }
+    }
+
+    #[cold]
+    /// `pos`: where `s` starts in the input (each character is recorded where it stands),
+    /// or `None` for an attribute value (recorded at its element).
+    pub(crate) fn replace_forbidden(
+        &self,
+        s: &str,
+        pos: Option<u64>,
+        what: &str,
+    ) -> Result<String> {
+        let mut out = String::with_capacity(s.len() + 2);
+        for (i, c) in s.char_indices() {
+            if is_xml_char(c) {
+                out.push(c);
+                continue;
+            }
+            let at = pos.map_or(self.cur_pos, |p| p + i as u64);
+            if self.strict() {
+                return Err(self.error_at_text(
+                    ErrorKind::RawForbiddenChar {
+                        what: what.to_string(),
+                        code: c as u32,
+                    },
+                    at,
+                ));
+            }
+            self.note_at(RepairKind::RawForbiddenChar(c as u32), at);
+            out.push('\u{FFFD}');
+        }
+        Ok(out)
+    }
+
+    /// Text between elements holding characters XML 1.0 excludes and otherwise only
+    /// whitespace: refused by strict reading, ignored (each recorded) by the default one.
+    /// `Ok(false)` when the text holds more than that.
+    #[cold]
+    fn forbidden_between(&self, s: &str, pos: u64) -> Result<bool> {
+        if first_forbidden_char(s).is_none() {
+            return Ok(false);
+        }
+        if s.chars()
+            .any(|c| is_xml_char(c) && !matches!(c, ' ' | '\t' | '\r' | '\n'))
+        {
+            return Ok(false);
+        }
+        self.replace_forbidden(s, Some(pos), "text between elements")?;
+        Ok(true)
+    }
+
     fn peek_inner(&mut self, prolog: bool) -> Result<bool> {
         loop {
             let pos = self.inner.buffer_position();
@@ -269,7 +333,10 @@ impl<'a> XmlReader<'a> {
                 }
                 Event::Text(t) => {
                     let s = t.into_inner();
-                    if !s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
+                    let blank = s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+                    // Excluded characters between elements: refused or ignored (recorded).
+                    let ignored = !blank && self.level > 0 && self.forbidden_between(&s, pos)?;
+                    if !blank && !ignored {
                         self.cur_pos = pos;
                         let kind = if prolog && self.path.is_empty() {
                             ErrorKind::Syntax(format!(
@@ -348,9 +415,10 @@ impl<'a> XmlReader<'a> {
         }
         let mut out: Option<Cow<'a, str>> = None;
         loop {
+            let pos = self.inner.buffer_position();
             match self.next_event()? {
-                Event::Text(t) => append(&mut out, eol(t.into_inner())),
-                Event::CData(t) => append(&mut out, eol(t.into_inner())),
+                Event::Text(t) => append(&mut out, self.allowed_text(eol(t.into_inner()), pos)?),
+                Event::CData(t) => append(&mut out, self.allowed_text(eol(t.into_inner()), pos)?),
                 Event::GeneralRef(r) => {
                     let mut s = String::new();
                     self.push_ref(&mut s, &r)?;
@@ -417,40 +485,69 @@ impl<'a> XmlReader<'a> {
         Ok(())
     }
 
-    /// The error for an element that cannot stand here (no skipping).
+    /// The error for an element that cannot stand here (no skipping), `expected` the
+    /// elements allowed here: a misnamed element names what was expected, and its
+    /// namespace only when that is not theirs; an element of the right name in another
+    /// namespace names both namespaces.
     pub fn unexpected_error(&self, expected: &[(&str, u8)]) -> Error {
+        if expected.is_empty() {
+            return self.misnamed_error(expected, "a global element of the schema");
+        }
+        self.misnamed_error(expected, &names_list(expected, false))
+    }
+
+    /// Like [`XmlReader::unexpected_error`], with what may stand here said as `next`.
+    pub(crate) fn misnamed_error(&self, expected: &[(&str, u8)], next: &str) -> Error {
         let local = self.local();
-        if let Some((_, ns)) = expected.iter().find(|(l, _)| *l == local) {
+        let ns = self.ns();
+        if let Some((_, n)) = expected.iter().find(|(l, n)| *l == local && *n != ns) {
             return self.error(ErrorKind::WrongNamespace {
                 name: local.to_string(),
                 found: self.ns_uri(),
-                expected: self.uri_of(*ns).to_string(),
+                expected: self.uri_of(*n).to_string(),
             });
         }
+        let namespace = if expected.iter().any(|(_, n)| *n == ns) {
+            None
+        } else {
+            Some(self.ns_uri())
+        };
         self.error(ErrorKind::UnexpectedElement {
             name: local.to_string(),
-            namespace: self.ns_uri(),
-            expected: if expected.is_empty() {
-                "a global element of the schema".to_string()
-            } else {
-                expected
-                    .iter()
-                    .map(|(l, _)| format!("<{l}>"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            },
+            namespace,
+            expected: next.to_string(),
         })
     }
 
     /// After the root element was read: only comments, processing instructions and
     /// whitespace may follow.
+    ///
+    /// The default reading also ignores NULs, other characters XML 1.0 excludes and
+    /// whitespace XML does not count as such (recorded); strict reading refuses them.
     pub fn finish(&mut self) -> Result<()> {
         loop {
             let pos = self.inner.buffer_position();
             match self.next_event()? {
                 Event::Eof => return Ok(()),
                 Event::Comment(_) | Event::PI(_) => {}
-                Event::Text(t) if t.trim().is_empty() => {}
+                Event::Text(t) if t.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) => {}
+                Event::Text(t) if is_trailing_junk(&t) => {
+                    if self.strict() {
+                        let kind = match first_forbidden_char(&t) {
+                            Some((_, c)) => ErrorKind::RawForbiddenChar {
+                                what: "text after the root element".into(),
+                                code: c as u32,
+                            },
+                            None => ErrorKind::TrailingContent,
+                        };
+                        return Err(self.error_at_text(kind, pos));
+                    }
+                    let n = t
+                        .chars()
+                        .filter(|c| !matches!(c, ' ' | '\t' | '\r' | '\n'))
+                        .count();
+                    self.note_at(RepairKind::TrailingContent(n), pos);
+                }
                 _ => return Err(self.error_at_text(ErrorKind::TrailingContent, pos)),
             }
         }
@@ -499,6 +596,36 @@ impl<'a> XmlReader<'a> {
     pub(crate) fn resolve_ref(&mut self, r: &BytesRef<'_>, out: &mut String) -> Result<()> {
         self.push_ref(out, r)
     }
+}
+
+/// `<A>, <B> or <C>` (and `the end of the element` when `end` says it may end here).
+pub(crate) fn names_list(names: &[(&str, u8)], end: bool) -> String {
+    let mut items: Vec<String> = Vec::new();
+    for (l, _) in names {
+        let item = format!("<{l}>");
+        if !items.contains(&item) {
+            items.push(item);
+        }
+    }
+    if end || items.is_empty() {
+        items.push(if names.is_empty() && !end {
+            "no child elements".to_string()
+        } else {
+            "the end of the element".to_string()
+        });
+    }
+    match items.len() {
+        1 => items.pop().unwrap_or_default(),
+        n => format!("{} or {}", items[..n - 1].join(", "), items[n - 1]),
+    }
+}
+
+/// Text after the root element that the default reading ignores: whitespace, characters
+/// XML 1.0 excludes (NULs), and the byte order mark.
+fn is_trailing_junk(s: &str) -> bool {
+    s.chars().all(|c| {
+        c.is_whitespace() || c.is_control() || matches!(c, '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}')
+    })
 }
 
 fn predefined_entity(name: &str) -> Option<&'static str> {

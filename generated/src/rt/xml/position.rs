@@ -174,8 +174,43 @@ impl XmlReader<'_> {
         }
     }
 
-    pub(super) fn note(&self, kind: RepairKind) {
+    /// The reader's offset in the input, in bytes.
+    pub(crate) fn byte_position(&self) -> u64 {
+        self.inner.buffer_position()
+    }
+
+    /// An error at byte offset `pos`, inside the open elements.
+    pub(crate) fn error_at_offset(&self, kind: ErrorKind, pos: u64) -> Error {
+        self.error_at_text(kind, pos)
+    }
+
+    /// Records a repair at byte offset `pos`, inside the open elements (the element the
+    /// reader stands on, if any, is not named: its name may be what is repaired).
+    pub(crate) fn note_at_offset(&self, kind: RepairKind, pos: u64) {
+        let e = self.error_at_text(ErrorKind::Other(String::new()), pos);
+        self.repairs.borrow_mut().push(Repair {
+            path: e.path,
+            line: e.line,
+            column: e.column,
+            kind,
+        });
+    }
+
+    /// Records a repair at the current element.
+    pub(crate) fn note(&self, kind: RepairKind) {
         self.note_at(kind, self.cur_pos);
+    }
+
+    /// Records a repair of the content of the element the reader is inside (a required
+    /// element missing), at its start tag.
+    pub(crate) fn note_missing(&self, kind: RepairKind) {
+        let e = self.missing_error(ErrorKind::Other(String::new()));
+        self.repairs.borrow_mut().push(Repair {
+            path: e.path,
+            line: e.line,
+            column: e.column,
+            kind,
+        });
     }
 
     /// Records an undeclared attribute of the current element, skipped.

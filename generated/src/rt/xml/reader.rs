@@ -14,7 +14,7 @@ use std::cell::RefCell;
 use quick_xml::events::BytesStart;
 
 use super::names::{Namespaces, NS_NONE, NS_SOAP, NS_XML, NS_XSI, SOAP_ENV, XML, XSI};
-use super::options::{ReadOptions, Repair, UnknownElements};
+use super::options::{ReadOptions, Repair};
 use super::scopes::Scopes;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,10 +62,10 @@ impl<'a> XmlReader<'a> {
         std::mem::take(self.repairs.get_mut())
     }
 
-    /// Whether the reading is strict ([`UnknownElements::Error`]).
+    /// Whether the reading is strict ([`ReadOptions::strict`](ReadOptions#structfield.strict)).
     #[inline]
     pub fn strict(&self) -> bool {
-        self.options.unknown_elements == UnknownElements::Error
+        self.options.strict
     }
 
     /// Local name of the element the reader is positioned on.
@@ -107,6 +107,16 @@ impl<'a> XmlReader<'a> {
 
     pub(crate) fn set_state_inside(&mut self) {
         self.state = State::Inside;
+    }
+
+    /// Byte offset of the start tag the reader stands on.
+    pub(crate) fn cur_offset(&self) -> u64 {
+        self.cur_pos
+    }
+
+    /// Whether the reader stands on a child's start tag, not yet consumed.
+    pub(crate) fn at_child(&self) -> bool {
+        self.state == State::AtChild
     }
 
     pub(crate) fn depth(&self) -> usize {
