@@ -10,7 +10,7 @@ use std::time::Duration;
 use ewsgen::__private::{Complex, Value, Writer};
 use ewsgen::client::{Client, Error};
 use ewsgen::messages::{GetImItemListType, SetImGroupType};
-use ewsgen::rt::{ErrorKind, ReadOptions, UnknownElements};
+use ewsgen::rt::{ErrorKind, ReadOptions};
 use ewsgen::soap::Envelope;
 use ewsgen::types::{
     ExchangeVersionType, ItemIdType, MapiPropertyTypeType, PathToExtendedFieldType,
@@ -241,7 +241,8 @@ async fn each_kind_of_rule_is_refused_before_sending() {
     let e = refusal(c.call(&Swapped(set_im_group("Friends")), &h).await);
     assert_eq!(e.path, "/Envelope/Body/SetImGroup/NewDisplayName");
     assert!(
-        e.to_string().contains("expected one of: <GroupId> first"),
+        e.to_string()
+            .contains("element <NewDisplayName> is out of order; expected <GroupId> before it"),
         "{e}"
     );
 
@@ -275,10 +276,7 @@ async fn valid_requests_pass_and_read_strictly() {
 
     let received = server.received();
     assert_eq!(received.len(), 3);
-    let strict = ReadOptions {
-        unknown_elements: UnknownElements::Error,
-        ..ReadOptions::default()
-    };
+    let strict = ReadOptions::strict();
     for body in &received[..2] {
         Envelope::<GlobalElement>::from_str_with(body, ewsgen::NAMESPACES, strict.clone())
             .unwrap_or_else(|e| panic!("{e}\n{body}"));

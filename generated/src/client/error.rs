@@ -217,6 +217,8 @@ impl Error {
         match e.kind {
             K::InvalidValue { .. }
             | K::UnexpectedElement { .. }
+            | K::MisplacedElement { .. }
+            | K::RepeatedElement { .. }
             | K::UnexpectedChild(_)
             | K::TooManyElements(_)
             | K::MissingElement(_)

@@ -181,10 +181,11 @@ fn child(
             if skipped {
                 let to = Pos { seg, p, count };
                 let (s, q) = first_unsatisfied(segs, f.pos(), to);
-                return Err(ErrorKind::UnexpectedElement {
+                // Allowed later, with a required element passed over: out of order, said
+                // as strict reading says it.
+                return Err(ErrorKind::MisplacedElement {
                     name: local.to_string(),
-                    namespace: uri(namespaces, ns),
-                    expected: format!("<{}> first", particle_name(segs, s, q)),
+                    expected: format!("<{}> before it", particle_name(segs, s, q)),
                 });
             }
             f.seg = seg;
@@ -222,6 +223,12 @@ fn unexpected(segs: &[&'static Content], local: &str, ns: u8, namespaces: Namesp
             part.names_into(&mut expected);
         }
     }
+    // The namespace is said only when it is not that of the elements expected.
+    let namespace = if expected.iter().any(|(_, n)| *n == ns) {
+        None
+    } else {
+        Some(uri(namespaces, ns))
+    };
     let mut names: Vec<&str> = Vec::new();
     for (l, _) in expected {
         if !names.contains(&l) {
@@ -230,7 +237,7 @@ fn unexpected(segs: &[&'static Content], local: &str, ns: u8, namespaces: Namesp
     }
     ErrorKind::UnexpectedElement {
         name: local.to_string(),
-        namespace: uri(namespaces, ns),
+        namespace,
         expected: if names.is_empty() {
             "no child elements".into()
         } else {
@@ -657,7 +664,11 @@ mod tests {
             ("/Root", &ErrorKind::MissingElement("B".into()))
         );
         let e = write(&T, true, |w| text(w, "t:C", 1)).unwrap_err();
-        assert!(e.to_string().contains("<A> first"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("element <C> is out of order; expected <A> before it"),
+            "{e}"
+        );
         let e = write(&T, true, |w| text(w, "t:Z", 1)).unwrap_err();
         assert!(e.to_string().contains("unexpected element <Z>"), "{e}");
         // Not checking, anything goes.
