@@ -504,6 +504,7 @@ impl Emitter<'_> {
         };
         let conversions = self.struct_conversions(k, s, &params);
         let mailbox_ctor = self.mailbox_ctor(&owner, s, field_names, &params);
+        let presets = self.presets(k, &owner, field_names, &params);
         // Reading: one arm per attribute and particle; the base's go to the base.
         let derived = base.is_some();
         let mut attr_arms = Vec::new();
@@ -757,6 +758,7 @@ impl Emitter<'_> {
             pub struct #name { #(#decls)* }
             #ctor
             #mailbox_ctor
+            #presets
             impl rt::Sink for #name {
                 #particle_fn
                 #attr_fn
@@ -886,6 +888,57 @@ impl Emitter<'_> {
                     folder.#fname = Some(#value);
                     folder
                 }
+            }
+        }
+    }
+
+    /// Whether the bindings have a type of this (generated) name.
+    fn has_type(&self, name: &str) -> bool {
+        self.m.types.keys().any(|k| self.n.ty(k) == name)
+    }
+
+    /// The presets of this type (`ews::presets`): those whose type, namespace, `new` and
+    /// fields are as they expect.
+    fn presets(
+        &self,
+        k: &TypeKey,
+        owner: &str,
+        field_names: &[String],
+        params: &[TokenStream],
+    ) -> TokenStream {
+        let names: Vec<String> = params
+            .iter()
+            .map(|p| {
+                let p = p.to_string();
+                p.split(':').next().unwrap_or("").trim().to_string()
+            })
+            .collect();
+        let namespace = self.m.namespaces.get(k.ns).map(|n| n.uri.as_str());
+        let mut items = Vec::new();
+        for p in crate::ews::presets() {
+            if p.owner != owner
+                || namespace != Some(p.namespace)
+                || names != p.new_params
+                || !p.fields.iter().all(|f| field_names.iter().any(|n| n == f))
+                || !p.types.0.iter().all(|t| self.has_type(t))
+                || p.types.1.iter().any(|t| self.has_type(t))
+            {
+                continue;
+            }
+            // The presets are ours, and a test parses each: a failure here is said where
+            // the generated code is compiled.
+            items.push(p.code.parse().unwrap_or_else(|e| {
+                let msg = format!("ews-codegen: the preset of {owner} does not parse: {e}");
+                quote!(compile_error!(#msg);)
+            }));
+        }
+        if items.is_empty() {
+            return quote!();
+        }
+        let name = ident(owner);
+        quote! {
+            impl #name {
+                #(#items)*
             }
         }
     }
