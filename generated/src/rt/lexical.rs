@@ -58,9 +58,11 @@ pub fn is_xml_char(c: char) -> bool {
 /// and CR; U+FFFE; U+FFFF; Rust strings hold no surrogates), with its byte offset; `None`
 /// when every character can be written.
 ///
-/// One pass over the bytes, eight at a time, looking only at the chunks that hold a byte
-/// below 0x20 or an `0xEF` (the lead byte of U+F000 to U+FFFF). The writer makes the same
-/// checks while it escapes (with `forbidden_at` and the same word-at-a-time tests).
+/// One pass over the bytes, eight at a time (the last chunk padded with spaces), looking
+/// byte by byte only at a chunk that holds a C0 control other than tab, LF and CR, or an
+/// `0xEF` (the lead byte of U+F000 to U+FFFF): text with line breaks and short values cost
+/// a few word operations each. The writer makes the same checks while it escapes (with
+/// `forbidden_at` and word-at-a-time tests).
 ///
 /// ```
 /// use ewsgen::rt::lexical::first_forbidden_char;
@@ -72,20 +74,36 @@ pub fn is_xml_char(c: char) -> bool {
 pub fn first_forbidden_char(s: &str) -> Option<(usize, char)> {
     let b = s.as_bytes();
     let mut i = 0;
-    while i + 8 <= b.len() {
-        let mut chunk = [0u8; 8];
-        chunk.copy_from_slice(&b[i..i + 8]);
-        let x = u64::from_le_bytes(chunk);
-        // A byte below 0x20 (only ASCII bytes can be: the high bit is masked by `!x`).
-        let below = x.wrapping_sub(LO * 0x20) & !x & HI;
-        if below | eq_bytes(x, 0xEF) != 0 {
-            if let Some(found) = scan(b, i, i + 8) {
+    while i < b.len() {
+        let n = (b.len() - i).min(8);
+        let mut chunk = [b' '; 8];
+        chunk[..n].copy_from_slice(&b[i..i + n]);
+        if forbidden_mask(u64::from_le_bytes(chunk)) != 0 {
+            if let Some(found) = scan(b, i, i + n) {
                 return Some(found);
             }
         }
-        i += 8;
+        i += n;
     }
-    scan(b, i, b.len())
+    None
+}
+
+/// The high bit of each byte of `x` that is a C0 control other than tab, LF and CR, or
+/// `0xEF`; exact (each test is carry-free within its byte).
+#[inline(always)]
+fn forbidden_mask(x: u64) -> u64 {
+    // Below 0x20: an ASCII byte (high bit clear) whose low seven bits plus 0x60 stay
+    // under 0x80.
+    let below = !((x & !HI).wrapping_add(LO * 0x60)) & !x & HI;
+    let allowed = eq_exact(x, b'\t') | eq_exact(x, b'\n') | eq_exact(x, b'\r');
+    (below & !allowed) | eq_exact(x, 0xEF)
+}
+
+/// The high bit of each byte of `x` equal to `b`, exactly (no byte flagged that is not).
+#[inline(always)]
+fn eq_exact(x: u64, b: u8) -> u64 {
+    let y = x ^ (LO * u64::from(b));
+    !((y & !HI).wrapping_add(!HI) | y | !HI)
 }
 
 /// Looks at the bytes `from..to` one by one (a three-byte sequence starting before `to`
@@ -402,6 +420,18 @@ mod tests {
                 for at in 0..20 {
                     let base = "abcdefghijklmnopqrst";
                     let s = format!("{}{p}{}{q}", &base[..at], &base[at..]);
+                    assert_eq!(first_forbidden_char(&s), naive_first_forbidden(&s), "{s:?}");
+                }
+            }
+        }
+        // Every ASCII byte at every offset of strings of 1 to 17 bytes (whole chunks, the
+        // padded last one, and neighbours the word tests must not confuse with it).
+        for byte in 0u8..0x80 {
+            for len in 1..=17 {
+                for at in 0..len {
+                    let mut v = vec![b'\n'; len];
+                    v[at] = byte;
+                    let s = String::from_utf8(v).expect("ASCII");
                     assert_eq!(first_forbidden_char(&s), naive_first_forbidden(&s), "{s:?}");
                 }
             }

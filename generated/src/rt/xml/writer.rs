@@ -91,6 +91,20 @@ impl Writer {
         }
     }
 
+    /// Checks a value written (`name`: the attribute's, empty for text), out of line.
+    #[inline(never)]
+    fn check_value(&mut self, name: &str, value: &str, listed: bool) {
+        let Some(c) = &mut self.check else { return };
+        let res = if name.is_empty() {
+            c.text(value, listed)
+        } else {
+            c.attr(name, value, listed)
+        };
+        if let Err(reason) = res {
+            self.refuse_value(name, value, reason);
+        }
+    }
+
     /// Records a value that breaks its type's rules (`what`: `text` or the attribute).
     #[cold]
     fn refuse_value(&mut self, what: &str, value: &str, reason: String) {
@@ -120,8 +134,20 @@ impl Writer {
     #[inline]
     pub fn set_content(&mut self, table: &'static Content) {
         self.current_type = table.name;
+        if self.check.is_some() {
+            self.check_with(|c| c.table(table));
+        }
+    }
+
+    /// Runs a step of the check (out of line: the writer's own steps stay small enough to
+    /// inline where nothing is checked), recording its first break.
+    #[inline(never)]
+    fn check_with(
+        &mut self,
+        step: impl FnOnce(&mut Checker) -> std::result::Result<(), ErrorKind>,
+    ) {
         if let Some(c) = &mut self.check {
-            if let Err(k) = c.table(table) {
+            if let Err(k) = step(c) {
                 self.refuse(k);
             }
         }
@@ -130,20 +156,16 @@ impl Writer {
     /// Starts a sequence group written in place (no element of its own), with its table.
     #[inline]
     pub fn group_begin(&mut self, table: &'static Content) {
-        if let Some(c) = &mut self.check {
-            if let Err(k) = c.group_begin(table) {
-                self.refuse(k);
-            }
+        if self.check.is_some() {
+            self.check_with(|c| c.group_begin(table));
         }
     }
 
     /// Ends a group started with [`Writer::group_begin`].
     #[inline]
     pub fn group_end(&mut self) {
-        if let Some(c) = &mut self.check {
-            if let Err(k) = c.group_end() {
-                self.refuse(k);
-            }
+        if self.check.is_some() {
+            self.check_with(Checker::group_end);
         }
     }
 
@@ -258,10 +280,9 @@ impl Writer {
         self.out.push('<');
         self.open_tags.push(self.out.len());
         self.out.push_str(tag);
-        if let Some(c) = &mut self.check {
-            if let Err(k) = c.start(tag, self.raw_ns.take()) {
-                self.refuse(k);
-            }
+        if self.check.is_some() {
+            let raw_ns = self.raw_ns.take();
+            self.check_with(|c| c.start(tag, raw_ns));
         }
         if !self.pending_decls.is_empty() {
             for (prefix, uri) in std::mem::take(&mut self.pending_decls) {
@@ -319,10 +340,8 @@ impl Writer {
         scratch.clear();
         value.write_text(&mut scratch);
         self.attr_str(name, &scratch);
-        if let Some(c) = &mut self.check {
-            if let Err(reason) = c.attr(name, &scratch, value.is_listed()) {
-                self.refuse_value(name, &scratch, reason);
-            }
+        if self.check.is_some() {
+            self.check_value(name, &scratch, value.is_listed());
         }
         self.scratch = scratch;
     }
@@ -355,10 +374,8 @@ impl Writer {
         if let Some(c) = bad {
             self.forbidden("", c);
         }
-        if let Some(c) = &mut self.check {
-            if let Err(reason) = c.text(&scratch, value.is_listed()) {
-                self.refuse_value("", &scratch, reason);
-            }
+        if self.check.is_some() {
+            self.check_value("", &scratch, value.is_listed());
         }
         self.scratch = scratch;
     }
@@ -366,10 +383,8 @@ impl Writer {
     /// Closes the element opened with [`Writer::start`] with the same `tag`.
     #[inline]
     pub fn end(&mut self, tag: &str) {
-        if let Some(c) = &mut self.check {
-            if let Err(k) = c.end() {
-                self.refuse(k);
-            }
+        if self.check.is_some() {
+            self.check_with(Checker::end);
         }
         self.open_tags.pop();
         if self.open {
