@@ -58,11 +58,11 @@ pub fn is_xml_char(c: char) -> bool {
 /// and CR; U+FFFE; U+FFFF; Rust strings hold no surrogates), with its byte offset; `None`
 /// when every character can be written.
 ///
-/// One pass over the bytes, eight at a time (the last chunk padded with spaces), looking
-/// byte by byte only at a chunk that holds a C0 control other than tab, LF and CR, or an
-/// `0xEF` (the lead byte of U+F000 to U+FFFF): text with line breaks and short values cost
-/// a few word operations each. The writer makes the same checks while it escapes (with
-/// `forbidden_at` and word-at-a-time tests).
+/// One pass over the bytes, eight at a time (the last word overlapping the one before),
+/// looking byte by byte only at a word that holds a C0 control other than tab, LF and CR,
+/// or an `0xEF` (the lead byte of U+F000 to U+FFFF); a value shorter than a word is looked
+/// at byte by byte. The writer makes the same checks while it escapes (with `forbidden_at`
+/// and word-at-a-time tests).
 ///
 /// ```
 /// use ewsgen::rt::lexical::first_forbidden_char;
@@ -73,19 +73,42 @@ pub fn is_xml_char(c: char) -> bool {
 #[inline]
 pub fn first_forbidden_char(s: &str) -> Option<(usize, char)> {
     let b = s.as_bytes();
+    if b.len() < 8 {
+        if b.iter().all(|&c| c >= 0x20 && c != 0xEF) {
+            return None;
+        }
+        return scan(b, 0, b.len());
+    }
+    let word = |at: usize| {
+        let mut chunk = [0u8; 8];
+        chunk.copy_from_slice(&b[at..at + 8]);
+        u64::from_le_bytes(chunk)
+    };
     let mut i = 0;
-    while i < b.len() {
-        let n = (b.len() - i).min(8);
-        let mut chunk = [b' '; 8];
-        chunk[..n].copy_from_slice(&b[i..i + n]);
-        if forbidden_mask(u64::from_le_bytes(chunk)) != 0 {
-            if let Some(found) = scan(b, i, i + n) {
+    while i + 8 <= b.len() {
+        let x = word(i);
+        if may_forbid(x) && forbidden_mask(x) != 0 {
+            if let Some(found) = scan(b, i, i + 8) {
                 return Some(found);
             }
         }
-        i += n;
+        i += 8;
+    }
+    // The bytes left, in the last word (those before `i` in it are known to be allowed).
+    if i < b.len() {
+        let x = word(b.len() - 8);
+        if may_forbid(x) && forbidden_mask(x) != 0 {
+            return scan(b, i, b.len());
+        }
     }
     None
+}
+
+/// Whether `x` holds a byte below 0x20 or an `0xEF` at all (exact as a yes or no, not as
+/// to where): the cheap test most words stop at.
+#[inline(always)]
+fn may_forbid(x: u64) -> bool {
+    ((x.wrapping_sub(LO * 0x20) & !x) | eq_bytes(x, 0xEF)) & HI != 0
 }
 
 /// The high bit of each byte of `x` that is a C0 control other than tab, LF and CR, or

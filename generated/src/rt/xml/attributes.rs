@@ -242,7 +242,7 @@ impl XmlReader<'_> {
         &self,
         a: quick_xml::events::attributes::Attribute<'v>,
     ) -> Result<Cow<'v, str>> {
-        if first_forbidden_char(&a.value).is_some() {
+        if !self.raw_clean && first_forbidden_char(&a.value).is_some() {
             return self.attr_forbidden(a);
         }
         if memchr_amp_hash(&a.value) {

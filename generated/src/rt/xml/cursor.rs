@@ -50,6 +50,7 @@ impl<'a> XmlReader<'a> {
             path: Vec::new(),
             options,
             repairs: Default::default(),
+            raw_clean: false,
         };
         if input.len() > reader.options.max_document_bytes {
             return Err(reader.error(ErrorKind::DocumentTooLarge {
@@ -57,6 +58,7 @@ impl<'a> XmlReader<'a> {
                 limit: reader.options.max_document_bytes,
             }));
         }
+        reader.raw_clean = first_forbidden_char(input).is_none();
         if !reader.peek_inner(true)? {
             return Err(reader.error(ErrorKind::Empty));
         }
@@ -259,6 +261,9 @@ impl<'a> XmlReader<'a> {
     /// repair in the default reading. `pos` is where the text starts.
     #[inline]
     pub(crate) fn allowed_text<'t>(&self, s: Cow<'t, str>, pos: u64) -> Result<Cow<'t, str>> {
+        if self.raw_clean {
+            return Ok(s);
+        }
         match first_forbidden_char(&s) {
             None => Ok(s),
             Some(_) => self
@@ -303,7 +308,7 @@ impl<'a> XmlReader<'a> {
     /// `Ok(false)` when the text holds more than that.
     #[cold]
     fn forbidden_between(&self, s: &str, pos: u64) -> Result<bool> {
-        if first_forbidden_char(s).is_none() {
+        if self.raw_clean || first_forbidden_char(s).is_none() {
             return Ok(false);
         }
         if s.chars()

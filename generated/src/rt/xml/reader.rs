@@ -49,6 +49,9 @@ pub struct XmlReader<'a> {
     pub(super) path: Vec<BytesStart<'a>>,
     pub(super) options: ReadOptions,
     pub(super) repairs: RefCell<Vec<Repair>>,
+    /// The input holds no character XML 1.0 excludes (one pass when the reader is made):
+    /// its texts and attribute values then need no look of their own.
+    pub(super) raw_clean: bool,
 }
 
 impl<'a> XmlReader<'a> {
