@@ -323,6 +323,50 @@ pub fn presets() -> Vec<Preset> {
             code: sync_folder_items("super::types::BaseFolderId"),
         },
     ];
+    let mut methods = String::new();
+    for (owner, what) in COMPARISONS {
+        let method = owner.trim_end_matches("Type").chars().enumerate().fold(
+            String::new(),
+            |mut m, (i, c)| {
+                if c.is_ascii_uppercase() && i > 0 {
+                    m.push('_');
+                }
+                m.push(c.to_ascii_lowercase());
+                m
+            },
+        );
+        methods.push_str(&format!(
+            r#"
+            /// A restriction: this field {what} the constant `value` (as the wire has it:
+            /// `"false"`, `"2024-05-01T00:00:00Z"`), as in
+            /// `FindItemType::in_folder(Inbox).filter(MessageIsRead.is_equal_to("false"))`.
+            pub fn {method}(self, value: impl Into<String>) -> {owner} {{
+                {owner}::constant(self, value)
+            }}
+            "#
+        ));
+    }
+    out.push(Preset {
+        owner: "UnindexedFieldUriType",
+        namespace: TYPES,
+        new_params: &[],
+        fields: &[],
+        types: (
+            &[
+                "ConstantValueType",
+                "FieldUriOrConstantType",
+                "Path",
+                "IsEqualToType",
+                "IsNotEqualToType",
+                "IsGreaterThanType",
+                "IsGreaterThanOrEqualToType",
+                "IsLessThanType",
+                "IsLessThanOrEqualToType",
+            ],
+            &[],
+        ),
+        code: methods,
+    });
     for (owner, what) in COMPARISONS {
         out.push(Preset {
             owner,

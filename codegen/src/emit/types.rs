@@ -1379,6 +1379,7 @@ impl Emitter<'_> {
         let name = ident(&owner);
         let (variants, other) = &self.n.enum_variants[&t.key];
         let other = ident(other);
+        let presets = self.presets(&t.key, &owner, &[], &[]);
         let string = self.prelude("String");
         let option = self.prelude("Option");
         let decls: Vec<TokenStream> = values
@@ -1413,6 +1414,7 @@ impl Emitter<'_> {
                 /// A value the schema does not list (servers send values newer than their schema), kept as sent.
                 #other(#string),
             }
+            #presets
             impl rt::Enumeration for #name {
                 const VALUES: &'static [(&'static str, Self)] = &[#(#table),*];
                 const COLLAPSE: bool = #collapse;
