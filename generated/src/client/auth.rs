@@ -1,5 +1,5 @@
-//! Credentials: a [`Secret`] never shown, the [`Auth`] a client sends (Basic, NTLM, or a
-//! bearer token from a [`TokenProvider`]).
+//! Credentials: a [`Secret`] never shown, the [`Auth`] a client sends (Basic, NTLM,
+//! Negotiate with Kerberos, or a bearer token from a [`TokenProvider`]).
 
 use std::fmt;
 use std::future::Future;
