@@ -6,7 +6,8 @@
 //! ```
 //!
 //! The environment (see `common/mod.rs`): `EWS_URL`; `EWS_USER` and `EWS_PASSWORD`, or
-//! `EWS_TOKEN` (an OAuth2 bearer token); `EWS_AUTH=basic|ntlm|bearer` (default: bearer when
+//! `EWS_TOKEN` (an OAuth2 bearer token);
+//! `EWS_AUTH=basic|ntlm|bearer|negotiate|client_credentials` (default: bearer when
 //! `EWS_TOKEN` is set, else basic); `EWS_VERSION` sets `RequestServerVersion` (any version
 //! string, such as `V2018_01_08`, is sent as given; unset, the client negotiates it);
 //! `EWS_RESOLVE=host=ip:port,...`; `EWS_CA_FILE=path.pem`; `EWS_MAX_CONCURRENCY`;
