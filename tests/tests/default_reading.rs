@@ -378,6 +378,37 @@ fn names_that_are_not_xml_names_inside_kept_content_are_dropped_and_recorded() {
     assert_eq!(e.path, "/Envelope/Body/SetImGroupResponse/MessageXml");
 }
 
+/// An attribute of kept content whose name is not an XML name (a control character in it,
+/// found by fuzzing the envelope reader): dropped and recorded by the default reading, which
+/// could not write it back; refused by strict reading.
+#[test]
+fn attribute_names_that_are_not_xml_names_inside_kept_content_are_dropped_and_recorded() {
+    let xml = format!(
+        "<s:Envelope xmlns:s=\"{SOAP}\"><s:Body>\n\
+         <m:SetImGroupResponse xmlns:m=\"{M}\" xmlns:t=\"{T}\" ResponseClass=\"Error\">\
+         <m:MessageText>bad</m:MessageText><m:MessageXml>\
+         <t:Value Name=\"a\" Na\u{12}me=\"b\">x</t:Value>\
+         </m:MessageXml></m:SetImGroupResponse></s:Body></s:Envelope>"
+    );
+    let env = read(&xml);
+    let kinds: Vec<RepairKind> = repairs(&env).into_iter().map(|r| r.3).collect();
+    assert!(
+        kinds.contains(&RepairKind::BadAttributeName("Na\u{12}me".into())),
+        "{kinds:?}"
+    );
+    let out = env.to_xml(ewsgen::NAMESPACES).expect("written back");
+    assert!(
+        out.contains("Name=\"a\"") && !out.contains("\u{12}"),
+        "{out}"
+    );
+    let e = refuse(&xml);
+    assert!(
+        matches!(&e.kind, ErrorKind::BadName(n) if n == "Na\u{12}me")
+            || matches!(e.kind, ErrorKind::RawForbiddenChar { .. }),
+        "{e}"
+    );
+}
+
 /// A repeated, a misplaced and a misnamed element each get a message saying which, with
 /// what was expected, and a namespace only when it differs.
 #[test]

@@ -53,6 +53,15 @@ fn attrs_of(
             continue;
         }
         let (prefix, local) = split_qname(q);
+        // A name that is not an XML name (`xmln\u{12}s="..."`) could not be written back:
+        // strict reading refuses the document, the default reading drops the attribute.
+        if !is_ncname(local) || !(prefix.is_empty() || is_ncname(prefix)) {
+            if r.strict() {
+                return Err(r.error(ErrorKind::BadName(q.to_string())));
+            }
+            r.note(crate::rt::xml::RepairKind::BadAttributeName(q.to_string()));
+            continue;
+        }
         let namespace = r.namespace_of(prefix, true, &format!("attribute `{q}`"))?;
         let value = r.attr_value(a)?.into_owned();
         let namespace = r.plain_namespace(namespace)?;

@@ -56,6 +56,9 @@ pub enum RepairKind {
     /// An element of raw (wildcard or kept) content whose name is not an XML name was
     /// dropped from it. The name as written.
     BadName(String),
+    /// An attribute of raw content whose name is not an XML name was dropped. The name as
+    /// written.
+    BadAttributeName(String),
 }
 
 impl std::fmt::Display for RepairKind {
@@ -94,6 +97,10 @@ impl std::fmt::Display for RepairKind {
             RepairKind::BadName(n) => write!(
                 f,
                 "the element `{n}` inside raw content has a name that is not an XML name: it was dropped"
+            ),
+            RepairKind::BadAttributeName(n) => write!(
+                f,
+                "the attribute `{n}` inside raw content has a name that is not an XML name: it was dropped"
             ),
             RepairKind::XsiTypeNotKept(t) => write!(
                 f,
