@@ -26,6 +26,7 @@ use crate::names::Names;
 pub(crate) mod arbitrary;
 mod lex;
 mod paging;
+mod presets;
 mod soap;
 mod types;
 

@@ -52,16 +52,16 @@ fn attrs_of(
         if q == "xmlns" || q.starts_with("xmlns:") {
             continue;
         }
-        let (prefix, local) = split_qname(q);
         // A name that is not an XML name (`xmln\u{12}s="..."`) could not be written back:
         // strict reading refuses the document, the default reading drops the attribute.
-        if !is_ncname(local) || !(prefix.is_empty() || is_ncname(prefix)) {
+        if !is_qname(q) {
             if r.strict() {
                 return Err(r.error(ErrorKind::BadName(q.to_string())));
             }
             r.note(crate::rt::xml::RepairKind::BadAttributeName(q.to_string()));
             continue;
         }
+        let (prefix, local) = split_qname(q);
         let namespace = r.namespace_of(prefix, true, &format!("attribute `{q}`"))?;
         let value = r.attr_value(a)?.into_owned();
         let namespace = r.plain_namespace(namespace)?;
@@ -237,11 +237,7 @@ impl RawElement {
 /// the element.
 fn bad_name(r: &XmlReader<'_>, e: &quick_xml::events::BytesStart<'_>, pos: u64) -> Result<bool> {
     let q: &str = e.name().into_inner();
-    let ok = match q.split_once(':') {
-        Some((p, l)) => is_ncname(p) && is_ncname(l),
-        None => is_ncname(q),
-    };
-    if ok {
+    if is_qname(q) {
         return Ok(false);
     }
     let q = q.to_string();
@@ -308,6 +304,14 @@ pub fn write_attributes(w: &mut Writer, attrs: &[RawAttribute]) {
                 w.attr_str(&format!("{p}:{}", a.name), &a.value);
             }
         }
+    }
+}
+
+/// Whether `q` is a qualified XML name (`prefix:local` or `local`, each an NCName).
+fn is_qname(q: &str) -> bool {
+    match q.split_once(':') {
+        Some((p, l)) => is_ncname(p) && is_ncname(l),
+        None => is_ncname(q),
     }
 }
 
