@@ -306,9 +306,9 @@ pub fn message_shape(m: &Model, k: &TypeKey) -> Option<MessageShape> {
     };
     // A struct holding a list of any elements, or a wrapper of them (a list itself).
     let xml_any = match &m.types.get(xk)?.kind {
-        TypeKind::Wrapper { item } => matches!(item.kind, FieldKind::Any(_)).then_some(0)?,
+        TypeKind::Wrapper { item } => matches!(item.kind, FieldKind::Any(..)).then_some(0)?,
         _ => m.struct_of(xk)?.fields.iter().position(|f| {
-            matches!(f.kind, FieldKind::Any(_)) && matches!(f.occurs, Occurs::Many { .. })
+            matches!(f.kind, FieldKind::Any(..)) && matches!(f.occurs, Occurs::Many { .. })
         })?,
     };
     Some(MessageShape {

@@ -320,7 +320,7 @@ pub(crate) fn choice_shared_name(m: &Model, def: &TypeDef) -> Option<String> {
                 .as_ref()
                 .map(|q| q.name.clone())
                 .unwrap_or_else(|| v.name.clone()),
-            FieldKind::Any(_) => "Any".into(),
+            FieldKind::Any(..) => "Any".into(),
         })
         .collect();
     if let [one] = names.as_slice() {
@@ -697,7 +697,7 @@ pub fn name(m: &Model) -> Names {
                     .map(|v| match &v.kind {
                         FieldKind::Element { qname, .. } => type_name(&qname.name),
                         FieldKind::Group(g) => type_name(&group_field_name(m, v, g)),
-                        FieldKind::Any(_) => "Any".into(),
+                        FieldKind::Any(..) => "Any".into(),
                     })
                     .collect();
                 dedupe_variants(&mut vs);

@@ -164,7 +164,7 @@ impl Arb<'_> {
         match &f.kind {
             FieldKind::Element { ty, .. } => self.ty_ends(ty),
             FieldKind::Group(k) => self.ends.contains(k),
-            FieldKind::Any(_) => true,
+            FieldKind::Any(..) => true,
         }
     }
 
@@ -322,7 +322,7 @@ impl Arb<'_> {
                 let p = self.path(k);
                 quote!(<#p as #s::Arbitrary>::arbitrary(g))
             }
-            FieldKind::Any(_) => quote!(g.raw_element()),
+            FieldKind::Any(..) => quote!(g.raw_element()),
         };
         if f.boxed {
             quote!(::std::boxed::Box::new(#e))

@@ -423,7 +423,7 @@ impl<'m> Emitter<'m> {
                 }
             }
             FieldKind::Group(k) => self.type_path(k),
-            FieldKind::Any(_) => quote!(#krate::rt::RawElement),
+            FieldKind::Any(..) => quote!(#krate::rt::RawElement),
         }
     }
 
@@ -480,7 +480,7 @@ impl<'m> Emitter<'m> {
                     }
                     FieldKind::Element { ty, .. } => self.blank_ty(ty),
                     FieldKind::Group(k) => self.blank_ty(&TyRef::Named(k.clone())),
-                    FieldKind::Any(_) => self.default_value(),
+                    FieldKind::Any(..) => self.default_value(),
                 };
                 if f.boxed {
                     let b = self.prelude("Box");
@@ -682,7 +682,7 @@ fn is_defaultable(
             FieldKind::Element { nillable: true, .. } => true,
             FieldKind::Element { ty, .. } => tyref(ty, visiting, memo),
             FieldKind::Group(g) => is_defaultable(m, g, visiting, memo),
-            FieldKind::Any(_) => true,
+            FieldKind::Any(..) => true,
         },
     };
     let t = &m.types[k];
@@ -715,7 +715,7 @@ fn field_ends(m: &Model, ends: &BTreeSet<TypeKey>, f: &Field) -> bool {
     match f.occurs {
         Occurs::Optional | Occurs::Many { .. } => true,
         Occurs::Required => match &f.kind {
-            FieldKind::Element { nillable: true, .. } | FieldKind::Any(_) => true,
+            FieldKind::Element { nillable: true, .. } | FieldKind::Any(..) => true,
             FieldKind::Element { ty, .. } => match ty {
                 TyRef::Builtin(_) => true,
                 TyRef::Named(k) => ends.contains(k) || !m.types[k].kind.is_element_content(),

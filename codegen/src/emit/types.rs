@@ -9,8 +9,8 @@ use quote::quote;
 
 use super::{doc_attrs, ident, Emitter};
 use crate::model::{
-    Builtin, Field, FieldKind, Occurs, QName, Struct, TyRef, TypeDef, TypeKey, TypeKind, Wildcard,
-    UNBOUNDED,
+    Builtin, Field, FieldKind, Occurs, Process, QName, Struct, TyRef, TypeDef, TypeKey, TypeKind,
+    Wildcard, UNBOUNDED,
 };
 use crate::names::common_base;
 
@@ -140,7 +140,7 @@ impl Emitter<'_> {
                     out.push(qname.clone());
                 }
             }
-            FieldKind::Any(w) => {
+            FieldKind::Any(w, _) => {
                 *wild = Some(match wild.take() {
                     None => w.clone(),
                     Some(prev) if prev == *w => prev,
@@ -200,9 +200,20 @@ impl Emitter<'_> {
                     None => quote!(rt::P::el(#l, #id, #min, #max)),
                 }
             }
-            FieldKind::Any(w) => {
+            FieldKind::Any(w, process) => {
                 let w = self.wild(Some(w));
-                quote!(rt::P::any(#w, #min, #max))
+                let check = match process {
+                    Process::Skip => None,
+                    Process::Lax => Some(quote!(check_lax)),
+                    Process::Strict => Some(quote!(check_strict)),
+                };
+                match check {
+                    // What the wildcard takes is judged against the global elements.
+                    Some(check) if self.has_global_enum() => quote!(
+                        rt::P::any(#w, #min, #max).validated(rt::#check::<super::GlobalElement>)
+                    ),
+                    _ => quote!(rt::P::any(#w, #min, #max)),
+                }
             }
             FieldKind::Group(k) => {
                 let path = self.type_path(k);
@@ -276,7 +287,7 @@ impl Emitter<'_> {
                 (None, TypeKind::Choice { .. }) => "A choice of elements.".to_string(),
                 (None, _) => "A group of elements.".to_string(),
             },
-            FieldKind::Any(_) => {
+            FieldKind::Any(..) => {
                 "Elements the schema leaves open (`xs:any`), kept as written.".to_string()
             }
         };
@@ -836,7 +847,7 @@ impl Emitter<'_> {
             } => format!("nil {}", self.canon(ty)),
             FieldKind::Element { ty, .. } => self.canon(ty),
             FieldKind::Group(g) => format!("{g:?}"),
-            FieldKind::Any(_) => "any".into(),
+            FieldKind::Any(..) => "any".into(),
         }
     }
 
@@ -1006,7 +1017,7 @@ impl Emitter<'_> {
             let line = match &v.kind {
                 FieldKind::Element { qname, .. } => format!("Element `{}`.", self.tag(qname)),
                 FieldKind::Group(_) => "A group of elements.".to_string(),
-                FieldKind::Any(_) => {
+                FieldKind::Any(..) => {
                     "An element the schema leaves open, kept as written.".to_string()
                 }
             };
@@ -1037,7 +1048,7 @@ impl Emitter<'_> {
                         wildcard = Some(quote!(_ => #read,));
                     }
                 }
-                FieldKind::Any(_) => {
+                FieldKind::Any(..) => {
                     if wildcard.is_none() {
                         wildcard = Some(quote!(_ => #read,));
                     }
@@ -1487,8 +1498,17 @@ impl Emitter<'_> {
         quote!(#(#out)*)
     }
 
+    /// Whether the generated code has a `GlobalElement` (a schema with a global element).
+    pub(super) fn has_global_enum(&self) -> bool {
+        self.m
+            .elements
+            .keys()
+            .any(|k| self.n.globals.contains_key(k))
+    }
+
     pub(super) fn global_enum(&self) -> TokenStream {
         let mut decls = Vec::new();
+        let mut declared = Vec::new();
         let mut arms = Vec::new();
         let mut writes = Vec::new();
         let mut tags = Vec::new();
@@ -1504,12 +1524,16 @@ impl Emitter<'_> {
             let local = &g.qname.name;
             let id = self.ns_id(&g.qname);
             arms.push(quote!((#local, #id) => Self::#v(rt::read(r)?),));
+            declared.push((local.clone(), quote!((#local, #id))));
             writes.push(quote!(Self::#v(v) => w.one(v, #tag),));
             tags.push(quote!(Self::#v(_) => #tag,));
         }
         if decls.is_empty() {
             return quote!();
         }
+        // Sorted by local name, for a binary search.
+        declared.sort_by(|a, b| a.0.cmp(&b.0));
+        let declared = declared.into_iter().map(|(_, t)| t);
         quote! {
             /// Any global element of the schema, chosen by element name: the children of a
             /// SOAP header and body, or the root of a document.
@@ -1525,6 +1549,10 @@ impl Emitter<'_> {
                 fn write_value(&self, w: &mut rt::Writer, _tag: &str) {
                     match self { #(#writes)* }
                 }
+            }
+            impl rt::Globals for GlobalElement {
+                const NAMESPACES: rt::Namespaces = NAMESPACES;
+                const DECLARED: &'static [(&'static str, u8)] = &[#(#declared),*];
             }
             impl rt::Tagged for GlobalElement {
                 fn element_tag(&self) -> &'static str {

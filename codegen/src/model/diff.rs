@@ -124,7 +124,7 @@ fn view(m: &Model) -> View {
                             render(m, ty),
                         ),
                         FieldKind::Group(g) => (format!("({})", type_name(m, g)), type_name(m, g)),
-                        FieldKind::Any(_) => ("(any)".into(), "xs:any".into()),
+                        FieldKind::Any(..) => ("(any)".into(), "xs:any".into()),
                     };
                     fs.insert(
                         key,

@@ -129,7 +129,7 @@ pub(crate) fn filter_operations(
             match &f.kind {
                 FieldKind::Element { ty, .. } => refs.push(ty),
                 FieldKind::Group(g) => todo.push(g.clone()),
-                FieldKind::Any(_) => {}
+                FieldKind::Any(..) => {}
             }
         }
         for r in refs {

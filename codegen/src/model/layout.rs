@@ -129,7 +129,7 @@ fn approx_size(model: &Model, t: &TyRef) -> usize {
             let item = match &f.kind {
                 FieldKind::Element { ty, .. } => go(model, ty, memo, visiting),
                 FieldKind::Group(g) => go(model, &TyRef::Named(g.clone()), memo, visiting),
-                FieldKind::Any(_) => 96,
+                FieldKind::Any(..) => 96,
             };
             if item > threshold(in_choice) && box_candidate(model, f, in_choice).is_some() {
                 return 8;

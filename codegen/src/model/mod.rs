@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-pub use crate::xsd::{Facets, Operation, QName, Wildcard};
+pub use crate::xsd::{Facets, Operation, Process, QName, Wildcard};
 
 mod diff;
 mod edit;
@@ -145,8 +145,8 @@ pub enum FieldKind {
     },
     /// A group: a choice, a repeated or optional sequence, or a substitution group.
     Group(TypeKey),
-    /// `xs:any`: raw elements.
-    Any(Wildcard),
+    /// `xs:any`: raw elements, and how a validator treats them.
+    Any(Wildcard, Process),
 }
 
 /// A field of a struct or group, or a variant of a choice.

@@ -743,9 +743,9 @@ impl<'s> Resolver<'s> {
                 };
                 self.flatten(&synthetic, owner, Some(&q.name), outer, out)?;
             }
-            ParticleKind::Any(w) => out.push(Field {
+            ParticleKind::Any(w, process) => out.push(Field {
                 name: "any".into(),
-                kind: FieldKind::Any(w.clone()),
+                kind: FieldKind::Any(w.clone(), *process),
                 occurs: occ,
                 boxed: false,
                 doc: None,
@@ -804,9 +804,9 @@ impl<'s> Resolver<'s> {
             };
             let v = match &it.kind {
                 ParticleKind::Element(e) => self.element_field(e, &key, occ)?,
-                ParticleKind::Any(w) => Field {
+                ParticleKind::Any(w, process) => Field {
                     name: "any".into(),
-                    kind: FieldKind::Any(w.clone()),
+                    kind: FieldKind::Any(w.clone(), *process),
                     occurs: occ,
                     boxed: false,
                     doc: None,

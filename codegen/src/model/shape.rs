@@ -210,7 +210,7 @@ fn wrapper_item(m: &Model, k: &TypeKey) -> Option<Field> {
         && s.any_attribute.is_none();
     match s.fields.as_slice() {
         [item] if plain && item.occurs.is_many() => match &item.kind {
-            FieldKind::Element { .. } | FieldKind::Any(_) => Some(item.clone()),
+            FieldKind::Element { .. } | FieldKind::Any(..) => Some(item.clone()),
             FieldKind::Group(g) => {
                 matches!(m.types.get(g)?.kind, TypeKind::Choice { .. }).then(|| item.clone())
             }

@@ -218,8 +218,21 @@ pub enum ParticleKind {
     All(Vec<Particle>),
     /// `xs:group ref`.
     GroupRef(QName),
-    /// `xs:any`.
-    Any(Wildcard),
+    /// `xs:any`: the namespaces it accepts and how a validator treats what it takes.
+    Any(Wildcard, Process),
+}
+
+/// `processContents` of an `xs:any`: how a validator treats the elements it takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Process {
+    /// `skip`: not validated.
+    Skip,
+    /// `lax`: validated against the global declaration of its name, if there is one.
+    Lax,
+    /// `strict` (the default): a global declaration must exist, and the element be valid
+    /// against it.
+    #[default]
+    Strict,
 }
 
 /// The namespaces an `xs:any` or `xs:anyAttribute` accepts.
@@ -689,7 +702,20 @@ fn parse_particle(n: &Node, ctx: &Ctx<'_>) -> Result<Particle> {
             "group" => ParticleKind::GroupRef(qname_attr(n, "ref")?.ok_or_else(|| {
                 Error::schema(&n.loc, "xs:group inside a content model needs `ref`")
             })?),
-            "any" => ParticleKind::Any(wildcard(n, ctx)),
+            "any" => ParticleKind::Any(
+                wildcard(n, ctx),
+                match n.attr("processContents").map(str::trim) {
+                    Some("skip") => Process::Skip,
+                    Some("lax") => Process::Lax,
+                    None | Some("strict") => Process::Strict,
+                    Some(other) => {
+                        return Err(Error::schema(
+                            &n.loc,
+                            format!("xs:any processContents `{other}` is not skip, lax or strict"),
+                        ))
+                    }
+                },
+            ),
             other => {
                 return Err(Error::schema(
                     &n.loc,

@@ -79,6 +79,9 @@ pub enum ErrorKind {
     /// An attribute the type does not declare.
     #[error("unexpected attribute `{0}`")]
     UnexpectedAttribute(String),
+    /// An element a `processContents="strict"` wildcard took has no global declaration.
+    #[error("element <{0}> has no global declaration, which the wildcard it stands in requires (processContents=\"strict\")")]
+    UndeclaredElement(String),
     /// A required child element is missing.
     #[error("missing required element <{0}>")]
     MissingElement(String),

@@ -8,6 +8,7 @@
 //! appends an extension's particles to its base's).
 
 pub(crate) mod check;
+mod declared;
 mod enumeration;
 mod extends;
 mod fields;
@@ -18,6 +19,7 @@ pub(crate) mod reader;
 mod tables;
 pub(crate) mod value;
 
+pub use declared::{check_lax, check_strict, Globals, Validate};
 pub use enumeration::*;
 pub use extends::*;
 pub use fields::*;

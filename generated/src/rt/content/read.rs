@@ -455,10 +455,13 @@ fn read_particle(
         }
     }
     if strict {
-        r.next.lex = segs[s].particles[p].lex;
+        let part = &segs[s].particles[p];
+        r.next.lex = part.lex;
         r.next.nillable = false;
+        r.next.validated = part.validated;
         let res = v.particle(segs.len() - 1 - s, p, r);
         r.next.lex = None;
+        r.next.validated = None;
         res
     } else {
         v.particle(segs.len() - 1 - s, p, r)

@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 use std::ops::{Deref, DerefMut};
 
+use super::declared::{place, Validate};
 use crate::rt::any::RawElement;
 use crate::rt::error::{ErrorKind, Result};
 use crate::rt::facets::Lex;
@@ -39,6 +40,9 @@ pub(crate) struct Expect {
     /// The element is of the type its `xsi:type` chose for an abstract declared type (its
     /// `xsi:type` is written back by that choice).
     pub(crate) typed: bool,
+    /// The element is taken by a `lax` or `strict` wildcard: kept raw, and judged against
+    /// the global declaration of its name.
+    pub(crate) validated: Option<Validate>,
 }
 
 /// The pull reader generated code uses: an [`XmlReader`] (its methods are this reader's)
@@ -222,8 +226,16 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// Reads the raw element the reader is positioned on, for `xs:any`.
+    /// Reads the raw element the reader is positioned on, for `xs:any`. Strict reading
+    /// judges an element a `lax` or `strict` wildcard takes against the global declaration
+    /// of its name (the error names the path in the document, at the element's start tag).
     pub fn read_raw(&mut self) -> Result<RawElement> {
-        RawElement::read(&mut self.xml)
+        let Some(validate) = self.next.validated.take() else {
+            return RawElement::read(&mut self.xml);
+        };
+        let (path, line, column) = self.here();
+        let e = RawElement::read(&mut self.xml)?;
+        validate(&e, self.options()).map_err(|err| place(err, &path, line, column))?;
+        Ok(e)
     }
 }

@@ -3,6 +3,7 @@
 //! a wildcard's namespaces [`Wild`]) and how they are read ([`Model`]), all in one
 //! [`Content`].
 
+use super::declared::Validate;
 use crate::rt::facets::Lex;
 use crate::rt::xml::NS_NONE;
 #[cfg(doc)]
@@ -62,6 +63,9 @@ pub struct P {
     pub max: u32,
     /// What strict reading checks on the text of a simple-typed element.
     pub lex: Option<&'static Lex>,
+    /// For a wildcard whose `processContents` is `lax` or `strict`: how strict reading
+    /// judges the element it takes against the global declaration of its name.
+    pub validated: Option<Validate>,
 }
 
 impl P {
@@ -73,6 +77,16 @@ impl P {
         }
     }
 
+    /// The same wildcard, the elements it takes judged by strict reading with `validate`
+    /// ([`check_lax`](super::check_lax) or [`check_strict`](super::check_strict) of the
+    /// generated code's global elements).
+    pub const fn validated(self, validate: Validate) -> P {
+        P {
+            validated: Some(validate),
+            ..self
+        }
+    }
+
     /// One element.
     pub const fn el(local: &'static str, ns: u8, min: u32, max: u32) -> P {
         P {
@@ -80,6 +94,7 @@ impl P {
             min,
             max,
             lex: None,
+            validated: None,
         }
     }
 
@@ -90,6 +105,7 @@ impl P {
             min,
             max,
             lex: None,
+            validated: None,
         }
     }
 
@@ -100,6 +116,7 @@ impl P {
             min,
             max,
             lex: None,
+            validated: None,
         }
     }
 

@@ -224,7 +224,7 @@ impl<T: Text> Value for List<T> {
 
 impl Value for RawElement {
     fn read_value(r: &mut Reader<'_>) -> Result<Self> {
-        RawElement::read(r)
+        r.read_raw()
     }
     fn write_value(&self, w: &mut Writer, _tag: &str) {
         self.write(w)

@@ -12,7 +12,7 @@ mod writer;
 
 pub use attributes::Attr;
 pub(crate) use cursor::names_list;
-pub(crate) use names::split_qname;
+pub(crate) use names::{lookup_ns, split_qname};
 pub use names::{Namespaces, NS_NONE, NS_OTHER, NS_SOAP, NS_XML, SOAP_ENV, XML, XSI};
 pub use options::{ReadOptions, ReadOptionsBuilder, Repair, RepairKind, UnknownElements};
 pub use reader::XmlReader;
