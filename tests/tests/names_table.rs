@@ -53,7 +53,7 @@ mod run {
                         ty: TyRef::Builtin(b),
                         ..
                     } => format!("Vec<{b:?}>"),
-                    FieldKind::Any(_) => "Vec<RawElement>".into(),
+                    FieldKind::Any(..) => "Vec<RawElement>".into(),
                 },
                 _ => n.ty(k).to_string(),
             };
@@ -68,7 +68,7 @@ mod run {
                         ty: TyRef::Builtin(b),
                         ..
                     } => format!("{b:?}"),
-                    FieldKind::Any(_) => "RawElement".into(),
+                    FieldKind::Any(..) => "RawElement".into(),
                 };
                 out.push(format!("{fname}: {ty}"));
             }
