@@ -24,6 +24,8 @@ use crate::model::{
 use crate::names::Names;
 
 pub(crate) mod arbitrary;
+mod choices;
+mod globals;
 mod lex;
 mod paging;
 mod presets;

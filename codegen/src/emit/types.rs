@@ -1,8 +1,6 @@
-//! Data types with their tables and impls: structs (complex types), groups, choices,
-//! derived-type sets, enumerations, unions, lists and aliases; the `Element` impls and the
-//! `GlobalElement` enum.
-
-use std::collections::BTreeMap;
+//! Data types with their tables and impls: structs (complex types), groups, enumerations,
+//! unions, lists and aliases (choices and derived-type sets are in `choices.rs`, global
+//! elements in `globals.rs`).
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -12,7 +10,6 @@ use crate::model::{
     Builtin, Field, FieldKind, Occurs, Process, QName, Struct, TyRef, TypeDef, TypeKey, TypeKind,
     Wildcard, UNBOUNDED,
 };
-use crate::names::common_base;
 
 /// A parameter of `new`: its name, type and placeholder value.
 type Param = (String, TokenStream, TokenStream);
@@ -167,7 +164,7 @@ impl Emitter<'_> {
     }
 
     /// A `rt::First` literal for a set of fields (alternatives, or a group's fields).
-    fn first_literal(&self, fields: &[Field], sequence: bool) -> TokenStream {
+    pub(super) fn first_literal(&self, fields: &[Field], sequence: bool) -> TokenStream {
         let mut names = Vec::new();
         let mut wild = None;
         for f in fields {
@@ -801,7 +798,7 @@ impl Emitter<'_> {
 
     /// What the one argument of `new` of struct `k` is, aliases followed (`String` for
     /// every string type), to tell conversions apart.
-    fn single_param_canon(&self, k: &TypeKey) -> Option<String> {
+    pub(super) fn single_param_canon(&self, k: &TypeKey) -> Option<String> {
         let mut parts: Vec<String> = Vec::new();
         for c in std::iter::once(k.clone()).chain(self.m.bases(k)) {
             let s = self.m.struct_of(&c)?;
@@ -822,7 +819,7 @@ impl Emitter<'_> {
     }
 
     /// A type with its aliases followed, as a comparable string.
-    fn canon(&self, t: &TyRef) -> String {
+    pub(super) fn canon(&self, t: &TyRef) -> String {
         let mut t = t;
         for _ in 0..64 {
             match t {
@@ -840,7 +837,7 @@ impl Emitter<'_> {
     }
 
     /// A field's value type as a comparable string.
-    fn canon_field(&self, f: &Field) -> String {
+    pub(super) fn canon_field(&self, f: &Field) -> String {
         match &f.kind {
             FieldKind::Element {
                 nillable: true, ty, ..
@@ -978,302 +975,6 @@ impl Emitter<'_> {
             }
             #blank
             #krate::__group!(#name);
-        }
-    }
-
-    /// The expression reading a choice alternative (the reader on its first element).
-    fn read_alternative(&self, v: &Field, vname: &proc_macro2::Ident) -> TokenStream {
-        if let Some(w) = self.wrapper_of(v) {
-            let table = self.list_table(w);
-            return quote!(Self::#vname(rt::read_list(r, &#table)?));
-        }
-        match v.occurs {
-            Occurs::Many { .. } => {
-                let first = self.first_literal(std::slice::from_ref(v), false);
-                quote!(Self::#vname(rt::read_run(r, #first)?))
-            }
-            _ => match &v.kind {
-                FieldKind::Element { ty, .. } => match self.lex_of(ty, None) {
-                    Some(lex) => quote!(Self::#vname(rt::read_lex(r, const { #lex })?)),
-                    None => quote!(Self::#vname(rt::read(r)?)),
-                },
-                _ => quote!(Self::#vname(rt::read(r)?)),
-            },
-        }
-    }
-
-    fn choice_def(&self, t: &TypeDef, variants: &[Field], docs: TokenStream) -> TokenStream {
-        let k = &t.key;
-        let owner = self.n.ty(k).to_string();
-        let name = ident(&owner);
-        let names = &self.n.fields[k];
-        let mut decls = Vec::new();
-        let mut arms = Vec::new();
-        let mut wildcard = None;
-        let mut writes = Vec::new();
-        for (v, n) in variants.iter().zip(names) {
-            let vname = ident(n);
-            let ty = self.field_ty(v);
-            let line = match &v.kind {
-                FieldKind::Element { qname, .. } => format!("Element `{}`.", self.tag(qname)),
-                FieldKind::Group(_) => "A group of elements.".to_string(),
-                FieldKind::Any(..) => {
-                    "An element the schema leaves open, kept as written.".to_string()
-                }
-            };
-            let d = match &v.doc {
-                Some(d) => format!("{d}\n\n{line}"),
-                None => line,
-            };
-            let vdocs = doc_attrs(Some(&d));
-            let extra = self.extra_doc(&format!("{owner}::{n}"));
-            decls.push(quote!(#vdocs #extra #vname(#ty),));
-            let read = self.read_alternative(v, &vname);
-            match &v.kind {
-                FieldKind::Element { qname, .. } => {
-                    let l = &qname.name;
-                    let id = self.ns_id(qname);
-                    arms.push(quote!((#l, #id) => #read,));
-                }
-                FieldKind::Group(_) => {
-                    let mut first = Vec::new();
-                    let mut any = None;
-                    self.first_set(v, &mut first, &mut any, 0);
-                    for q in first {
-                        let l = &q.name;
-                        let id = self.ns_id(&q);
-                        arms.push(quote!((#l, #id) => #read,));
-                    }
-                    if any.is_some() && wildcard.is_none() {
-                        wildcard = Some(quote!(_ => #read,));
-                    }
-                }
-                FieldKind::Any(..) => {
-                    if wildcard.is_none() {
-                        wildcard = Some(quote!(_ => #read,));
-                    }
-                }
-            }
-            let write = match v.occurs {
-                _ if self.wrapper_of(v).is_some() => {
-                    let table = self.list_table(self.wrapper_of(v).expect("a wrapper"));
-                    let tag = match &v.kind {
-                        FieldKind::Element { qname, .. } => self.tag(qname),
-                        _ => String::new(),
-                    };
-                    quote!(rt::write_list(w, v, #tag, &#table))
-                }
-                Occurs::Many { .. } => {
-                    let tag = match &v.kind {
-                        FieldKind::Element { qname, .. } => self.tag(qname),
-                        _ => String::new(),
-                    };
-                    quote!(w.all(v, #tag))
-                }
-                _ => {
-                    let tag = match &v.kind {
-                        FieldKind::Element { qname, .. } => self.tag(qname),
-                        _ => String::new(),
-                    };
-                    quote!(w.one(v, #tag))
-                }
-            };
-            writes.push(quote!(Self::#vname(v) => #write,));
-        }
-        let conversions = self.choice_conversions(t, variants, names);
-        let first = self.first_literal(variants, false);
-        let fallback = match wildcard {
-            Some(w) => w,
-            None => quote!(_ => return rt::no_alternative(r, <Self as rt::Choice>::FIRST),),
-        };
-        let common = self.common_base_impl(t, variants, names);
-        quote! {
-            #docs
-            #[derive(Debug, Clone, PartialEq)]
-            pub enum #name { #(#decls)* }
-            impl rt::Choice for #name {
-                const FIRST: rt::First = #first;
-            }
-            impl rt::Value for #name {
-                fn read_value(r: &mut rt::Reader) -> rt::Result<Self> {
-                    Ok(match (r.local(), r.ns()) {
-                        #(#arms)*
-                        #fallback
-                    })
-                }
-                fn write_value(&self, w: &mut rt::Writer, _tag: &str) {
-                    match self { #(#writes)* }
-                }
-            }
-            #common
-            #conversions
-        }
-    }
-
-    /// `From` each alternative type that appears once in a choice, and from the one
-    /// argument an alternative's `new` takes, where no other alternative (or its argument)
-    /// has that type.
-    fn choice_conversions(&self, t: &TypeDef, variants: &[Field], names: &[String]) -> TokenStream {
-        let krate = &self.krate;
-        let name = ident(self.n.ty(&t.key));
-        // (variant, alternative type, its key when a generated struct)
-        let mut alts: Vec<(&String, TokenStream, Option<&TypeKey>)> = Vec::new();
-        for (v, n) in variants.iter().zip(names) {
-            match (&v.kind, v.occurs) {
-                (
-                    FieldKind::Element {
-                        ty,
-                        nillable: false,
-                        ..
-                    },
-                    Occurs::Required,
-                ) if self.wrapper_of(v).is_none() => {
-                    let key = match ty {
-                        TyRef::Named(k) => Some(k),
-                        TyRef::Builtin(_) => None,
-                    };
-                    alts.push((n, self.ty(ty), key));
-                }
-                _ => {}
-            }
-        }
-        let count = |ty: &str, list: &[String]| list.iter().filter(|x| *x == ty).count();
-        let types: Vec<String> = variants
-            .iter()
-            .filter(|v| matches!(v.kind, FieldKind::Element { .. }))
-            .map(|v| self.canon_field(v))
-            .collect();
-        let own = format!("{:?}", t.key);
-        // One-argument sources.
-        let sources: Vec<Option<(TokenStream, bool, String)>> = alts
-            .iter()
-            .map(|(_, _, k)| {
-                let k = (*k)?;
-                let (ty, string) = self.single_param(k)?;
-                Some((ty, string, self.single_param_canon(k)?))
-            })
-            .collect();
-        let source_names: Vec<String> = sources
-            .iter()
-            .flatten()
-            .map(|(_, _, c)| c.clone())
-            .collect();
-        let (mut direct, mut via, mut via_str) = (Vec::new(), Vec::new(), Vec::new());
-        for ((n, ty, key), src) in alts.iter().zip(&sources) {
-            let v = ident(n);
-            let canon = match key {
-                Some(k) => self.canon(&TyRef::Named((*k).clone())),
-                None => {
-                    self.canon_field(&variants[names.iter().position(|x| x == *n).unwrap_or(0)])
-                }
-            };
-            if count(&canon, &types) == 1 && count(&canon, &source_names) == 0 {
-                direct.push(quote!(#v: #ty));
-            }
-            let Some((s, string, key)) = src else {
-                continue;
-            };
-            let clash = count(key, &source_names) != 1 || count(key, &types) != 0 || *key == own;
-            if clash {
-                continue;
-            }
-            if *string {
-                via_str.push(quote!(#v: #ty => str));
-            } else {
-                via.push(quote!(#v: #ty => #s));
-            }
-        }
-        if direct.is_empty() && via.is_empty() && via_str.is_empty() {
-            return quote!();
-        }
-        quote!(#krate::__choice_from!(#name; #(#direct),*; #(#via),*; #(#via_str),*);)
-    }
-
-    /// `AsRef`/`AsMut` of the common base of a choice's alternatives.
-    fn common_base_impl(&self, t: &TypeDef, variants: &[Field], names: &[String]) -> TokenStream {
-        let Some(base) = common_base(self.m, t) else {
-            return quote!();
-        };
-        if variants.iter().any(|v| {
-            !matches!(v.occurs, Occurs::Required)
-                || matches!(v.kind, FieldKind::Element { nillable: true, .. })
-        }) {
-            return quote!();
-        }
-        let name = ident(self.n.ty(&t.key));
-        let krate = &self.krate;
-        let path = self.type_path(&base);
-        let boxed: Vec<_> = variants
-            .iter()
-            .zip(names)
-            .filter(|(v, _)| v.boxed)
-            .map(|(_, n)| ident(n))
-            .collect();
-        let inline: Vec<_> = variants
-            .iter()
-            .zip(names)
-            .filter(|(v, _)| !v.boxed)
-            .map(|(_, n)| ident(n))
-            .collect();
-        quote!(#krate::__common_base!(#name, #path; #(#boxed),*; #(#inline),*);)
-    }
-
-    /// An element of an abstract type: the derived type named by `xsi:type`.
-    fn derived_def(&self, t: &TypeDef, variants: &[Field], docs: TokenStream) -> TokenStream {
-        let k = &t.key;
-        let name = ident(self.n.ty(k));
-        let names = &self.n.fields[k];
-        let base = t
-            .xml_name
-            .as_ref()
-            .map(|q| self.schema_name(q))
-            .unwrap_or_default();
-        let mut decls = Vec::new();
-        let mut arms = Vec::new();
-        let mut writes = Vec::new();
-        let mut shown_names = Vec::new();
-        for (v, n) in variants.iter().zip(names) {
-            let FieldKind::Element { qname, .. } = &v.kind else {
-                continue;
-            };
-            let vname = ident(n);
-            let ty = self.item_ty(v);
-            let shown = self.schema_name(qname);
-            let d = format!(" `xsi:type=\"{shown}\"`.");
-            decls.push(quote!(#[doc = #d] #vname(#ty),));
-            let l = &qname.name;
-            let id = self.ns_id(qname);
-            arms.push(quote!((#l, #id) => Self::#vname(rt::read_typed(r)?),));
-            writes.push(quote!(Self::#vname(v) => { w.next_xsi_type(#shown); w.one(v, tag) }));
-            shown_names.push(shown);
-        }
-        let expected = shown_names.join(", ");
-        let missing =
-            format!("an element of the abstract type {base} needs an xsi:type, one of: {expected}");
-        let common = self.common_base_impl(t, variants, names);
-        quote! {
-            #docs
-            #[derive(Debug, Clone, PartialEq)]
-            pub enum #name { #(#decls)* }
-            impl rt::Value for #name {
-                fn read_value(r: &mut rt::Reader) -> rt::Result<Self> {
-                    let Some((ns, local)) = r.xsi_type()? else {
-                        return Err(r.error(rt::ErrorKind::Other(#missing.into())));
-                    };
-                    Ok(match (local.as_str(), ns) {
-                        #(#arms)*
-                        _ => return Err(r.error(rt::ErrorKind::InvalidValue {
-                            what: "xsi:type".into(),
-                            value: local,
-                            reason: #expected.into(),
-                        })),
-                    })
-                }
-                fn write_value(&self, w: &mut rt::Writer, tag: &str) {
-                    match self { #(#writes)* }
-                }
-            }
-            #common
         }
     }
 
@@ -1454,130 +1155,6 @@ impl Emitter<'_> {
                 }
             }
             #krate::text_value!(#name);
-        }
-    }
-
-    /// Types used by exactly one global element: those get an `Element` impl.
-    pub(crate) fn unique_element_types(&self) -> BTreeMap<TypeKey, (usize, String)> {
-        let mut count: BTreeMap<TypeKey, Vec<(usize, String)>> = BTreeMap::new();
-        for ((ns, name), g) in &self.m.elements {
-            if let TyRef::Named(k) = &g.ty {
-                if matches!(self.m.types[k].kind, TypeKind::Struct(_)) {
-                    count
-                        .entry(k.clone())
-                        .or_default()
-                        .push((*ns, name.clone()));
-                }
-            }
-        }
-        count
-            .into_iter()
-            .filter(|(_, v)| v.len() == 1)
-            .map(|(k, mut v)| (k, v.remove(0)))
-            .collect()
-    }
-
-    pub(super) fn element_impls(&self, ns: usize) -> TokenStream {
-        let krate = &self.krate;
-        let mut out = Vec::new();
-        for (k, (ens, ename)) in self.unique_element_types() {
-            if k.ns != ns {
-                continue;
-            }
-            let g = &self.m.elements[&(ens, ename.clone())];
-            if g.is_abstract {
-                continue;
-            }
-            let name = ident(self.n.ty(&k));
-            let tag = self.tag(&g.qname);
-            let nsid = self.ns_id(&g.qname);
-            out.push(quote! {
-                #krate::__element!(#name, #ename, #tag, #nsid, super::NAMESPACES);
-            });
-        }
-        quote!(#(#out)*)
-    }
-
-    /// Whether the generated code has a `GlobalElement` (a schema with a global element).
-    pub(super) fn has_global_enum(&self) -> bool {
-        self.m
-            .elements
-            .keys()
-            .any(|k| self.n.globals.contains_key(k))
-    }
-
-    pub(super) fn global_enum(&self) -> TokenStream {
-        let mut decls = Vec::new();
-        let mut declared = Vec::new();
-        let mut arms = Vec::new();
-        let mut writes = Vec::new();
-        let mut tags = Vec::new();
-        for (k, g) in &self.m.elements {
-            let Some(v) = self.n.globals.get(k) else {
-                continue;
-            };
-            let v = ident(v);
-            let ty = self.root_ty(&g.ty);
-            let tag = self.tag(&g.qname);
-            let doc = format!(" Element `{tag}`.");
-            decls.push(quote!(#[doc = #doc] #v(#ty),));
-            let local = &g.qname.name;
-            let id = self.ns_id(&g.qname);
-            arms.push(quote!((#local, #id) => Self::#v(rt::read(r)?),));
-            declared.push((local.clone(), quote!((#local, #id))));
-            writes.push(quote!(Self::#v(v) => w.one(v, #tag),));
-            tags.push(quote!(Self::#v(_) => #tag,));
-        }
-        if decls.is_empty() {
-            return quote!();
-        }
-        // Sorted by local name, for a binary search.
-        declared.sort_by(|a, b| a.0.cmp(&b.0));
-        let declared = declared.into_iter().map(|(_, t)| t);
-        quote! {
-            /// Any global element of the schema, chosen by element name: the children of a
-            /// SOAP header and body, or the root of a document.
-            #[derive(Debug, Clone, PartialEq)]
-            pub enum GlobalElement { #(#decls)* }
-            impl rt::Value for GlobalElement {
-                fn read_value(r: &mut rt::Reader) -> rt::Result<Self> {
-                    Ok(match (r.local(), r.ns()) {
-                        #(#arms)*
-                        _ => return Err(r.unexpected_error(&[])),
-                    })
-                }
-                fn write_value(&self, w: &mut rt::Writer, _tag: &str) {
-                    match self { #(#writes)* }
-                }
-            }
-            impl rt::Globals for GlobalElement {
-                const NAMESPACES: rt::Namespaces = NAMESPACES;
-                const DECLARED: &'static [(&'static str, u8)] = &[#(#declared),*];
-            }
-            impl rt::Tagged for GlobalElement {
-                fn element_tag(&self) -> &'static str {
-                    self.tag()
-                }
-            }
-            impl GlobalElement {
-                /// The qualified element name as written.
-                pub fn tag(&self) -> &'static str {
-                    match self { #(#tags)* }
-                }
-                /// Reads a document whose root is any global element.
-                pub fn from_document(xml: &str) -> rt::Result<Self> {
-                    rt::read_document(xml, NAMESPACES, rt::ReadOptions::default())
-                }
-                /// Reads a document with explicit options.
-                pub fn from_document_with(xml: &str, options: rt::ReadOptions) -> rt::Result<Self> {
-                    rt::read_document(xml, NAMESPACES, options)
-                }
-                /// Writes the element as a document; a value holding a character XML 1.0
-                /// cannot carry is an error naming the element path.
-                pub fn to_document(&self) -> rt::Result<String> {
-                    rt::write_document(self, NAMESPACES)
-                }
-            }
         }
     }
 }

@@ -31,27 +31,17 @@ pub trait Globals: Value {
     }
 }
 
-/// What strict reading runs on an element a wildcard with `processContents` `lax` or
-/// `strict` took ([`P::validated`](super::P::validated)): `Ok` when it is valid, else the
-/// error, its path relative to the element.
-pub type Validate = fn(&RawElement, &ReadOptions) -> Result<()>;
-
-/// [`Validate`] for `processContents="lax"`.
+/// [`Validate`](super::Validate) for `processContents="lax"`.
 pub fn check_lax<G: Globals>(e: &RawElement, options: &ReadOptions) -> Result<()> {
-    check::<G>(e, options, false, 0)
+    check::<G>(e, options, false)
 }
 
-/// [`Validate`] for `processContents="strict"`.
+/// [`Validate`](super::Validate) for `processContents="strict"`.
 pub fn check_strict<G: Globals>(e: &RawElement, options: &ReadOptions) -> Result<()> {
-    check::<G>(e, options, true, 0)
+    check::<G>(e, options, true)
 }
 
-fn check<G: Globals>(
-    e: &RawElement,
-    options: &ReadOptions,
-    required: bool,
-    depth: usize,
-) -> Result<()> {
+fn check<G: Globals>(e: &RawElement, options: &ReadOptions, required: bool) -> Result<()> {
     let ns = match &e.namespace {
         Some(uri) => lookup_ns(G::NAMESPACES, uri),
         None => NS_NONE,
@@ -68,35 +58,15 @@ fn check<G: Globals>(
             format!("/{}", e.name),
         ));
     }
-    // Lax: an undeclared element's children are judged as the wildcard judges its own.
-    if depth >= options.max_depth {
-        return Err(Error::at(
-            ErrorKind::TooDeep(options.max_depth),
-            format!("/{}", e.name),
-        ));
-    }
+    // Lax: an undeclared element's children are judged as the wildcard judges its own (no
+    // deeper than the reading that kept them allowed).
     for c in &e.children {
         if let RawNode::Element(c) = c {
-            check::<G>(c, options, false, depth + 1).map_err(|mut err| {
+            check::<G>(c, options, false).map_err(|mut err| {
                 err.path = format!("/{}{}", e.name, err.path);
                 err
             })?;
         }
     }
     Ok(())
-}
-
-/// An error found in a kept element, placed in the document: its path under `path` (the
-/// element's own path, which the inner path starts with), at the element's start tag.
-pub(crate) fn place(mut err: Error, path: &str, line: u64, column: u64) -> Error {
-    let inner = err.path.split_once('/').map_or("", |(_, rest)| rest);
-    let inner = inner.split_once('/').map_or("", |(_, rest)| rest);
-    err.path = if inner.is_empty() {
-        path.to_string()
-    } else {
-        format!("{path}/{inner}")
-    };
-    err.line = line;
-    err.column = column;
-    err
 }

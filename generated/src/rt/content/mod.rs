@@ -19,7 +19,7 @@ pub(crate) mod reader;
 mod tables;
 pub(crate) mod value;
 
-pub use declared::{check_lax, check_strict, Globals, Validate};
+pub use declared::{check_lax, check_strict, Globals};
 pub use enumeration::*;
 pub use extends::*;
 pub use fields::*;

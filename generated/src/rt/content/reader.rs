@@ -6,9 +6,9 @@
 use std::borrow::Cow;
 use std::ops::{Deref, DerefMut};
 
-use super::declared::{place, Validate};
+use super::tables::Validate;
 use crate::rt::any::RawElement;
-use crate::rt::error::{ErrorKind, Result};
+use crate::rt::error::{Error, ErrorKind, Result};
 use crate::rt::facets::Lex;
 use crate::rt::xml::{
     names_list, split_qname, Namespaces, ReadOptions, UnknownElements, XmlReader,
@@ -238,4 +238,19 @@ impl<'a> Reader<'a> {
         validate(&e, self.options()).map_err(|err| place(err, &path, line, column))?;
         Ok(e)
     }
+}
+
+/// An error found in a kept element, placed in the document: its path under `path` (the
+/// element's own path, which the inner path starts with), at the element's start tag.
+fn place(mut err: Error, path: &str, line: u64, column: u64) -> Error {
+    let inner = err.path.split_once('/').map_or("", |(_, rest)| rest);
+    let inner = inner.split_once('/').map_or("", |(_, rest)| rest);
+    err.path = if inner.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}/{inner}")
+    };
+    err.line = line;
+    err.column = column;
+    err
 }

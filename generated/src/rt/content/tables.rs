@@ -3,8 +3,10 @@
 //! a wildcard's namespaces [`Wild`]) and how they are read ([`Model`]), all in one
 //! [`Content`].
 
-use super::declared::Validate;
+use crate::rt::any::RawElement;
+use crate::rt::error::Result;
 use crate::rt::facets::Lex;
+use crate::rt::xml::ReadOptions;
 use crate::rt::xml::NS_NONE;
 #[cfg(doc)]
 use crate::rt::xml::NS_OTHER;
@@ -41,6 +43,11 @@ impl Wild {
         }
     }
 }
+
+/// What strict reading runs on an element a wildcard with `processContents` `lax` or
+/// `strict` took ([`P::validated`]): `Ok` when it is valid, else the
+/// error, its path relative to the element.
+pub type Validate = fn(&RawElement, &ReadOptions) -> Result<()>;
 
 /// What a particle matches.
 #[derive(Debug, Clone, Copy)]
