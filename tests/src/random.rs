@@ -35,6 +35,8 @@ pub struct Gen {
     depth: usize,
     max_depth: usize,
     max_len: usize,
+    /// Whether some values break the schema ([`Gen::breaking`]).
+    breaking: bool,
 }
 
 impl Gen {
@@ -46,7 +48,24 @@ impl Gen {
             depth: 0,
             max_depth,
             max_len: 2,
+            breaking: false,
         }
+    }
+
+    /// A generator for `seed` whose values break the schema here and there, in the ways
+    /// typed values can: a list one item short of its `minOccurs`, a string outside its
+    /// length or pattern facets, a raw element in the namespace of the EWS types (which a
+    /// `##other` wildcard refuses). About one decision in eight that could break does.
+    pub fn breaking(seed: u64, max_depth: usize) -> Self {
+        Gen {
+            breaking: true,
+            ..Gen::new(seed, max_depth)
+        }
+    }
+
+    /// Whether to break the schema at this decision.
+    fn mischief(&mut self) -> bool {
+        self.breaking && self.below(8) == 0
     }
 
     fn next(&mut self) -> u64 {
@@ -90,6 +109,9 @@ impl Gen {
 
     /// `min` items plus up to 2 more (none more at the depth limit).
     pub fn vec<T>(&mut self, min: usize, mut f: impl FnMut(&mut Gen) -> T) -> Vec<T> {
+        if min > 0 && self.mischief() {
+            return (0..min - 1).map(|_| f(self)).collect();
+        }
         let extra = if self.at_limit() {
             0
         } else {
@@ -258,6 +280,17 @@ impl Gen {
     /// A string within `facets`: text with markup characters, entities' characters and
     /// non-ASCII letters, or a match of one of the patterns.
     pub fn string(&mut self, facets: &Facets) -> String {
+        if self.mischief() {
+            if !facets.patterns.is_empty() {
+                return "!".into();
+            }
+            if let Some(n) = facets.length.or(facets.max_length) {
+                return "k".repeat(n as usize + 1);
+            }
+            if facets.min_length.is_some_and(|n| n > 0) {
+                return String::new();
+            }
+        }
         if !facets.patterns.is_empty() {
             let p = facets.patterns[self.below(facets.patterns.len())];
             return regex_sample(p, self);
@@ -297,7 +330,12 @@ impl Gen {
     /// An element in a namespace of its own, with an attribute, text and a child.
     pub fn raw_element(&mut self) -> RawElement {
         let name = format!("Extra{}", self.below(3));
-        self.raw(Some(RANDOM_NS.to_string()), name)
+        let ns = if self.mischief() {
+            "http://schemas.microsoft.com/exchange/services/2006/types"
+        } else {
+            RANDOM_NS
+        };
+        self.raw(Some(ns.to_string()), name)
     }
 
     /// An element with the given name, for content typed `xs:anyType`.

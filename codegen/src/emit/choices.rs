@@ -88,30 +88,17 @@ impl Emitter<'_> {
                     }
                 }
             }
-            let write = match v.occurs {
-                _ if self.wrapper_of(v).is_some() => {
-                    let table = self.list_table(self.wrapper_of(v).expect("a wrapper"));
-                    let tag = match &v.kind {
-                        FieldKind::Element { qname, .. } => self.tag(qname),
-                        _ => String::new(),
-                    };
-                    quote!(rt::write_list(w, v, #tag, &#table))
-                }
-                Occurs::Many { .. } => {
-                    let tag = match &v.kind {
-                        FieldKind::Element { qname, .. } => self.tag(qname),
-                        _ => String::new(),
-                    };
-                    quote!(w.all(v, #tag))
-                }
-                _ => {
-                    let tag = match &v.kind {
-                        FieldKind::Element { qname, .. } => self.tag(qname),
-                        _ => String::new(),
-                    };
-                    quote!(w.one(v, #tag))
-                }
+            // An alternative is written as a required field (a run, for a repeated one),
+            // held by a checking writer to its particle.
+            let particle = self.particle(v);
+            let alternative = Field {
+                occurs: match v.occurs {
+                    Occurs::Many { .. } => v.occurs,
+                    _ => Occurs::Required,
+                },
+                ..v.clone()
             };
+            let write = self.write_field(&alternative, quote!(v), quote!(const { &#particle }));
             writes.push(quote!(Self::#vname(v) => #write,));
         }
         let conversions = self.choice_conversions(t, variants, names);

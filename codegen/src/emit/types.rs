@@ -186,7 +186,7 @@ impl Emitter<'_> {
     }
 
     /// The table entry of a field.
-    fn particle(&self, f: &Field) -> TokenStream {
+    pub(super) fn particle(&self, f: &Field) -> TokenStream {
         let (min, max) = bounds(f.occurs);
         match &f.kind {
             FieldKind::Element { qname, ty, .. } => {
@@ -239,8 +239,26 @@ impl Emitter<'_> {
         }
     }
 
-    /// The statement writing a field.
-    fn write_field(&self, f: &Field, access: TokenStream) -> TokenStream {
+    /// Whether writing field `f` is held to its particle by a checking writer: its text
+    /// has facets, it is a wildcard, or its number of values is bounded. (A list wrapper's
+    /// items are held to the wrapper's table by `rt::write_list`.)
+    pub(super) fn checked_field(&self, f: &Field) -> bool {
+        match &f.kind {
+            FieldKind::Any(..) => true,
+            FieldKind::Element { ty, .. } if self.lex_of(ty, None).is_some() => true,
+            _ => matches!(f.occurs, Occurs::Many { min, max } if min > 0 || max != UNBOUNDED),
+        }
+    }
+
+    /// The expression writing a field; `value`: a reference to its value, `at`: the
+    /// expression of its particle (a `&'static rt::P`), for a field a checking writer holds
+    /// to it.
+    pub(super) fn write_field(
+        &self,
+        f: &Field,
+        value: TokenStream,
+        at: TokenStream,
+    ) -> TokenStream {
         let tag = match &f.kind {
             FieldKind::Element { qname, .. } => self.tag(qname),
             _ => String::new(),
@@ -248,14 +266,21 @@ impl Emitter<'_> {
         if let Some(wr) = self.wrapper_of(f) {
             let table = self.list_table(wr);
             return match f.occurs {
-                Occurs::Optional => quote!(rt::write_list_opt(w, &#access, #tag, &#table);),
-                _ => quote!(rt::write_list(w, &#access, #tag, &#table);),
+                Occurs::Optional => quote!(rt::write_list_opt(w, #value, #tag, &#table)),
+                _ => quote!(rt::write_list(w, #value, #tag, &#table)),
+            };
+        }
+        if self.checked_field(f) {
+            return match f.occurs {
+                Occurs::Required => quote!(w.one_at(#value, #tag, #at)),
+                Occurs::Optional => quote!(w.opt_at(#value, #tag, #at)),
+                Occurs::Many { .. } => quote!(w.all_at(#value, #tag, #at)),
             };
         }
         match f.occurs {
-            Occurs::Required => quote!(w.one(&#access, #tag);),
-            Occurs::Optional => quote!(w.opt(&#access, #tag);),
-            Occurs::Many { .. } => quote!(w.all(&#access, #tag);),
+            Occurs::Required => quote!(w.one(#value, #tag)),
+            Occurs::Optional => quote!(w.opt(#value, #tag)),
+            Occurs::Many { .. } => quote!(w.all(#value, #tag)),
         }
     }
 
@@ -725,9 +750,12 @@ impl Emitter<'_> {
             let f = ident(&special.value);
             write_content.push(quote!(w.text(&self.#f);));
         }
-        for (f, n) in s.fields.iter().zip(field_names) {
+        for (i, (f, n)) in s.fields.iter().zip(field_names).enumerate() {
             let fname = ident(n);
-            write_content.push(self.write_field(f, quote!(self.#fname)));
+            let i = Literal::usize_unsuffixed(i);
+            let at = quote!(const { &<Self as rt::Complex>::CONTENT.particles[#i] });
+            let write = self.write_field(f, quote!(&self.#fname), at);
+            write_content.push(quote!(#write;));
         }
         if mixed_root == Some(0) {
             write_content.push(quote!(w.mixed_end();));
@@ -942,7 +970,9 @@ impl Emitter<'_> {
             let i = Literal::usize_unsuffixed(i);
             let read = self.read_field(f, quote!(self.#fname));
             arms.push(quote!(#i => #read,));
-            writes.push(self.write_field(f, quote!(self.#fname)));
+            let at = quote!(const { &<Self as rt::Group>::CONTENT.particles[#i] });
+            let write = self.write_field(f, quote!(&self.#fname), at);
+            writes.push(quote!(#write;));
             let v = self.blank_field(f);
             inits.push(quote!(#fname: #v));
         }

@@ -83,8 +83,9 @@ pub fn fill_list<T: Value>(
 pub fn write_list<T: Value>(w: &mut Writer, items: &[T], tag: &str, list: &'static List) {
     w.start(tag);
     w.set_content(&list.content);
-    for v in items {
-        v.write_value(w, list.item);
+    match list.content.particles {
+        [p] => w.all_at(items, list.item, p),
+        _ => w.all(items, list.item),
     }
     w.end(tag);
 }

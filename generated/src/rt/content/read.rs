@@ -661,9 +661,7 @@ macro_rules! __group {
             }
             #[inline]
             fn write_value(&self, w: &mut $crate::__private::Writer, _tag: &str) {
-                w.group_begin(<$t as $crate::__private::Group>::CONTENT);
                 $crate::__private::Group::write_content(self, w);
-                w.group_end();
             }
         }
     )*};

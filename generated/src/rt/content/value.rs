@@ -8,6 +8,7 @@ use crate::rt::error::{ErrorKind, Result};
 use crate::rt::xml::{Writer, XSI};
 
 use super::reader::Reader;
+use super::tables::P;
 pub use crate::rt::xs::text::{Text, NOT_LISTED};
 use crate::rt::xs::{
     Base64Binary, Date, DateTime, Decimal, Duration, HexBinary, Lexical, List, Time,
@@ -251,6 +252,36 @@ impl Writer {
     #[inline]
     pub fn all<T: Value>(&mut self, values: &[T], tag: &str) {
         for v in values {
+            v.write_value(self, tag);
+        }
+    }
+
+    /// Writes a required value as element `tag`, held by a checking writer to `p`, the
+    /// field's particle (its text's facets, a wildcard's namespaces).
+    #[inline]
+    pub fn one_at<T: Value>(&mut self, value: &T, tag: &str, p: &'static P) {
+        self.expect(p, 0);
+        value.write_value(self, tag);
+    }
+
+    /// Writes an optional value as element `tag`, held to `p` as [`Writer::one_at`].
+    #[inline]
+    pub fn opt_at<T: Value>(&mut self, value: &Option<T>, tag: &str, p: &'static P) {
+        if let Some(v) = value {
+            self.one_at(v, tag, p);
+        }
+    }
+
+    /// Writes each value of a list as element `tag`, held to `p`: each value as
+    /// [`Writer::one_at`], and their number to its `minOccurs` and `maxOccurs`.
+    #[inline]
+    pub fn all_at<T: Value>(&mut self, values: &[T], tag: &str, p: &'static P) {
+        if !self.is_checking() {
+            return self.all(values, tag);
+        }
+        self.expect_count(values.len(), p);
+        for (i, v) in values.iter().enumerate() {
+            self.expect(p, i);
             v.write_value(self, tag);
         }
     }

@@ -1,10 +1,10 @@
 //! A small XML writer for generated code: qualified names are known when the code is
 //! generated, so writing an element is a few string appends.
 
-use super::names::{lookup_ns, Namespaces, XSI};
+use super::names::{Namespaces, XSI};
 use super::position::shorten;
 use crate::rt::content::check::Checker;
-use crate::rt::content::Content;
+use crate::rt::content::{Content, P};
 use crate::rt::error::{Error, ErrorKind, Result};
 use crate::rt::lexical::{eq_bytes, forbidden_at, HI, LO};
 
@@ -29,9 +29,6 @@ pub struct Writer {
     error: Option<Error>,
     /// The schema's rules followed as elements are written ([`Writer::checking`]).
     check: Option<Box<Checker>>,
-    /// The namespace of the next element, given otherwise than by its prefix (a raw
-    /// element's), for the check.
-    raw_ns: Option<u8>,
     /// The namespace table the element names' prefixes come from.
     namespaces: Namespaces,
 }
@@ -52,16 +49,18 @@ impl Writer {
             open_tags: Vec::new(),
             error: None,
             check: None,
-            raw_ns: None,
             namespaces,
         }
     }
 
-    /// The same writer, checking what it writes against the schema's rules as strict
-    /// reading checks them: the content model of each element (order, occurrences, required
-    /// elements and attributes), the facets of each value and the values enumerations list.
-    /// [`Writer::finish`] returns the first break, naming its element path. The client
-    /// writes its requests this way (see `ClientBuilder::check_requests`).
+    /// The same writer, checking what generated types write against the schema's rules as
+    /// strict reading checks them: the facets of each value, the values enumerations list,
+    /// how many values a repeated element holds and the namespaces of raw elements in
+    /// wildcards. The order of elements and the required elements and attributes hold by
+    /// construction: generated types write them in the schema's order, and a required one
+    /// is a field that is not an `Option`. [`Writer::finish`] returns the first break, naming
+    /// its element path. The client writes its requests this way (see
+    /// `ClientBuilder::check_requests`).
     pub fn checking(mut self) -> Self {
         self.check = Some(Box::new(Checker::new(self.namespaces)));
         self
@@ -122,11 +121,11 @@ impl Writer {
     }
 
     /// Says which namespace the next element is in when its prefix does not (a raw
-    /// element declaring its own), for the check.
+    /// element declaring its own), for the check of its wildcard.
     #[inline]
     pub fn raw_namespace(&mut self, uri: Option<&str>) {
-        if let Some(c) = &self.check {
-            self.raw_ns = Some(lookup_ns(c.namespaces(), uri.unwrap_or("")));
+        if let Some(c) = &mut self.check {
+            c.raw_namespace(uri);
         }
     }
 
@@ -134,38 +133,28 @@ impl Writer {
     #[inline]
     pub fn set_content(&mut self, table: &'static Content) {
         self.current_type = table.name;
-        if self.check.is_some() {
-            self.check_with(|c| c.table(table));
+        if let Some(c) = &mut self.check {
+            c.table(table);
         }
     }
 
-    /// Runs a step of the check (out of line: the writer's own steps stay small enough to
-    /// inline where nothing is checked), recording its first break.
-    #[inline(never)]
-    fn check_with(
-        &mut self,
-        step: impl FnOnce(&mut Checker) -> std::result::Result<(), ErrorKind>,
-    ) {
+    /// Occurrence `i` of particle `p` (a field's table entry) is about to be written: the
+    /// check holds it to the particle's rules.
+    #[inline]
+    pub(crate) fn expect(&mut self, p: &'static P, i: usize) {
         if let Some(c) = &mut self.check {
-            if let Err(k) = step(c) {
+            c.expect(p, i);
+        }
+    }
+
+    /// `n` values of particle `p` are about to be written: fewer than its `minOccurs` is
+    /// refused, at the path of the element holding them.
+    #[inline]
+    pub(crate) fn expect_count(&mut self, n: usize, p: &'static P) {
+        if let Some(c) = &self.check {
+            if let Err(k) = c.count(n, p) {
                 self.refuse(k);
             }
-        }
-    }
-
-    /// Starts a sequence group written in place (no element of its own), with its table.
-    #[inline]
-    pub fn group_begin(&mut self, table: &'static Content) {
-        if self.check.is_some() {
-            self.check_with(|c| c.group_begin(table));
-        }
-    }
-
-    /// Ends a group started with [`Writer::group_begin`].
-    #[inline]
-    pub fn group_end(&mut self) {
-        if self.check.is_some() {
-            self.check_with(Checker::group_end);
         }
     }
 
@@ -280,9 +269,10 @@ impl Writer {
         self.out.push('<');
         self.open_tags.push(self.out.len());
         self.out.push_str(tag);
-        if self.check.is_some() {
-            let raw_ns = self.raw_ns.take();
-            self.check_with(|c| c.start(tag, raw_ns));
+        if let Some(c) = &mut self.check {
+            if let Err(k) = c.start(tag) {
+                self.refuse(k);
+            }
         }
         if !self.pending_decls.is_empty() {
             for (prefix, uri) in std::mem::take(&mut self.pending_decls) {
@@ -383,9 +373,6 @@ impl Writer {
     /// Closes the element opened with [`Writer::start`] with the same `tag`.
     #[inline]
     pub fn end(&mut self, tag: &str) {
-        if self.check.is_some() {
-            self.check_with(Checker::end);
-        }
         self.open_tags.pop();
         if self.open {
             self.out.push_str("/>");
