@@ -65,6 +65,23 @@ impl Emitter<'_> {
         let mut arms = Vec::new();
         let mut writes = Vec::new();
         let mut tags = Vec::new();
+        // Abstract elements: refused where a wildcard takes one (libxml2 refuses them).
+        let abstracts: Vec<TokenStream> = self
+            .m
+            .elements
+            .values()
+            .filter(|g| g.is_abstract)
+            .map(|g| {
+                let local = &g.qname.name;
+                let id = self.ns_id(&g.qname);
+                quote!((#local, #id))
+            })
+            .collect();
+        let abstracts = if abstracts.is_empty() {
+            quote!()
+        } else {
+            quote!(const ABSTRACT: &'static [(&'static str, u8)] = &[#(#abstracts),*];)
+        };
         for (k, g) in &self.m.elements {
             let Some(v) = self.n.globals.get(k) else {
                 continue;
@@ -106,6 +123,7 @@ impl Emitter<'_> {
             impl rt::Globals for GlobalElement {
                 const NAMESPACES: rt::Namespaces = NAMESPACES;
                 const DECLARED: &'static [(&'static str, u8)] = &[#(#declared),*];
+                #abstracts
             }
             impl rt::Tagged for GlobalElement {
                 fn element_tag(&self) -> &'static str {

@@ -82,6 +82,10 @@ pub enum ErrorKind {
     /// An element a `processContents="strict"` wildcard took has no global declaration.
     #[error("element <{0}> has no global declaration, which the wildcard it stands in requires (processContents=\"strict\")")]
     UndeclaredElement(String),
+    /// An element whose global declaration is abstract stands for itself (only the
+    /// elements of its substitution group may).
+    #[error("element <{0}> is declared abstract: only an element of its substitution group may stand here")]
+    AbstractElement(String),
     /// A required child element is missing.
     #[error("missing required element <{0}>")]
     MissingElement(String),

@@ -1,6 +1,7 @@
 //! Strict reading of what a `lax` or `strict` wildcard takes (`xs:any processContents`):
 //! the element is kept raw, and when the schema declares its name globally it must be valid
-//! against that declaration, as libxml2 requires. An element with no global declaration is
+//! against that declaration, as libxml2 requires (an element declared `abstract` is refused:
+//! only its substitution group may stand for it). An element with no global declaration is
 //! accepted by a `lax` wildcard, its child elements judged the same way, and refused by a
 //! `strict` one.
 
@@ -19,6 +20,8 @@ pub trait Globals: Value {
     /// The global elements [`Value::read_value`] reads: local name and namespace id, sorted
     /// by local name.
     const DECLARED: &'static [(&'static str, u8)];
+    /// The global elements declared `abstract`: local name and namespace id.
+    const ABSTRACT: &'static [(&'static str, u8)] = &[];
 
     /// Whether the schema declares a global element of this name.
     fn declares(local: &str, ns: u8) -> bool {
@@ -46,6 +49,12 @@ fn check<G: Globals>(e: &RawElement, options: &ReadOptions, required: bool) -> R
         Some(uri) => lookup_ns(G::NAMESPACES, uri),
         None => NS_NONE,
     };
+    if G::ABSTRACT.iter().any(|(l, n)| *n == ns && *l == e.name) {
+        return Err(Error::at(
+            ErrorKind::AbstractElement(e.name.clone()),
+            format!("/{}", e.name),
+        ));
+    }
     if G::declares(&e.name, ns) {
         let xml = e.to_xml()?;
         let mut r = Reader::with_options(&xml, G::NAMESPACES, options.clone())?;
