@@ -93,21 +93,6 @@ impl std::fmt::Debug for Checker {
     }
 }
 
-/// The element names of a particle, for messages.
-pub(crate) fn particle_name(p: &P) -> String {
-    let mut names = Vec::new();
-    p.names_into(&mut names);
-    match names.as_slice() {
-        [(l, _)] => (*l).to_string(),
-        [] => "any element".to_string(),
-        names => names
-            .iter()
-            .map(|(l, _)| *l)
-            .collect::<Vec<_>>()
-            .join(" or "),
-    }
-}
-
 /// The namespace name of id `ns`, for messages.
 fn uri(namespaces: Namespaces, ns: u8) -> String {
     match ns {
@@ -177,7 +162,7 @@ impl Checker {
     #[inline]
     pub(crate) fn count(&self, n: usize, p: &'static P) -> Result<(), ErrorKind> {
         if (n as u64) < u64::from(p.min) {
-            return Err(ErrorKind::MissingElement(particle_name(p)));
+            return Err(ErrorKind::MissingElement(p.name()));
         }
         Ok(())
     }

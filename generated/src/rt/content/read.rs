@@ -565,17 +565,7 @@ fn note_passed(segs: &[&'static Content], from: Pos, to: Pos, out: &mut Vec<(usi
 }
 
 pub(super) fn particle_name(segs: &[&'static Content], s: usize, p: usize) -> String {
-    let mut names = Vec::new();
-    segs[s].particles[p].names_into(&mut names);
-    match names.as_slice() {
-        [(l, _)] => (*l).to_string(),
-        [] => "any element".to_string(),
-        names => names
-            .iter()
-            .map(|(l, _)| *l)
-            .collect::<Vec<_>>()
-            .join(" or "),
-    }
+    segs[s].particles[p].name()
 }
 
 /// A required particle without its element: an error in strict reading, a recorded

@@ -137,6 +137,21 @@ impl P {
         }
     }
 
+    /// The element names it matches, for messages (`A`, `X or Y`, `any element`).
+    pub(crate) fn name(&self) -> String {
+        let mut names = Vec::new();
+        self.names_into(&mut names);
+        match names.as_slice() {
+            [(l, _)] => (*l).to_string(),
+            [] => "any element".to_string(),
+            names => names
+                .iter()
+                .map(|(l, _)| *l)
+                .collect::<Vec<_>>()
+                .join(" or "),
+        }
+    }
+
     pub(crate) fn names_into(&self, out: &mut Vec<(&'static str, u8)>) {
         match self.term {
             Term::El(l, n) => out.push((l, n)),
